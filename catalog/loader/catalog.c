@@ -1,0 +1,100 @@
+#include "catalog.h"
+
+#include "fw_strings.h"
+
+#include <stdlib.h>
+
+static void free_rule(fw_rule *r)
+{
+    free(r->id);
+    free(r->ports);
+    free(r->program);
+    for (size_t i = 0; i < r->remote_count; i++)
+        free(r->remote_text[i]);
+    free(r->remote_text);
+    free(r->remote);
+    free(r->description);
+    free(r->source_document);
+    free(r->source_section);
+}
+
+static void free_profile(fw_profile *p)
+{
+    free(p->name);
+    for (size_t i = 0; i < p->alias_count; i++)
+        free(p->aliases[i]);
+    free(p->aliases);
+    free(p->role);
+    free(p->description);
+    for (size_t i = 0; i < p->rule_count; i++)
+        free_rule(&p->rules[i]);
+    free(p->rules);
+    for (size_t i = 0; i < p->service_count; i++) {
+        free(p->services[i].name);
+        free(p->services[i].comment);
+    }
+    free(p->services);
+}
+
+void fw_catalog_free(fw_catalog *catalog)
+{
+    for (size_t i = 0; i < catalog->profile_count; i++)
+        free_profile(&catalog->profiles[i]);
+    free(catalog->profiles);
+    for (size_t i = 0; i < catalog->file_count; i++) {
+        fw_catalog_file *f = catalog->files[i];
+        for (size_t v = 0; v < f->variable_count; v++) {
+            free(f->variables[v].name);
+            free(f->variables[v].description);
+        }
+        free(f->variables);
+        free(f->product);
+        free(f->path);
+        free(f);
+    }
+    free(catalog->files);
+    *catalog = (fw_catalog){0};
+}
+
+const fw_profile *fw_catalog_find(const fw_catalog *catalog, const char *name)
+{
+    for (size_t i = 0; i < catalog->profile_count; i++) {
+        const fw_profile *p = &catalog->profiles[i];
+        if (fw_str_ieq(p->name, name))
+            return p;
+        for (size_t a = 0; a < p->alias_count; a++)
+            if (fw_str_ieq(p->aliases[a], name))
+                return p;
+    }
+    return NULL;
+}
+
+const char *fw_direction_name(fw_direction d)
+{
+    return d == FW_DIR_IN ? "in" : "out";
+}
+
+const char *fw_protocol_name(fw_protocol p)
+{
+    switch (p) {
+    case FW_PROTO_TCP:
+        return "tcp";
+    case FW_PROTO_UDP:
+        return "udp";
+    case FW_PROTO_ANY:
+        break;
+    }
+    return "any";
+}
+
+bool fw_profile_uses_variable(const fw_profile *profile, int variable)
+{
+    for (size_t r = 0; r < profile->rule_count; r++)
+        for (size_t i = 0; i < profile->rules[r].port_count; i++)
+            if (profile->rules[r].ports[i].variable == variable)
+                return true;
+    for (size_t s = 0; s < profile->service_count; s++)
+        if (profile->services[s].port.variable == variable)
+            return true;
+    return false;
+}

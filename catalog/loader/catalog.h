@@ -1,0 +1,104 @@
+/* The catalog: vendor-documented firewall openings, grouped into profiles
+ * (one per host role), loaded from the catalog folder. docs/catalog.md describes
+ * the file format; this is its in-memory form. */
+#ifndef FW_CATALOG_H
+#define FW_CATALOG_H
+
+#include "address.h"
+#include "port_range.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    const char *file; /* owned by the catalog file it points into */
+    unsigned line, column;
+} fw_pos;
+
+typedef enum { FW_VAR_PORT, FW_VAR_PORT_RANGE } fw_var_type;
+
+/* A port the vendor calls configurable; overridable with --set name=value. */
+typedef struct {
+    char *name;
+    fw_var_type type;
+    fw_port_range default_value;
+    char *description;
+    fw_pos pos;
+} fw_variable;
+
+/* One entry of a rule's ports, or a service entry's port: a literal or a
+ * reference "${name}" to a variable of the same catalog file. */
+typedef struct {
+    int variable; /* index into the file's variables, or -1 for a literal */
+    fw_port_range literal;
+    fw_pos pos;
+} fw_port_ref;
+
+typedef enum { FW_DIR_IN, FW_DIR_OUT } fw_direction;
+typedef enum { FW_PROTO_ANY = 0, FW_PROTO_TCP = 6, FW_PROTO_UDP = 17 } fw_protocol;
+
+typedef struct {
+    char *id;
+    fw_direction direction;
+    fw_protocol protocol;
+    fw_port_ref *ports; /* local port for in-rules, remote port for out-rules */
+    size_t port_count;
+    char *program; /* Windows path, may use %VARIABLES%; NULL for any program */
+    char **remote_text;
+    fw_address *remote;
+    size_t remote_count; /* 0: any remote address */
+    char *description;
+    char *source_document;
+    char *source_section;
+    fw_pos pos;
+} fw_rule;
+
+/* A line the profile needs in %SystemRoot%\System32\drivers\etc\services. */
+typedef struct {
+    char *name;
+    fw_port_ref port;
+    fw_protocol protocol;
+    char *comment;
+    fw_pos pos;
+} fw_service_entry;
+
+typedef struct {
+    char *path;
+    char *product;
+    fw_variable *variables;
+    size_t variable_count;
+} fw_catalog_file;
+
+typedef struct {
+    char *name;
+    char **aliases;
+    size_t alias_count;
+    char *role;
+    char *description;
+    size_t file; /* index into fw_catalog.files */
+    fw_rule *rules;
+    size_t rule_count;
+    fw_service_entry *services;
+    size_t service_count;
+    fw_pos pos;
+} fw_profile;
+
+typedef struct {
+    fw_catalog_file **files; /* pointers: positions point at file paths */
+    size_t file_count, file_cap;
+    fw_profile *profiles;
+    size_t profile_count, profile_cap;
+} fw_catalog;
+
+void fw_catalog_free(fw_catalog *catalog);
+
+/* Finds a profile by name or alias (case-insensitive); NULL if none. */
+const fw_profile *fw_catalog_find(const fw_catalog *catalog, const char *name);
+
+const char *fw_direction_name(fw_direction d);
+const char *fw_protocol_name(fw_protocol p);
+
+/* True if the profile's rules or services refer to the file variable. */
+bool fw_profile_uses_variable(const fw_profile *profile, int variable);
+
+#endif

@@ -1,0 +1,662 @@
+#include "catalog_load.h"
+
+#include "fw_alloc.h"
+#include "fw_fs.h"
+#include "fw_strings.h"
+#include "yaml_tree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    fw_yaml y;
+    fw_catalog_file *file;
+} loader;
+
+static fw_pos pos_of(const loader *l, const yaml_node_t *node)
+{
+    return (fw_pos){l->file->path, fw_yaml_line(node), fw_yaml_column(node)};
+}
+
+/* Names, ids and aliases: lowercase words joined by single hyphens, so they
+ * are safe on a command line, in JSON and in WFP display names. */
+static bool is_identifier(const char *s)
+{
+    bool word = false;
+    for (; *s; s++) {
+        if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9'))
+            word = true;
+        else if (*s == '-' && word)
+            word = false;
+        else
+            return false;
+    }
+    return word;
+}
+
+static bool is_variable_name(const char *s)
+{
+    if (!(*s >= 'a' && *s <= 'z'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+static char *read_identifier(const loader *l, const yaml_node_t *node, const char *what)
+{
+    char *s = fw_yaml_string(&l->y, node, what);
+    if (s && !is_identifier(s)) {
+        fw_yaml_error(&l->y, node,
+                      "%s '%s' is not a valid identifier (lowercase letters, digits and "
+                      "single hyphens)",
+                      what, s);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int find_variable(const fw_catalog_file *f, const char *name)
+{
+    for (size_t i = 0; i < f->variable_count; i++)
+        if (strcmp(f->variables[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The text of a port scalar: an integer or a string ("2500-3300", "${x}"). */
+static const char *port_text(const loader *l, const yaml_node_t *node, const char *what)
+{
+    if (node->type == YAML_SCALAR_NODE) {
+        fw_scalar_kind kind = fw_yaml_scalar_kind(node);
+        if (kind == FW_SCALAR_INT || kind == FW_SCALAR_STRING)
+            return fw_yaml_scalar_text(node);
+    }
+    char *got = fw_yaml_describe(node);
+    fw_yaml_error(&l->y, node, "%s must be a port number, a range 'N-M' or '${variable}', got %s",
+                  what, got);
+    free(got);
+    return NULL;
+}
+
+static bool parse_port_literal(const loader *l, const yaml_node_t *node, const char *text,
+                               const char *what, fw_port_range *out)
+{
+    fw_port_status st = fw_port_range_parse(text, out);
+    if (st == FW_PORT_OK)
+        return true;
+    fw_yaml_error(&l->y, node, "%s '%s': %s", what, text, fw_port_status_text(st));
+    return false;
+}
+
+/* Reads a port entry. single: only one port is meaningful (a service line). */
+static bool read_port_ref(const loader *l, const yaml_node_t *node, const char *what,
+                          bool single, fw_port_ref *out)
+{
+    const char *text = port_text(l, node, what);
+    if (!text)
+        return false;
+    out->pos = pos_of(l, node);
+    out->variable = -1;
+    size_t len = strlen(text);
+    if (strncmp(text, "${", 2) == 0 || strchr(text, '$')) {
+        if (len < 4 || strncmp(text, "${", 2) != 0 || text[len - 1] != '}') {
+            fw_yaml_error(&l->y, node, "%s '%s' is not a variable reference (write ${name})",
+                          what, text);
+            return false;
+        }
+        char *name = fw_xstrndup(text + 2, len - 3);
+        int v = find_variable(l->file, name);
+        bool ok = false;
+        if (v < 0) {
+            fw_yaml_error(&l->y, node, "%s refers to undefined variable '%s'", what, name);
+        } else if (single && l->file->variables[v].type != FW_VAR_PORT) {
+            fw_yaml_error(&l->y, node,
+                          "%s needs a single port, but variable '%s' is a port_range", what,
+                          name);
+        } else {
+            out->variable = v;
+            ok = true;
+        }
+        free(name);
+        return ok;
+    }
+    if (!parse_port_literal(l, node, text, what, &out->literal))
+        return false;
+    if (single && out->literal.lo != out->literal.hi) {
+        fw_yaml_error(&l->y, node, "%s '%s' must be a single port, not a range", what, text);
+        return false;
+    }
+    return true;
+}
+
+static void read_variables(loader *l, const yaml_node_t *node)
+{
+    static const fw_yaml_field fields[] = {
+        {"type", true}, {"default", true}, {"description", true}};
+    yaml_node_t *slots[3];
+    size_t cap = 0;
+
+    if (node->type != YAML_MAPPING_NODE) {
+        char *got = fw_yaml_describe(node);
+        fw_yaml_error(&l->y, node, "variables must be a mapping of name to definition, got %s",
+                      got);
+        free(got);
+        return;
+    }
+    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+         pair < node->data.mapping.pairs.top; pair++) {
+        yaml_node_t *key = yaml_document_get_node(l->y.doc, pair->key);
+        yaml_node_t *value = yaml_document_get_node(l->y.doc, pair->value);
+        char *name = fw_yaml_string(&l->y, key, "a variable name");
+        if (!name)
+            continue;
+        if (!is_variable_name(name)) {
+            fw_yaml_error(&l->y, key,
+                          "variable name '%s' is not valid (lowercase letters, digits, '_')",
+                          name);
+            free(name);
+            continue;
+        }
+        if (find_variable(l->file, name) >= 0) {
+            fw_yaml_error(&l->y, key, "duplicate variable '%s'", name);
+            free(name);
+            continue;
+        }
+        char *what = fw_xasprintf("variable '%s'", name);
+        fw_variable var = {.name = name, .pos = pos_of(l, key)};
+        bool ok = fw_yaml_mapping(&l->y, value, what, fields, 3, slots) && slots[0] &&
+                  slots[1] && slots[2];
+        if (ok) {
+            char *type = fw_yaml_string(&l->y, slots[0], "a variable's type");
+            if (type && strcmp(type, "port") == 0) {
+                var.type = FW_VAR_PORT;
+            } else if (type && strcmp(type, "port_range") == 0) {
+                var.type = FW_VAR_PORT_RANGE;
+            } else {
+                if (type)
+                    fw_yaml_error(&l->y, slots[0],
+                                  "variable type '%s' is not known (expected port or port_range)",
+                                  type);
+                ok = false;
+            }
+            free(type);
+        }
+        if (ok) {
+            const char *text = port_text(l, slots[1], "a variable's default");
+            ok = text && parse_port_literal(l, slots[1], text, "default", &var.default_value);
+            if (ok && var.type == FW_VAR_PORT && var.default_value.lo != var.default_value.hi) {
+                fw_yaml_error(&l->y, slots[1],
+                              "default '%s' of port variable '%s' must be a single port", text,
+                              name);
+                ok = false;
+            }
+        }
+        if (ok)
+            ok = (var.description = fw_yaml_string(&l->y, slots[2], "a variable's description"));
+        free(what);
+        if (!ok) {
+            free(var.name);
+            free(var.description);
+            continue;
+        }
+        FW_PUSH(l->file->variables, l->file->variable_count, cap, var);
+    }
+}
+
+static bool valid_program_path(const char *p)
+{
+    if (!fw_str_ends_with_i(p, ".exe"))
+        return false;
+    /* Absolute: "C:\..." or "%SomeRoot%\..." */
+    if (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
+        p[2] == '\\') {
+        p += 3;
+    } else if (p[0] == '%') {
+        const char *end = strchr(p + 1, '%');
+        if (!end || end == p + 1 || end[1] != '\\')
+            return false;
+        p = end + 2;
+    } else {
+        return false;
+    }
+    if (strstr(p, "..") || strchr(p, '/') || strchr(p, '"') || strchr(p, '%'))
+        return false;
+    for (; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            return false;
+    return true;
+}
+
+static void read_source(loader *l, const yaml_node_t *node, fw_rule *r)
+{
+    static const fw_yaml_field fields[] = {{"document", true}, {"section", true}};
+    yaml_node_t *slots[2];
+    if (!fw_yaml_mapping(&l->y, node, "a rule's source", fields, 2, slots))
+        return;
+    if (slots[0]) {
+        r->source_document = fw_yaml_string(&l->y, slots[0], "source document");
+        if (r->source_document &&
+            (strpbrk(r->source_document, "/\\") || !fw_str_ends_with_i(r->source_document, ".txt"))) {
+            fw_yaml_error(&l->y, slots[0],
+                          "source document '%s' must be the file name of a vendor document "
+                          "(*.txt in shared/vendor-docs)",
+                          r->source_document);
+        }
+    }
+    if (slots[1])
+        r->source_section = fw_yaml_string(&l->y, slots[1], "source section");
+}
+
+static void read_ports(loader *l, const yaml_node_t *node, fw_rule *r)
+{
+    size_t n;
+    if (!fw_yaml_sequence(&l->y, node, "ports", &n))
+        return;
+    if (n == 0) {
+        fw_yaml_error(&l->y, node, "ports must not be empty (leave the key out for a program rule)");
+        return;
+    }
+    r->ports = fw_xcalloc(n, sizeof *r->ports);
+    for (size_t i = 0; i < n; i++) {
+        fw_port_ref ref;
+        if (read_port_ref(l, fw_yaml_item(&l->y, node, i), "a port", false, &ref))
+            r->ports[r->port_count++] = ref;
+    }
+}
+
+static void read_remote_addresses(loader *l, const yaml_node_t *node, fw_rule *r)
+{
+    size_t n;
+    if (!fw_yaml_sequence(&l->y, node, "remote_addresses", &n))
+        return;
+    if (n == 0) {
+        fw_yaml_error(&l->y, node,
+                      "remote_addresses must not be empty (leave the key out for any address)");
+        return;
+    }
+    r->remote = fw_xcalloc(n, sizeof *r->remote);
+    r->remote_text = fw_xcalloc(n, sizeof *r->remote_text);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = fw_yaml_item(&l->y, node, i);
+        char *text = fw_yaml_string(&l->y, item, "a remote address");
+        if (!text)
+            continue;
+        fw_address_status st = fw_address_parse(text, &r->remote[r->remote_count]);
+        if (st != FW_ADDR_OK) {
+            fw_yaml_error(&l->y, item, "remote address '%s': %s", text, fw_address_status_text(st));
+            free(text);
+            continue;
+        }
+        r->remote_text[r->remote_count++] = text;
+    }
+}
+
+static fw_port_range default_range(const fw_catalog_file *f, const fw_port_ref *ref)
+{
+    return ref->variable >= 0 ? f->variables[ref->variable].default_value : ref->literal;
+}
+
+/* Checks that need the whole rule: breadth and repeated ports. */
+static void check_rule(loader *l, const yaml_node_t *node, const fw_rule *r, bool had_ports)
+{
+    if (r->protocol == FW_PROTO_ANY && had_ports)
+        fw_yaml_error(&l->y, node,
+                      "rule '%s' lists ports with protocol 'any'; ports exist only for tcp and "
+                      "udp",
+                      r->id ? r->id : "?");
+    if (!had_ports && !r->program)
+        fw_yaml_error(&l->y, node,
+                      "rule '%s' has neither ports nor a program: it would permit every %s "
+                      "connection",
+                      r->id ? r->id : "?", r->protocol == FW_PROTO_ANY ? "" : fw_protocol_name(r->protocol));
+    for (size_t i = 0; i < r->port_count; i++) {
+        for (size_t j = 0; j < i; j++) {
+            fw_port_range a = default_range(l->file, &r->ports[i]);
+            fw_port_range b = default_range(l->file, &r->ports[j]);
+            if (fw_port_ranges_overlap(a, b)) {
+                char ta[16], tb[16];
+                fw_port_range_format(a, ta, sizeof ta);
+                fw_port_range_format(b, tb, sizeof tb);
+                fw_diag_add(l->y.diags, FW_SEV_ERROR, r->ports[i].pos.file, r->ports[i].pos.line,
+                            r->ports[i].pos.column,
+                            "port %s overlaps port %s listed at line %u of rule '%s'", ta, tb,
+                            r->ports[j].pos.line, r->id ? r->id : "?");
+            }
+        }
+    }
+}
+
+static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
+{
+    static const fw_yaml_field fields[] = {
+        {"id", true},      {"direction", true},        {"protocol", true},
+        {"ports", false},  {"program", false},         {"remote_addresses", false},
+        {"description", true}, {"source", true}};
+    yaml_node_t *s[8];
+    memset(r, 0, sizeof *r);
+    r->pos = pos_of(l, node);
+    if (!fw_yaml_mapping(&l->y, node, "a rule", fields, 8, s))
+        return;
+    if (s[0])
+        r->id = read_identifier(l, s[0], "rule id");
+    if (s[1]) {
+        char *d = fw_yaml_string(&l->y, s[1], "direction");
+        if (d && strcmp(d, "in") == 0)
+            r->direction = FW_DIR_IN;
+        else if (d && strcmp(d, "out") == 0)
+            r->direction = FW_DIR_OUT;
+        else if (d)
+            fw_yaml_error(&l->y, s[1], "direction must be 'in' or 'out', got '%s'", d);
+        free(d);
+    }
+    if (s[2]) {
+        char *p = fw_yaml_string(&l->y, s[2], "protocol");
+        if (p && strcmp(p, "tcp") == 0)
+            r->protocol = FW_PROTO_TCP;
+        else if (p && strcmp(p, "udp") == 0)
+            r->protocol = FW_PROTO_UDP;
+        else if (p && strcmp(p, "any") == 0)
+            r->protocol = FW_PROTO_ANY;
+        else if (p)
+            fw_yaml_error(&l->y, s[2], "protocol must be 'tcp', 'udp' or 'any', got '%s'", p);
+        free(p);
+    }
+    if (s[3])
+        read_ports(l, s[3], r);
+    if (s[4]) {
+        r->program = fw_yaml_string(&l->y, s[4], "program");
+        if (r->program && !valid_program_path(r->program)) {
+            fw_yaml_error(&l->y, s[4],
+                          "program '%s' must be an absolute Windows path to an .exe, such as "
+                          "%%ProgramFiles%%\\Vendor\\app.exe",
+                          r->program);
+        }
+    }
+    if (s[5])
+        read_remote_addresses(l, s[5], r);
+    if (s[6])
+        r->description = fw_yaml_string(&l->y, s[6], "description");
+    if (s[7])
+        read_source(l, s[7], r);
+    check_rule(l, node, r, s[3] != NULL);
+}
+
+static void read_service(loader *l, const yaml_node_t *node, fw_service_entry *e)
+{
+    static const fw_yaml_field fields[] = {
+        {"name", true}, {"port", true}, {"protocol", true}, {"comment", false}};
+    yaml_node_t *s[4];
+    memset(e, 0, sizeof *e);
+    e->pos = pos_of(l, node);
+    e->port.variable = -1;
+    if (!fw_yaml_mapping(&l->y, node, "a services entry", fields, 4, s))
+        return;
+    if (s[0])
+        e->name = read_identifier(l, s[0], "service name");
+    if (s[1])
+        read_port_ref(l, s[1], "a services entry's port", true, &e->port);
+    if (s[2]) {
+        char *p = fw_yaml_string(&l->y, s[2], "protocol");
+        if (p && strcmp(p, "tcp") == 0)
+            e->protocol = FW_PROTO_TCP;
+        else if (p && strcmp(p, "udp") == 0)
+            e->protocol = FW_PROTO_UDP;
+        else if (p)
+            fw_yaml_error(&l->y, s[2], "a services entry's protocol must be 'tcp' or 'udp', got '%s'",
+                          p);
+        free(p);
+    }
+    if (s[3])
+        e->comment = fw_yaml_string(&l->y, s[3], "comment");
+}
+
+static void read_rules(loader *l, const yaml_node_t *node, fw_profile *p)
+{
+    size_t n;
+    if (!fw_yaml_sequence(&l->y, node, "rules", &n))
+        return;
+    if (n == 0) {
+        fw_yaml_error(&l->y, node, "profile '%s' has no rules", p->name ? p->name : "?");
+        return;
+    }
+    p->rules = fw_xcalloc(n, sizeof *p->rules);
+    for (size_t i = 0; i < n; i++) {
+        fw_rule *r = &p->rules[p->rule_count++];
+        read_rule(l, fw_yaml_item(&l->y, node, i), r);
+        for (size_t j = 0; r->id && j + 1 < p->rule_count; j++) {
+            if (p->rules[j].id && strcmp(p->rules[j].id, r->id) == 0) {
+                fw_diag_add(l->y.diags, FW_SEV_ERROR, r->pos.file, r->pos.line, r->pos.column,
+                            "duplicate rule id '%s' in profile '%s' (first at line %u)", r->id,
+                            p->name ? p->name : "?", p->rules[j].pos.line);
+                break;
+            }
+        }
+    }
+}
+
+static void read_services(loader *l, const yaml_node_t *node, fw_profile *p)
+{
+    size_t n;
+    if (!fw_yaml_sequence(&l->y, node, "services", &n))
+        return;
+    p->services = fw_xcalloc(n ? n : 1, sizeof *p->services);
+    for (size_t i = 0; i < n; i++) {
+        fw_service_entry *e = &p->services[p->service_count++];
+        read_service(l, fw_yaml_item(&l->y, node, i), e);
+        for (size_t j = 0; e->name && j + 1 < p->service_count; j++) {
+            if (p->services[j].name && strcmp(p->services[j].name, e->name) == 0 &&
+                p->services[j].protocol == e->protocol) {
+                fw_diag_add(l->y.diags, FW_SEV_ERROR, e->pos.file, e->pos.line, e->pos.column,
+                            "duplicate services entry '%s/%s' (first at line %u)", e->name,
+                            fw_protocol_name(e->protocol), p->services[j].pos.line);
+                break;
+            }
+        }
+    }
+}
+
+static void read_profile(loader *l, const yaml_node_t *node, fw_catalog *c)
+{
+    static const fw_yaml_field fields[] = {{"name", true},  {"aliases", false},
+                                           {"role", true},  {"description", false},
+                                           {"rules", true}, {"services", false}};
+    yaml_node_t *s[6];
+    if (!fw_yaml_mapping(&l->y, node, "a profile", fields, 6, s))
+        return;
+    fw_profile p = {.file = c->file_count - 1, .pos = pos_of(l, node)};
+    if (s[0])
+        p.name = read_identifier(l, s[0], "profile name");
+    if (s[1]) {
+        size_t n;
+        if (fw_yaml_sequence(&l->y, s[1], "aliases", &n)) {
+            p.aliases = fw_xcalloc(n ? n : 1, sizeof *p.aliases);
+            for (size_t i = 0; i < n; i++) {
+                char *a = read_identifier(l, fw_yaml_item(&l->y, s[1], i), "alias");
+                if (a)
+                    p.aliases[p.alias_count++] = a;
+            }
+        }
+    }
+    if (s[2])
+        p.role = fw_yaml_string(&l->y, s[2], "role");
+    if (s[3])
+        p.description = fw_yaml_string(&l->y, s[3], "description");
+    if (s[4])
+        read_rules(l, s[4], &p);
+    if (s[5])
+        read_services(l, s[5], &p);
+    FW_PUSH(c->profiles, c->profile_count, c->profile_cap, p);
+}
+
+static void warn_unused_variables(loader *l, const fw_catalog *c, const yaml_node_t *root)
+{
+    size_t file_index = c->file_count - 1;
+    for (size_t v = 0; v < l->file->variable_count; v++) {
+        bool used = false;
+        for (size_t i = 0; i < c->profile_count && !used; i++)
+            used = c->profiles[i].file == file_index &&
+                   fw_profile_uses_variable(&c->profiles[i], (int)v);
+        if (!used) {
+            const fw_variable *var = &l->file->variables[v];
+            fw_diag_add(l->y.diags, FW_SEV_WARNING, var->pos.file, var->pos.line,
+                        var->pos.column, "variable '%s' is not used by any rule or service",
+                        var->name);
+        }
+    }
+    (void)root;
+}
+
+static void read_root(loader *l, const yaml_node_t *root, fw_catalog *c)
+{
+    static const fw_yaml_field fields[] = {
+        {"product", true}, {"variables", false}, {"profiles", true}};
+    yaml_node_t *s[3];
+    if (!fw_yaml_mapping(&l->y, root, "a catalog file", fields, 3, s))
+        return;
+    if (s[0])
+        l->file->product = fw_yaml_string(&l->y, s[0], "product");
+    if (s[1])
+        read_variables(l, s[1]);
+    if (s[2]) {
+        size_t n;
+        if (fw_yaml_sequence(&l->y, s[2], "profiles", &n)) {
+            if (n == 0)
+                fw_yaml_error(&l->y, s[2], "profiles must not be empty");
+            for (size_t i = 0; i < n; i++)
+                read_profile(l, fw_yaml_item(&l->y, s[2], i), c);
+        }
+    }
+    warn_unused_variables(l, c, root);
+}
+
+static void syntax_error(fw_diags *d, const char *path, const yaml_parser_t *parser)
+{
+    const yaml_mark_t *m = parser->problem_mark.line || parser->problem_mark.column
+                               ? &parser->problem_mark
+                               : &parser->context_mark;
+    fw_diag_add(d, FW_SEV_ERROR, path, (unsigned)m->line + 1, (unsigned)m->column + 1,
+                "YAML syntax error: %s%s%s", parser->problem ? parser->problem : "unknown",
+                parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+void fw_catalog_load_text(fw_catalog *catalog, const char *display_path, const char *text,
+                          size_t length, fw_diags *diags)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc, extra;
+    bool have_doc = false;
+
+    fw_catalog_file *file = fw_xcalloc(1, sizeof *file);
+    file->path = fw_xstrdup(display_path);
+    FW_PUSH(catalog->files, catalog->file_count, catalog->file_cap, file);
+
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+    if (!yaml_parser_load(&parser, &doc)) {
+        syntax_error(diags, display_path, &parser);
+        goto done;
+    }
+    have_doc = true;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root) {
+        fw_diag_add(diags, FW_SEV_ERROR, display_path, 1, 1, "catalog file is empty");
+        goto done;
+    }
+    if (!yaml_parser_load(&parser, &extra)) {
+        syntax_error(diags, display_path, &parser);
+        goto done;
+    }
+    yaml_node_t *extra_root = yaml_document_get_root_node(&extra);
+    if (extra_root)
+        fw_diag_add(diags, FW_SEV_ERROR, display_path, (unsigned)extra_root->start_mark.line + 1,
+                    (unsigned)extra_root->start_mark.column + 1,
+                    "a catalog file holds one YAML document; found a second one");
+    yaml_document_delete(&extra);
+    if (extra_root)
+        goto done;
+
+    loader l = {.y = {.doc = &doc, .file = file->path, .diags = diags}, .file = file};
+    read_root(&l, root, catalog);
+done:
+    if (have_doc)
+        yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+}
+
+static void check_name(const fw_catalog *c, size_t pi, const char *name, fw_diags *d)
+{
+    const fw_profile *p = &c->profiles[pi];
+    for (size_t j = 0; j <= pi; j++) {
+        const fw_profile *q = &c->profiles[j];
+        /* Within one profile, compare only with the names that come before. */
+        bool same = j == pi;
+        if (q->name && !(same && q->name == name) && fw_str_ieq(q->name, name)) {
+            fw_diag_add(d, FW_SEV_ERROR, p->pos.file, p->pos.line, p->pos.column,
+                        "profile name or alias '%s' is already the name of profile '%s' (%s:%u)",
+                        name, q->name, q->pos.file, q->pos.line);
+            return;
+        }
+        for (size_t a = 0; a < q->alias_count; a++) {
+            if (same && q->aliases[a] == name)
+                break;
+            if (fw_str_ieq(q->aliases[a], name)) {
+                fw_diag_add(d, FW_SEV_ERROR, p->pos.file, p->pos.line, p->pos.column,
+                            "profile name or alias '%s' is already an alias of profile '%s' "
+                            "(%s:%u)",
+                            name, q->name ? q->name : "?", q->pos.file, q->pos.line);
+                return;
+            }
+        }
+        if (same)
+            break;
+    }
+}
+
+void fw_catalog_check_names(const fw_catalog *catalog, fw_diags *diags)
+{
+    for (size_t i = 0; i < catalog->profile_count; i++) {
+        const fw_profile *p = &catalog->profiles[i];
+        if (p->name)
+            check_name(catalog, i, p->name, diags);
+        for (size_t a = 0; a < p->alias_count; a++)
+            check_name(catalog, i, p->aliases[a], diags);
+    }
+}
+
+bool fw_catalog_load_dir(fw_catalog *catalog, const char *dir, fw_diags *diags)
+{
+    char **names = NULL;
+    size_t count = 0;
+    char *error = NULL;
+    size_t errors_before = diags->errors;
+
+    if (!fw_list_files(dir, ".yaml", &names, &count, &error)) {
+        fw_diag_add(diags, FW_SEV_ERROR, dir, 0, 0, "%s", error);
+        free(error);
+        return false;
+    }
+    if (count == 0)
+        fw_diag_add(diags, FW_SEV_ERROR, dir, 0, 0, "no catalog files (*.yaml) in this folder");
+    for (size_t i = 0; i < count; i++) {
+        char *path = fw_path_join(dir, names[i]);
+        size_t size = 0;
+        char *text = fw_read_file(path, FW_CATALOG_MAX_FILE_BYTES, &size, &error);
+        if (!text) {
+            fw_diag_add(diags, FW_SEV_ERROR, path, 0, 0, "%s", error);
+            free(error);
+            error = NULL;
+        } else if (memchr(text, '\0', size)) {
+            fw_diag_add(diags, FW_SEV_ERROR, path, 0, 0, "not a text file (contains NUL bytes)");
+        } else {
+            fw_catalog_load_text(catalog, path, text, size, diags);
+        }
+        free(text);
+        free(path);
+    }
+    fw_free_names(names, count);
+    fw_catalog_check_names(catalog, diags);
+    return diags->errors == errors_before;
+}

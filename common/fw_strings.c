@@ -1,0 +1,74 @@
+#include "fw_strings.h"
+
+#include "fw_alloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+bool fw_str_ieq(const char *a, const char *b)
+{
+    while (*a && ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b)) {
+        a++;
+        b++;
+    }
+    return *a == '\0' && *b == '\0';
+}
+
+bool fw_str_ends_with_i(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && fw_str_ieq(s + n - m, suffix);
+}
+
+static void reserve(fw_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->data = fw_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void fw_buf_appendn(fw_buf *b, const char *s, size_t n)
+{
+    reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void fw_buf_append(fw_buf *b, const char *s)
+{
+    fw_buf_appendn(b, s, strlen(s));
+}
+
+void fw_buf_printf(fw_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = fw_xvasprintf(fmt, ap);
+    va_end(ap);
+    fw_buf_append(b, s);
+    free(s);
+}
+
+char *fw_buf_take(fw_buf *b)
+{
+    char *s = b->data ? b->data : fw_xstrdup("");
+    *b = (fw_buf){0};
+    return s;
+}
+
+void fw_buf_free(fw_buf *b)
+{
+    free(b->data);
+    *b = (fw_buf){0};
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package fwsvc needs to build, test and run its
+# Windows side under Wine. Idempotent: packages already present are skipped,
+# and apt is not touched at all when nothing is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libyaml-dev libcmocka-dev               # native build and tests
+  gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
+  mingw-w64-tools                         # windmc/windres companions
+  dpkg-dev                                # apt-get source unpacks with dpkg-source
+  wine wine64                             # runs the Windows build and its tests
+  clang llvm libclang-rt-14-dev           # libFuzzer and sanitizers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-packages: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-packages: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,100 @@
+#include "cli.h"
+
+#include "fw_alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int usage_error(const fw_command *cmd, const char *fmt, const char *arg)
+{
+    fputs("fwsvc: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'fwsvc %s --help'.\n", cmd->name);
+    return FW_EXIT_INVALID;
+}
+
+/* Accepts both "--opt value" and "--opt=value". */
+static const char *option_value(int argc, char **argv, int *i, const char *opt)
+{
+    size_t n = strlen(opt);
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static bool is_option(const char *arg, const char *opt)
+{
+    size_t n = strlen(opt);
+    return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args, bool *help)
+{
+    size_t profile_cap = 0, setting_cap = 0;
+    *help = false;
+    args->command = cmd->name;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        unsigned need = 0;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            *help = true;
+            return FW_EXIT_OK;
+        } else if (is_option(a, "--catalog")) {
+            need = FW_OPT_CATALOG;
+        } else if (is_option(a, "--profile")) {
+            need = FW_OPT_PROFILE;
+        } else if (is_option(a, "--set")) {
+            need = FW_OPT_SET;
+        } else if (strcmp(a, "--json") == 0) {
+            need = FW_OPT_JSON;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error(cmd, "unknown option '%s'", a);
+        } else {
+            if (!(cmd->options & FW_OPT_DIR_ARG))
+                return usage_error(cmd, "unexpected argument '%s'", a);
+            if (args->dir_arg)
+                return usage_error(cmd, "only one folder may be given, '%s' is extra", a);
+            args->dir_arg = a;
+            continue;
+        }
+        if (!(cmd->options & need))
+            return usage_error(cmd, "option '%s' does not apply to this command", a);
+        if (need == FW_OPT_JSON) {
+            args->json = true;
+            continue;
+        }
+        const char *opt = need == FW_OPT_CATALOG ? "--catalog"
+                          : need == FW_OPT_PROFILE ? "--profile"
+                                                   : "--set";
+        const char *value = option_value(argc, argv, &i, opt);
+        if (!value || value[0] == '\0')
+            return usage_error(cmd, "option '%s' needs a value", opt);
+        if (need == FW_OPT_CATALOG) {
+            if (args->catalog_dir)
+                return usage_error(cmd, "%s is given twice", opt);
+            args->catalog_dir = value;
+        } else if (need == FW_OPT_PROFILE) {
+            FW_PUSH(args->profiles, args->profile_count, profile_cap, value);
+        } else {
+            fw_diags d = {0};
+            fw_setting s;
+            if (!fw_setting_parse(value, &s, &d)) {
+                fw_diags_print(&d, stderr);
+                fw_diags_free(&d);
+                return FW_EXIT_INVALID;
+            }
+            FW_PUSH(args->settings, args->setting_count, setting_cap, s);
+        }
+    }
+    return FW_EXIT_OK;
+}
+
+void fw_cli_args_free(fw_cli_args *args)
+{
+    free(args->profiles);
+    fw_settings_free(args->settings, args->setting_count);
+    *args = (fw_cli_args){0};
+}

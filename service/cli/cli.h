@@ -1,0 +1,83 @@
+/* The fwsvc command line: parsed arguments, exit codes (docs/cli.md) and
+ * the commands. */
+#ifndef FW_CLI_H
+#define FW_CLI_H
+
+#include "binding.h"
+#include "catalog.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    FW_EXIT_OK = 0,
+    FW_EXIT_FAILURE = 1, /* runtime failure */
+    FW_EXIT_INVALID = 2, /* invalid input or usage: nothing was changed */
+};
+
+/* Options a command accepts. */
+enum {
+    FW_OPT_CATALOG = 1 << 0,
+    FW_OPT_PROFILE = 1 << 1,
+    FW_OPT_SET = 1 << 2,
+    FW_OPT_JSON = 1 << 3,
+    FW_OPT_DIR_ARG = 1 << 4, /* one optional positional folder */
+};
+
+typedef struct {
+    const char *command;
+    const char *catalog_dir;  /* --catalog, or NULL for the default */
+    const char **profiles;    /* --profile, in order */
+    size_t profile_count;
+    fw_setting *settings;     /* --set */
+    size_t setting_count;
+    bool json;
+    const char *dir_arg;      /* lint [DIR] */
+} fw_cli_args;
+
+typedef struct {
+    const char *name;
+    unsigned options;
+    int (*run)(const fw_cli_args *args);
+    const char *summary;
+    const char *help;
+} fw_command;
+
+const fw_command *fw_cli_commands(size_t *count);
+const fw_command *fw_cli_find_command(const char *name);
+
+/* Parses argv after the command name. Returns FW_EXIT_OK, or reports a usage
+ * error and returns FW_EXIT_INVALID; *help is set when --help was given. */
+int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args, bool *help);
+void fw_cli_args_free(fw_cli_args *args);
+
+void fw_cli_print_usage(FILE *out);
+void fw_cli_print_command_help(const fw_command *cmd, FILE *out);
+
+/* Catalog loaded for a command: the profiles it names, their bindings. */
+typedef struct {
+    fw_catalog catalog;
+    const fw_profile **profiles;
+    fw_binding *bindings;
+    size_t profile_count;
+} fw_cli_session;
+
+/* Loads the catalog (reporting every problem on stderr), resolves --profile
+ * names and checks --set. Returns an exit code; FW_EXIT_OK on success. */
+int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_profile);
+void fw_cli_session_close(fw_cli_session *s);
+
+/* The folder the catalog is read from when --catalog is not given: the
+ * "catalog" folder beside the executable, where the installer puts it. */
+char *fw_cli_default_catalog_dir(void);
+
+int fw_cmd_list(const fw_cli_args *args);
+int fw_cmd_show(const fw_cli_args *args);
+int fw_cmd_catalog(const fw_cli_args *args);
+int fw_cmd_plan(const fw_cli_args *args);
+int fw_cmd_lint(const fw_cli_args *args);
+
+/* "135, 2500-3300" with the binding's values. */
+char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);
+
+#endif

@@ -1,0 +1,92 @@
+#include "cli.h"
+
+#include "fw_alloc.h"
+#include "fw_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void write_rule(fw_json *j, const fw_rule *r, const fw_binding *b)
+{
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "id", r->id);
+    fw_json_member_string(j, "direction", fw_direction_name(r->direction));
+    fw_json_member_string(j, "protocol", fw_protocol_name(r->protocol));
+    fw_json_key(j, "ports");
+    fw_json_array_begin(j);
+    for (size_t i = 0; i < r->port_count; i++) {
+        char text[16];
+        fw_port_range_format(fw_binding_resolve(b, &r->ports[i]), text, sizeof text);
+        fw_json_string(j, text);
+    }
+    fw_json_array_end(j);
+    fw_json_member_string(j, "program", r->program);
+    fw_json_key(j, "remote_addresses");
+    fw_json_array_begin(j);
+    for (size_t i = 0; i < r->remote_count; i++)
+        fw_json_string(j, r->remote_text[i]);
+    fw_json_array_end(j);
+    fw_json_member_string(j, "description", r->description);
+    char *source = fw_xasprintf("%s, %s", r->source_document, r->source_section);
+    fw_json_member_string(j, "source", source);
+    free(source);
+    fw_json_object_end(j);
+}
+
+int fw_cmd_catalog(const fw_cli_args *args)
+{
+    if (!args->json) {
+        fputs("fwsvc: error: catalog prints JSON only; run 'fwsvc catalog --json' "
+              "(or 'fwsvc list' for a table)\n",
+              stderr);
+        return FW_EXIT_INVALID;
+    }
+    fw_cli_session s;
+    int rc = fw_cli_session_open(&s, args, false);
+    if (rc != FW_EXIT_OK)
+        return rc;
+
+    fw_json j;
+    fw_json_init(&j, stdout);
+    fw_json_object_begin(&j);
+    fw_json_key(&j, "profiles");
+    fw_json_array_begin(&j);
+    for (size_t i = 0; i < s.catalog.profile_count; i++) {
+        const fw_profile *p = &s.catalog.profiles[i];
+        fw_binding defaults;
+        fw_binding_init(&defaults, &s.catalog, p, NULL, 0);
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "name", p->name);
+        fw_json_key(&j, "aliases");
+        fw_json_array_begin(&j);
+        for (size_t a = 0; a < p->alias_count; a++)
+            fw_json_string(&j, p->aliases[a]);
+        fw_json_array_end(&j);
+        fw_json_member_string(&j, "product", s.catalog.files[p->file]->product);
+        fw_json_member_string(&j, "role", p->role);
+        fw_json_key(&j, "rules");
+        fw_json_array_begin(&j);
+        for (size_t r = 0; r < p->rule_count; r++)
+            write_rule(&j, &p->rules[r], &defaults);
+        fw_json_array_end(&j);
+        fw_json_key(&j, "services");
+        fw_json_array_begin(&j);
+        for (size_t e = 0; e < p->service_count; e++) {
+            const fw_service_entry *svc = &p->services[e];
+            fw_json_object_begin(&j);
+            fw_json_member_string(&j, "name", svc->name);
+            fw_json_key(&j, "port");
+            fw_json_uint(&j, fw_binding_resolve(&defaults, &svc->port).lo);
+            fw_json_member_string(&j, "protocol", fw_protocol_name(svc->protocol));
+            fw_json_object_end(&j);
+        }
+        fw_json_array_end(&j);
+        fw_json_object_end(&j);
+        fw_binding_free(&defaults);
+    }
+    fw_json_array_end(&j);
+    fw_json_object_end(&j);
+    fw_json_finish(&j);
+    fw_cli_session_close(&s);
+    return FW_EXIT_OK;
+}

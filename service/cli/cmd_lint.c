@@ -1,0 +1,30 @@
+#include "cli.h"
+
+#include "catalog_load.h"
+#include "fw_alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int fw_cmd_lint(const fw_cli_args *args)
+{
+    char *dir = args->dir_arg ? fw_xstrdup(args->dir_arg) : fw_cli_default_catalog_dir();
+    fw_catalog catalog = {0};
+    fw_diags diags = {0};
+    bool ok = fw_catalog_load_dir(&catalog, dir, &diags);
+    fw_diags_print(&diags, stderr);
+
+    size_t rules = 0;
+    for (size_t i = 0; i < catalog.profile_count; i++)
+        rules += catalog.profiles[i].rule_count;
+    size_t warnings = diags.count - diags.errors;
+    if (ok)
+        printf("%s: OK: %zu files, %zu profiles, %zu rules, %zu warning(s)\n", dir,
+               catalog.file_count, catalog.profile_count, rules, warnings);
+    else
+        fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", dir, diags.errors, warnings);
+    fw_diags_free(&diags);
+    fw_catalog_free(&catalog);
+    free(dir);
+    return ok ? FW_EXIT_OK : FW_EXIT_INVALID;
+}

@@ -1,0 +1,116 @@
+#include "cli.h"
+
+#include "fw_alloc.h"
+#include "fw_strings.h"
+#include "fw_table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void print_variables(const fw_cli_session *s, size_t index)
+{
+    const fw_profile *p = s->profiles[index];
+    const fw_binding *b = &s->bindings[index];
+    const fw_catalog_file *f = s->catalog.files[p->file];
+    static const char *const header[] = {"VARIABLE", "VALUE", "DEFAULT", "DESCRIPTION"};
+    fw_table t;
+    fw_table_init(&t, 4, header);
+    for (size_t v = 0; v < f->variable_count; v++) {
+        if (!fw_profile_uses_variable(p, (int)v))
+            continue;
+        char value[16], def[16];
+        fw_port_range_format(b->values[v], value, sizeof value);
+        fw_port_range_format(f->variables[v].default_value, def, sizeof def);
+        const char *row[] = {f->variables[v].name, value, def, f->variables[v].description};
+        fw_table_add(&t, row);
+    }
+    if (t.rows > 1) {
+        puts("\nVariables (override with --set NAME=VALUE):");
+        fw_table_print(&t, stdout);
+    }
+    fw_table_free(&t);
+}
+
+static void print_rules(const fw_profile *p, const fw_binding *b)
+{
+    static const char *const header[] = {"RULE", "DIR", "PROTO", "PORTS", "PROGRAM", "REMOTE",
+                                         "DESCRIPTION"};
+    fw_table t;
+    fw_table_init(&t, 7, header);
+    for (size_t i = 0; i < p->rule_count; i++) {
+        const fw_rule *r = &p->rules[i];
+        char *ports = r->protocol == FW_PROTO_ANY ? fw_xstrdup("all") : fw_cli_ports_text(r, b, ",");
+        fw_buf remote = {0};
+        for (size_t a = 0; a < r->remote_count; a++)
+            fw_buf_printf(&remote, "%s%s", a ? "," : "", r->remote_text[a]);
+        const char *row[] = {r->id, fw_direction_name(r->direction), fw_protocol_name(r->protocol),
+                             ports, r->program, remote.len ? remote.data : "any", r->description};
+        fw_table_add(&t, row);
+        free(ports);
+        fw_buf_free(&remote);
+    }
+    printf("\nRules (%zu):\n", p->rule_count);
+    fw_table_print(&t, stdout);
+    fw_table_free(&t);
+
+    static const char *const src_header[] = {"RULE", "DOCUMENT", "SECTION"};
+    fw_table_init(&t, 3, src_header);
+    for (size_t i = 0; i < p->rule_count; i++) {
+        const char *row[] = {p->rules[i].id, p->rules[i].source_document,
+                             p->rules[i].source_section};
+        fw_table_add(&t, row);
+    }
+    puts("\nSources (shared/vendor-docs):");
+    fw_table_print(&t, stdout);
+    fw_table_free(&t);
+}
+
+static void print_services(const fw_profile *p, const fw_binding *b)
+{
+    if (p->service_count == 0)
+        return;
+    static const char *const header[] = {"SERVICE", "PORT/PROTO", "COMMENT"};
+    fw_table t;
+    fw_table_init(&t, 3, header);
+    for (size_t i = 0; i < p->service_count; i++) {
+        const fw_service_entry *e = &p->services[i];
+        char *port = fw_xasprintf("%u/%s", (unsigned)fw_binding_resolve(b, &e->port).lo,
+                                  fw_protocol_name(e->protocol));
+        const char *row[] = {e->name, port, e->comment};
+        fw_table_add(&t, row);
+        free(port);
+    }
+    puts("\nServices file entries (%SystemRoot%\\System32\\drivers\\etc\\services):");
+    fw_table_print(&t, stdout);
+    fw_table_free(&t);
+}
+
+int fw_cmd_show(const fw_cli_args *args)
+{
+    fw_cli_session s;
+    int rc = fw_cli_session_open(&s, args, true);
+    if (rc != FW_EXIT_OK)
+        return rc;
+    for (size_t i = 0; i < s.profile_count; i++) {
+        const fw_profile *p = s.profiles[i];
+        if (i)
+            puts("");
+        printf("Profile:  %s\n", p->name);
+        if (p->alias_count) {
+            fputs("Aliases: ", stdout);
+            for (size_t a = 0; a < p->alias_count; a++)
+                printf(" %s", p->aliases[a]);
+            puts("");
+        }
+        printf("Product:  %s\n", s.catalog.files[p->file]->product);
+        printf("Role:     %s\n", p->role);
+        if (p->description)
+            printf("About:    %s\n", p->description);
+        printf("Catalog:  %s:%u\n", p->pos.file, p->pos.line);
+        print_variables(&s, i);
+        print_rules(p, &s.bindings[i]);
+        print_services(p, &s.bindings[i]);
+    }
+    fw_cli_session_close(&s);
+    return FW_EXIT_OK;
+}

@@ -1,0 +1,102 @@
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const fw_command commands[] = {
+    {"list", FW_OPT_CATALOG, fw_cmd_list, "list the catalog's profiles",
+     "Usage: fwsvc list [--catalog DIR]\n"
+     "\n"
+     "Lists every profile of the catalog: its name, aliases, product, host role and\n"
+     "number of rules. A profile is one host role of one product, e.g. 'dpm' is the\n"
+     "DPM server and 'dpm-agent' a computer DPM protects.\n"},
+    {"show", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET, fw_cmd_show,
+     "show one profile's rules, variables and sources",
+     "Usage: fwsvc show --profile NAME [--set NAME=VALUE]... [--catalog DIR]\n"
+     "\n"
+     "Shows a profile as the vendor documents it: every rule with its direction,\n"
+     "protocol, ports, program and remote scope, the vendor document and section\n"
+     "it comes from, the profile's variables (ports the vendor calls configurable)\n"
+     "and the services-file entries it needs.\n"
+     "\n"
+     "  --profile NAME       the profile, by name or alias (see 'fwsvc list')\n"
+     "  --set NAME=VALUE     override a variable, e.g. --set ndmp_port=10001 or\n"
+     "                       --set dcom_ports=5000-5100\n"},
+    {"catalog", FW_OPT_CATALOG | FW_OPT_JSON, fw_cmd_catalog,
+     "print the whole catalog as JSON (--json)",
+     "Usage: fwsvc catalog --json [--catalog DIR]\n"
+     "\n"
+     "Prints every profile with its rules and services-file entries as JSON, with\n"
+     "variables expanded to their defaults. The shape is stable (docs/cli.md):\n"
+     "  {\"profiles\":[{\"name\",\"aliases\",\"product\",\"role\",\n"
+     "    \"rules\":[{\"id\",\"direction\",\"protocol\",\"ports\",\"program\",\n"
+     "               \"remote_addresses\",\"description\",\"source\"}],\n"
+     "    \"services\":[{\"name\",\"port\",\"protocol\"}]}]}\n"},
+    {"plan", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_JSON, fw_cmd_plan,
+     "print the WFP filters profiles need, without changing anything",
+     "Usage: fwsvc plan --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
+     "                  [--json] [--catalog DIR]\n"
+     "\n"
+     "Prints the concrete Windows Filtering Platform filters that the profiles need:\n"
+     "one hard permit per rule and layer (ALE auth-recv-accept for inbound rules,\n"
+     "ALE auth-connect for outbound rules, each for IPv4 and IPv6). All ports of a\n"
+     "rule are OR-ed conditions of one filter, and a range is a single range\n"
+     "condition. Nothing is changed: this is what 'fwsvc apply' would install.\n"
+     "\n"
+     "  --profile NAME       a profile by name or alias; may be repeated\n"
+     "  --set NAME=VALUE     override a variable of the profiles\n"
+     "  --json               machine-readable output\n"},
+    {"lint", FW_OPT_DIR_ARG, fw_cmd_lint, "check a catalog folder and report every problem",
+     "Usage: fwsvc lint [DIR]\n"
+     "\n"
+     "Checks every *.yaml catalog file in DIR (default: the installed catalog) and\n"
+     "reports every problem as FILE:LINE:COLUMN: error: MESSAGE. Exit code 0 when\n"
+     "the catalog is valid, 2 when it has errors. Warnings do not fail the check.\n"},
+};
+
+const fw_command *fw_cli_commands(size_t *count)
+{
+    *count = sizeof commands / sizeof commands[0];
+    return commands;
+}
+
+const fw_command *fw_cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+void fw_cli_print_usage(FILE *out)
+{
+    fputs("Usage: fwsvc COMMAND [OPTIONS]\n"
+          "\n"
+          "fwsvc turns backup products' documented firewall port tables into Windows\n"
+          "Filtering Platform filters, and keeps them true.\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "Options for every command:\n"
+          "  --catalog DIR  read the catalog from DIR instead of the installed one\n"
+          "  --help         explain a command: fwsvc plan --help\n"
+          "  --version      print the version\n"
+          "\n"
+          "Examples:\n"
+          "  fwsvc list\n"
+          "  fwsvc show --profile dpm\n"
+          "  fwsvc plan --profile be-remote-agent --set ndmp_port=10001\n"
+          "\n"
+          "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage.\n",
+          out);
+}
+
+void fw_cli_print_command_help(const fw_command *cmd, FILE *out)
+{
+    fputs(cmd->help, out);
+    if (cmd->options & FW_OPT_CATALOG)
+        fputs("  --catalog DIR        read the catalog from DIR\n", out);
+}

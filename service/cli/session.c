@@ -1,0 +1,107 @@
+#include "cli.h"
+
+#include "catalog_load.h"
+#include "fw_alloc.h"
+#include "fw_fs.h"
+#include "fw_strings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+char *fw_cli_default_catalog_dir(void)
+{
+    char *exe = fw_exe_dir();
+    if (!exe)
+        return fw_xstrdup("catalog");
+    char *dir = fw_path_join(exe, "catalog");
+    free(exe);
+    return dir;
+}
+
+static void suggest_profiles(const fw_catalog *c)
+{
+    fputs("Known profiles:", stderr);
+    for (size_t i = 0; i < c->profile_count; i++)
+        fprintf(stderr, " %s", c->profiles[i].name);
+    fputs("\n", stderr);
+}
+
+int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_profile)
+{
+    *s = (fw_cli_session){0};
+    fw_diags diags = {0};
+    int rc = FW_EXIT_OK;
+    char *dir = args->catalog_dir ? fw_xstrdup(args->catalog_dir) : fw_cli_default_catalog_dir();
+
+    if (!fw_catalog_load_dir(&s->catalog, dir, &diags)) {
+        fw_diags_print(&diags, stderr);
+        fprintf(stderr, "fwsvc: error: the catalog in '%s' has %zu error(s); nothing was done\n",
+                dir, diags.errors);
+        rc = FW_EXIT_INVALID;
+        goto out;
+    }
+    if (need_profile && args->profile_count == 0) {
+        fprintf(stderr, "fwsvc: error: %s needs --profile NAME\n", args->command);
+        suggest_profiles(&s->catalog);
+        rc = FW_EXIT_INVALID;
+        goto out;
+    }
+    s->profiles = fw_xcalloc(args->profile_count, sizeof *s->profiles);
+    for (size_t i = 0; i < args->profile_count; i++) {
+        const fw_profile *p = fw_catalog_find(&s->catalog, args->profiles[i]);
+        if (!p) {
+            fprintf(stderr, "fwsvc: error: no profile named '%s'\n", args->profiles[i]);
+            suggest_profiles(&s->catalog);
+            rc = FW_EXIT_INVALID;
+            goto out;
+        }
+        for (size_t j = 0; j < s->profile_count; j++) {
+            if (s->profiles[j] == p) {
+                fprintf(stderr, "fwsvc: error: profile '%s' is given twice\n", p->name);
+                rc = FW_EXIT_INVALID;
+                goto out;
+            }
+        }
+        s->profiles[s->profile_count++] = p;
+    }
+    if (!fw_settings_check(&s->catalog, s->profiles, s->profile_count, args->settings,
+                           args->setting_count, &diags)) {
+        fw_diags_print(&diags, stderr);
+        rc = FW_EXIT_INVALID;
+        goto out;
+    }
+    s->bindings = fw_xcalloc(s->profile_count, sizeof *s->bindings);
+    for (size_t i = 0; i < s->profile_count; i++)
+        fw_binding_init(&s->bindings[i], &s->catalog, s->profiles[i], args->settings,
+                        args->setting_count);
+out:
+    if (rc == FW_EXIT_OK)
+        fw_diags_print(&diags, stderr); /* warnings */
+    fw_diags_free(&diags);
+    free(dir);
+    if (rc != FW_EXIT_OK)
+        fw_cli_session_close(s);
+    return rc;
+}
+
+void fw_cli_session_close(fw_cli_session *s)
+{
+    if (s->bindings)
+        for (size_t i = 0; i < s->profile_count; i++)
+            fw_binding_free(&s->bindings[i]);
+    free(s->bindings);
+    free(s->profiles);
+    fw_catalog_free(&s->catalog);
+    *s = (fw_cli_session){0};
+}
+
+char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator)
+{
+    fw_buf b = {0};
+    for (size_t i = 0; i < rule->port_count; i++) {
+        char text[16];
+        fw_port_range_format(fw_binding_resolve(binding, &rule->ports[i]), text, sizeof text);
+        fw_buf_printf(&b, "%s%s", i ? separator : "", text);
+    }
+    return b.len ? fw_buf_take(&b) : (fw_buf_free(&b), fw_xstrdup("all"));
+}

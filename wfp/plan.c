@@ -1,0 +1,207 @@
+#include "plan.h"
+
+#include "fw_alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const fw_layer inbound_layers[] = {FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4,
+                                          FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6};
+static const fw_layer outbound_layers[] = {FW_LAYER_ALE_AUTH_CONNECT_V4,
+                                           FW_LAYER_ALE_AUTH_CONNECT_V6};
+
+fw_family fw_layer_family(fw_layer layer)
+{
+    return (layer == FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4 || layer == FW_LAYER_ALE_AUTH_CONNECT_V4)
+               ? FW_AF_V4
+               : FW_AF_V6;
+}
+
+static int compare_ranges(const void *a, const void *b)
+{
+    const fw_port_range *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+/* Sorted, with overlapping ranges merged (a --set may move a variable onto
+ * a literal port), so that a rule's conditions are canonical. */
+static size_t canonical_ports(const fw_rule *r, const fw_binding *b, fw_port_range *out)
+{
+    for (size_t i = 0; i < r->port_count; i++)
+        out[i] = fw_binding_resolve(b, &r->ports[i]);
+    qsort(out, r->port_count, sizeof *out, compare_ranges);
+    size_t n = 0;
+    for (size_t i = 0; i < r->port_count; i++) {
+        if (n > 0 && out[i].lo <= out[n - 1].hi) {
+            if (out[i].hi > out[n - 1].hi)
+                out[n - 1].hi = out[i].hi;
+        } else {
+            out[n++] = out[i];
+        }
+    }
+    return n;
+}
+
+static bool has_family(const fw_rule *r, fw_family family)
+{
+    for (size_t i = 0; i < r->remote_count; i++)
+        if (r->remote[i].family == family)
+            return true;
+    return false;
+}
+
+static void add_filter(fw_plan *plan, const fw_profile *profile, const fw_rule *r,
+                       const fw_binding *b, fw_layer layer)
+{
+    fw_planned_filter f = {.profile = profile, .rule = r, .layer = layer};
+    f.conditions = fw_xcalloc(2 + r->port_count + r->remote_count, sizeof *f.conditions);
+
+    /* Same-field conditions stay adjacent: WFP ORs only adjacent ones. */
+    if (r->protocol != FW_PROTO_ANY) {
+        fw_condition *c = &f.conditions[f.condition_count++];
+        c->field = FW_FIELD_IP_PROTOCOL;
+        c->match = FW_MATCH_EQUAL;
+        c->value.protocol = (uint8_t)r->protocol;
+    }
+    fw_port_range *ports = fw_xcalloc(r->port_count ? r->port_count : 1, sizeof *ports);
+    size_t port_count = canonical_ports(r, b, ports);
+    for (size_t i = 0; i < port_count; i++) {
+        fw_condition *c = &f.conditions[f.condition_count++];
+        c->field = r->direction == FW_DIR_IN ? FW_FIELD_IP_LOCAL_PORT : FW_FIELD_IP_REMOTE_PORT;
+        c->match = ports[i].lo == ports[i].hi ? FW_MATCH_EQUAL : FW_MATCH_RANGE;
+        c->value.ports = ports[i];
+    }
+    free(ports);
+    for (size_t i = 0; i < r->remote_count; i++) {
+        if (r->remote[i].family != fw_layer_family(layer))
+            continue;
+        fw_condition *c = &f.conditions[f.condition_count++];
+        c->field = FW_FIELD_IP_REMOTE_ADDRESS;
+        c->match = FW_MATCH_EQUAL;
+        c->value.address = r->remote[i];
+    }
+    if (r->program) {
+        fw_condition *c = &f.conditions[f.condition_count++];
+        c->field = FW_FIELD_ALE_APP_ID;
+        c->match = FW_MATCH_EQUAL;
+        c->value.program = r->program;
+    }
+    FW_PUSH(plan->filters, plan->count, plan->cap, f);
+}
+
+void fw_plan_add_profile(fw_plan *plan, const fw_profile *profile, const fw_binding *binding)
+{
+    for (size_t i = 0; i < profile->rule_count; i++) {
+        const fw_rule *r = &profile->rules[i];
+        const fw_layer *layers = r->direction == FW_DIR_IN ? inbound_layers : outbound_layers;
+        for (size_t l = 0; l < 2; l++) {
+            /* A scoped rule has no filter on a family none of its addresses
+             * belongs to: that filter could never match. */
+            if (r->remote_count && !has_family(r, fw_layer_family(layers[l])))
+                continue;
+            add_filter(plan, profile, r, binding, layers[l]);
+        }
+    }
+}
+
+void fw_plan_free(fw_plan *plan)
+{
+    for (size_t i = 0; i < plan->count; i++)
+        free(plan->filters[i].conditions);
+    free(plan->filters);
+    *plan = (fw_plan){0};
+}
+
+const char *fw_layer_name(fw_layer layer)
+{
+    switch (layer) {
+    case FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4:
+        return "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4";
+    case FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6:
+        return "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6";
+    case FW_LAYER_ALE_AUTH_CONNECT_V4:
+        return "FWPM_LAYER_ALE_AUTH_CONNECT_V4";
+    case FW_LAYER_ALE_AUTH_CONNECT_V6:
+        return "FWPM_LAYER_ALE_AUTH_CONNECT_V6";
+    }
+    return "?";
+}
+
+const char *fw_layer_short_name(fw_layer layer)
+{
+    switch (layer) {
+    case FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4:
+        return "recv-accept-v4";
+    case FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6:
+        return "recv-accept-v6";
+    case FW_LAYER_ALE_AUTH_CONNECT_V4:
+        return "connect-v4";
+    case FW_LAYER_ALE_AUTH_CONNECT_V6:
+        return "connect-v6";
+    }
+    return "?";
+}
+
+const char *fw_field_name(fw_field field)
+{
+    switch (field) {
+    case FW_FIELD_IP_PROTOCOL:
+        return "FWPM_CONDITION_IP_PROTOCOL";
+    case FW_FIELD_IP_LOCAL_PORT:
+        return "FWPM_CONDITION_IP_LOCAL_PORT";
+    case FW_FIELD_IP_REMOTE_PORT:
+        return "FWPM_CONDITION_IP_REMOTE_PORT";
+    case FW_FIELD_IP_REMOTE_ADDRESS:
+        return "FWPM_CONDITION_IP_REMOTE_ADDRESS";
+    case FW_FIELD_ALE_APP_ID:
+        return "FWPM_CONDITION_ALE_APP_ID";
+    }
+    return "?";
+}
+
+const char *fw_match_name(fw_match match)
+{
+    return match == FW_MATCH_RANGE ? "FWP_MATCH_RANGE" : "FWP_MATCH_EQUAL";
+}
+
+static char *address_text(const fw_address *a)
+{
+    char buf[64];
+    if (a->family == FW_AF_V4) {
+        snprintf(buf, sizeof buf, "%u.%u.%u.%u", a->bytes[0], a->bytes[1], a->bytes[2],
+                 a->bytes[3]);
+    } else {
+        /* Full form, no "::" compression: unambiguous and simple. */
+        int n = 0;
+        for (int i = 0; i < 8; i++)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%x", i ? ":" : "",
+                          (unsigned)(a->bytes[2 * i] << 8 | a->bytes[2 * i + 1]));
+    }
+    unsigned max = a->family == FW_AF_V4 ? 32 : 128;
+    if (a->prefix != max)
+        return fw_xasprintf("%s/%u", buf, (unsigned)a->prefix);
+    return fw_xstrdup(buf);
+}
+
+char *fw_condition_value_text(const fw_condition *c)
+{
+    char buf[16];
+    switch (c->field) {
+    case FW_FIELD_IP_PROTOCOL:
+        return fw_xstrdup(c->value.protocol == FW_PROTO_TCP   ? "TCP"
+                          : c->value.protocol == FW_PROTO_UDP ? "UDP"
+                                                              : "?");
+    case FW_FIELD_IP_LOCAL_PORT:
+    case FW_FIELD_IP_REMOTE_PORT:
+        fw_port_range_format(c->value.ports, buf, sizeof buf);
+        return fw_xstrdup(buf);
+    case FW_FIELD_IP_REMOTE_ADDRESS:
+        return address_text(&c->value.address);
+    case FW_FIELD_ALE_APP_ID:
+        return fw_xstrdup(c->value.program);
+    }
+    return fw_xstrdup("?");
+}
