@@ -4,6 +4,8 @@
 #ifndef FW_ALLOC_H
 #define FW_ALLOC_H
 
+#include "fw_compiler.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -13,10 +15,7 @@ void *fw_xrealloc(void *ptr, size_t size);
 char *fw_xstrdup(const char *s);
 char *fw_xstrndup(const char *s, size_t n);
 char *fw_xasprintf(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
+    FW_PRINTF(1, 2);
 char *fw_xvasprintf(const char *fmt, va_list ap);
 
 /* Appends one element to a growable array (arr, n, cap). */

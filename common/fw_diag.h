@@ -4,6 +4,8 @@
 #ifndef FW_DIAG_H
 #define FW_DIAG_H
 
+#include "fw_compiler.h"
+
 #include <stdio.h>
 #include <stddef.h>
 
@@ -25,10 +27,7 @@ typedef struct {
 
 void fw_diag_add(fw_diags *d, fw_severity sev, const char *file, unsigned line,
                  unsigned column, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 6, 7)))
-#endif
-    ;
+    FW_PRINTF(6, 7);
 
 /* "file:line:col: error: message", or "fwsvc: error: message" without file. */
 char *fw_diag_format(const fw_diag *diag);

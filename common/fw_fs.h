@@ -15,6 +15,8 @@ char *fw_read_file(const char *path, size_t max_size, size_t *size, char **error
  * case-insensitively, sorted by byte order so that loading is deterministic. */
 bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *count,
                    char **error);
+/* Likewise for the sub-folders of dir (names not starting with '.'). */
+bool fw_list_dirs(const char *dir, char ***names, size_t *count, char **error);
 void fw_free_names(char **names, size_t count);
 
 bool fw_is_dir(const char *path);

@@ -50,8 +50,10 @@ fail:
     return NULL;
 }
 
-bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *count,
-                   char **error)
+/* Lists entries of dir that are regular files ending with suffix, or
+ * directories when suffix is NULL. */
+static bool list_entries(const char *dir, const char *suffix, char ***names, size_t *count,
+                         char **error)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -62,13 +64,13 @@ bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *c
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !fw_str_ends_with_i(e->d_name, suffix))
+        if (e->d_name[0] == '.' || (suffix && !fw_str_ends_with_i(e->d_name, suffix)))
             continue;
         char *path = fw_path_join(dir, e->d_name);
         struct stat st;
-        bool regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        bool wanted = stat(path, &st) == 0 && (suffix ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode));
         free(path);
-        if (regular)
+        if (wanted)
             FW_PUSH(list, n, cap, fw_xstrdup(e->d_name));
     }
     closedir(d);
@@ -76,6 +78,17 @@ bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *c
     *names = list;
     *count = n;
     return true;
+}
+
+bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *count,
+                   char **error)
+{
+    return list_entries(dir, suffix, names, count, error);
+}
+
+bool fw_list_dirs(const char *dir, char ***names, size_t *count, char **error)
+{
+    return list_entries(dir, NULL, names, count, error);
 }
 
 bool fw_is_dir(const char *path)

@@ -46,8 +46,10 @@ fail:
     return NULL;
 }
 
-bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *count,
-                   char **error)
+/* Lists entries of dir that are files ending with suffix, or directories
+ * when suffix is NULL. */
+static bool list_entries(const char *dir, const char *suffix, char ***names, size_t *count,
+                         char **error)
 {
     char *pattern = fw_path_join(dir, "*");
     wchar_t *wpattern = fw_utf8_to_wide(pattern);
@@ -65,10 +67,11 @@ bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *c
         }
     } else {
         do {
-            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+            bool is_dir = (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
+            if (is_dir != (suffix == NULL))
                 continue;
             char *name = fw_wide_to_utf8(fd.cFileName);
-            if (name[0] != '.' && fw_str_ends_with_i(name, suffix))
+            if (name[0] != '.' && (!suffix || fw_str_ends_with_i(name, suffix)))
                 FW_PUSH(list, n, cap, name);
             else
                 free(name);
@@ -79,6 +82,17 @@ bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *c
     *names = list;
     *count = n;
     return true;
+}
+
+bool fw_list_files(const char *dir, const char *suffix, char ***names, size_t *count,
+                   char **error)
+{
+    return list_entries(dir, suffix, names, count, error);
+}
+
+bool fw_list_dirs(const char *dir, char ***names, size_t *count, char **error)
+{
+    return list_entries(dir, NULL, names, count, error);
 }
 
 bool fw_is_dir(const char *path)

@@ -2,6 +2,8 @@
 #ifndef FW_STRINGS_H
 #define FW_STRINGS_H
 
+#include "fw_compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,10 +20,7 @@ typedef struct {
 void fw_buf_append(fw_buf *b, const char *s);
 void fw_buf_appendn(fw_buf *b, const char *s, size_t n);
 void fw_buf_printf(fw_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+    FW_PRINTF(2, 3);
 /* Returns the string (never NULL) and leaves the buffer empty. */
 char *fw_buf_take(fw_buf *b);
 void fw_buf_free(fw_buf *b);

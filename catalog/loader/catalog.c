@@ -24,6 +24,7 @@ static void free_profile(fw_profile *p)
     for (size_t i = 0; i < p->alias_count; i++)
         free(p->aliases[i]);
     free(p->aliases);
+    free(p->alias_pos);
     free(p->role);
     free(p->description);
     for (size_t i = 0; i < p->rule_count; i++)

@@ -24,6 +24,7 @@ typedef struct {
     fw_port_range default_value;
     char *description;
     fw_pos pos;
+    bool invalid; /* its definition was reported as wrong: uses say nothing more */
 } fw_variable;
 
 /* One entry of a rule's ports, or a service entry's port: a literal or a
@@ -71,7 +72,9 @@ typedef struct {
 
 typedef struct {
     char *name;
+    fw_pos name_pos;
     char **aliases;
+    fw_pos *alias_pos;
     size_t alias_count;
     char *role;
     char *description;

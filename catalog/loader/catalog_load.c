@@ -112,6 +112,8 @@ static bool read_port_ref(const loader *l, const yaml_node_t *node, const char *
         bool ok = false;
         if (v < 0) {
             fw_yaml_error(&l->y, node, "%s refers to undefined variable '%s'", what, name);
+        } else if (l->file->variables[v].invalid) {
+            /* Its definition is already reported. */
         } else if (single && l->file->variables[v].type != FW_VAR_PORT) {
             fw_yaml_error(&l->y, node,
                           "%s needs a single port, but variable '%s' is a port_range", what,
@@ -197,11 +199,7 @@ static void read_variables(loader *l, const yaml_node_t *node)
         if (ok)
             ok = (var.description = fw_yaml_string(&l->y, slots[2], "a variable's description"));
         free(what);
-        if (!ok) {
-            free(var.name);
-            free(var.description);
-            continue;
-        }
+        var.invalid = !ok;
         FW_PUSH(l->file->variables, l->file->variable_count, cap, var);
     }
 }
@@ -300,18 +298,19 @@ static fw_port_range default_range(const fw_catalog_file *f, const fw_port_ref *
 }
 
 /* Checks that need the whole rule: breadth and repeated ports. */
-static void check_rule(loader *l, const yaml_node_t *node, const fw_rule *r, bool had_ports)
+static void check_rule(loader *l, const yaml_node_t *node, const fw_rule *r, bool had_ports,
+                       bool protocol_known)
 {
-    if (r->protocol == FW_PROTO_ANY && had_ports)
+    if (protocol_known && r->protocol == FW_PROTO_ANY && had_ports)
         fw_yaml_error(&l->y, node,
                       "rule '%s' lists ports with protocol 'any'; ports exist only for tcp and "
                       "udp",
                       r->id ? r->id : "?");
     if (!had_ports && !r->program)
         fw_yaml_error(&l->y, node,
-                      "rule '%s' has neither ports nor a program: it would permit every %s "
-                      "connection",
-                      r->id ? r->id : "?", r->protocol == FW_PROTO_ANY ? "" : fw_protocol_name(r->protocol));
+                      "rule '%s' has neither ports nor a program: it would permit every "
+                      "connection of its protocol",
+                      r->id ? r->id : "?");
     for (size_t i = 0; i < r->port_count; i++) {
         for (size_t j = 0; j < i; j++) {
             fw_port_range a = default_range(l->file, &r->ports[i]);
@@ -336,6 +335,7 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
         {"ports", false},  {"program", false},         {"remote_addresses", false},
         {"description", true}, {"source", true}};
     yaml_node_t *s[8];
+    bool protocol_known = false;
     memset(r, 0, sizeof *r);
     r->pos = pos_of(l, node);
     if (!fw_yaml_mapping(&l->y, node, "a rule", fields, 8, s))
@@ -354,14 +354,18 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
     }
     if (s[2]) {
         char *p = fw_yaml_string(&l->y, s[2], "protocol");
+        protocol_known = true;
         if (p && strcmp(p, "tcp") == 0)
             r->protocol = FW_PROTO_TCP;
         else if (p && strcmp(p, "udp") == 0)
             r->protocol = FW_PROTO_UDP;
         else if (p && strcmp(p, "any") == 0)
             r->protocol = FW_PROTO_ANY;
-        else if (p)
-            fw_yaml_error(&l->y, s[2], "protocol must be 'tcp', 'udp' or 'any', got '%s'", p);
+        else {
+            protocol_known = false;
+            if (p)
+                fw_yaml_error(&l->y, s[2], "protocol must be 'tcp', 'udp' or 'any', got '%s'", p);
+        }
         free(p);
     }
     if (s[3])
@@ -381,7 +385,7 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
         r->description = fw_yaml_string(&l->y, s[6], "description");
     if (s[7])
         read_source(l, s[7], r);
-    check_rule(l, node, r, s[3] != NULL);
+    check_rule(l, node, r, s[3] != NULL, protocol_known);
 }
 
 static void read_service(loader *l, const yaml_node_t *node, fw_service_entry *e)
@@ -467,16 +471,22 @@ static void read_profile(loader *l, const yaml_node_t *node, fw_catalog *c)
     if (!fw_yaml_mapping(&l->y, node, "a profile", fields, 6, s))
         return;
     fw_profile p = {.file = c->file_count - 1, .pos = pos_of(l, node)};
-    if (s[0])
+    if (s[0]) {
         p.name = read_identifier(l, s[0], "profile name");
+        p.name_pos = pos_of(l, s[0]);
+    }
     if (s[1]) {
         size_t n;
         if (fw_yaml_sequence(&l->y, s[1], "aliases", &n)) {
             p.aliases = fw_xcalloc(n ? n : 1, sizeof *p.aliases);
+            p.alias_pos = fw_xcalloc(n ? n : 1, sizeof *p.alias_pos);
             for (size_t i = 0; i < n; i++) {
-                char *a = read_identifier(l, fw_yaml_item(&l->y, s[1], i), "alias");
-                if (a)
+                yaml_node_t *item = fw_yaml_item(&l->y, s[1], i);
+                char *a = read_identifier(l, item, "alias");
+                if (a) {
+                    p.alias_pos[p.alias_count] = pos_of(l, item);
                     p.aliases[p.alias_count++] = a;
+                }
             }
         }
     }
@@ -495,6 +505,8 @@ static void warn_unused_variables(loader *l, const fw_catalog *c, const yaml_nod
 {
     size_t file_index = c->file_count - 1;
     for (size_t v = 0; v < l->file->variable_count; v++) {
+        if (l->file->variables[v].invalid)
+            continue;
         bool used = false;
         for (size_t i = 0; i < c->profile_count && !used; i++)
             used = c->profiles[i].file == file_index &&
@@ -534,12 +546,16 @@ static void read_root(loader *l, const yaml_node_t *root, fw_catalog *c)
 
 static void syntax_error(fw_diags *d, const char *path, const yaml_parser_t *parser)
 {
-    const yaml_mark_t *m = parser->problem_mark.line || parser->problem_mark.column
-                               ? &parser->problem_mark
-                               : &parser->context_mark;
-    fw_diag_add(d, FW_SEV_ERROR, path, (unsigned)m->line + 1, (unsigned)m->column + 1,
-                "YAML syntax error: %s%s%s", parser->problem ? parser->problem : "unknown",
-                parser->context ? " " : "", parser->context ? parser->context : "");
+    const yaml_mark_t *m = &parser->problem_mark;
+    const char *problem = parser->problem ? parser->problem : "unknown problem";
+    if (parser->context)
+        fw_diag_add(d, FW_SEV_ERROR, path, (unsigned)m->line + 1, (unsigned)m->column + 1,
+                    "YAML syntax error: %s %s that starts at line %u, column %u", problem,
+                    parser->context, (unsigned)parser->context_mark.line + 1,
+                    (unsigned)parser->context_mark.column + 1);
+    else
+        fw_diag_add(d, FW_SEV_ERROR, path, (unsigned)m->line + 1, (unsigned)m->column + 1,
+                    "YAML syntax error: %s", problem);
 }
 
 void fw_catalog_load_text(fw_catalog *catalog, const char *display_path, const char *text,
@@ -586,44 +602,47 @@ done:
     yaml_parser_delete(&parser);
 }
 
-static void check_name(const fw_catalog *c, size_t pi, const char *name, fw_diags *d)
+/* The k-th name of a profile: 0 is its name, k > 0 its alias k-1. */
+static const char *name_at(const fw_profile *p, size_t k, const fw_pos **pos)
 {
-    const fw_profile *p = &c->profiles[pi];
+    if (k == 0) {
+        *pos = &p->name_pos;
+        return p->name;
+    }
+    *pos = &p->alias_pos[k - 1];
+    return p->aliases[k - 1];
+}
+
+/* Compares a profile's k-th name with every name that comes before it: all
+ * names of earlier profiles and the earlier names of the same profile. */
+static void check_name(const fw_catalog *c, size_t pi, size_t k, fw_diags *d)
+{
+    const fw_pos *pos, *other_pos;
+    const char *name = name_at(&c->profiles[pi], k, &pos);
+    if (!name)
+        return;
     for (size_t j = 0; j <= pi; j++) {
         const fw_profile *q = &c->profiles[j];
-        /* Within one profile, compare only with the names that come before. */
-        bool same = j == pi;
-        if (q->name && !(same && q->name == name) && fw_str_ieq(q->name, name)) {
-            fw_diag_add(d, FW_SEV_ERROR, p->pos.file, p->pos.line, p->pos.column,
-                        "profile name or alias '%s' is already the name of profile '%s' (%s:%u)",
-                        name, q->name, q->pos.file, q->pos.line);
-            return;
-        }
-        for (size_t a = 0; a < q->alias_count; a++) {
-            if (same && q->aliases[a] == name)
-                break;
-            if (fw_str_ieq(q->aliases[a], name)) {
-                fw_diag_add(d, FW_SEV_ERROR, p->pos.file, p->pos.line, p->pos.column,
-                            "profile name or alias '%s' is already an alias of profile '%s' "
-                            "(%s:%u)",
-                            name, q->name ? q->name : "?", q->pos.file, q->pos.line);
+        size_t limit = j == pi ? k : 1 + q->alias_count;
+        for (size_t m = 0; m < limit; m++) {
+            const char *other = name_at(q, m, &other_pos);
+            if (other && fw_str_ieq(other, name)) {
+                fw_diag_add(d, FW_SEV_ERROR, pos->file, pos->line, pos->column,
+                            "%s '%s' is already %s of profile '%s' (%s:%u:%u)",
+                            k == 0 ? "profile name" : "alias", name,
+                            m == 0 ? "the name" : "an alias", q->name ? q->name : "?",
+                            other_pos->file, other_pos->line, other_pos->column);
                 return;
             }
         }
-        if (same)
-            break;
     }
 }
 
 void fw_catalog_check_names(const fw_catalog *catalog, fw_diags *diags)
 {
-    for (size_t i = 0; i < catalog->profile_count; i++) {
-        const fw_profile *p = &catalog->profiles[i];
-        if (p->name)
-            check_name(catalog, i, p->name, diags);
-        for (size_t a = 0; a < p->alias_count; a++)
-            check_name(catalog, i, p->aliases[a], diags);
-    }
+    for (size_t i = 0; i < catalog->profile_count; i++)
+        for (size_t k = 0; k <= catalog->profiles[i].alias_count; k++)
+            check_name(catalog, i, k, diags);
 }
 
 bool fw_catalog_load_dir(fw_catalog *catalog, const char *dir, fw_diags *diags)

@@ -5,6 +5,8 @@
 #ifndef FW_YAML_TREE_H
 #define FW_YAML_TREE_H
 
+#include "fw_compiler.h"
+
 #include "fw_diag.h"
 
 #include <stdbool.h>
@@ -31,15 +33,9 @@ typedef struct {
 } fw_yaml_field;
 
 void fw_yaml_error(const fw_yaml *y, const yaml_node_t *node, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    FW_PRINTF(3, 4);
 void fw_yaml_warning(const fw_yaml *y, const yaml_node_t *node, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    FW_PRINTF(3, 4);
 
 fw_scalar_kind fw_yaml_scalar_kind(const yaml_node_t *node);
 const char *fw_yaml_scalar_text(const yaml_node_t *node);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# End-to-end test of the fwsvc CLI on the real catalog: commands, output
+# shapes, exit codes (docs/cli.md). Usage: cli.sh PATH/TO/fwsvc
+set -u
+fwsvc=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+catalog="$root/catalog"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect_exit CODE NAME -- ARGS...: runs fwsvc, keeps stdout/stderr in $tmp.
+expect_exit() {
+  local code=$1 name=$2
+  shift 3
+  "$fwsvc" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq "$code" ]; then pass; else fail "$name: exit $rc, expected $code"; cat "$tmp/err"; fi
+}
+expect_out() { # NAME PATTERN: stdout matches
+  if grep -qE -- "$2" "$tmp/out"; then pass; else fail "$1: stdout lacks /$2/"; fi
+}
+expect_err() { # NAME PATTERN: stderr matches
+  if grep -qE -- "$2" "$tmp/err"; then pass; else fail "$1: stderr lacks /$2/"; cat "$tmp/err"; fi
+}
+
+expect_exit 0 version -- --version
+expect_out version '^fwsvc [0-9]+\.[0-9]+\.[0-9]+$'
+expect_exit 0 help -- --help
+expect_out help 'Usage: fwsvc COMMAND'
+expect_exit 0 plan-help -- plan --help
+expect_out plan-help 'ALE auth-recv-accept'
+expect_exit 2 no-args --
+expect_exit 2 unknown-command -- frobnicate
+expect_err unknown-command "unknown command 'frobnicate'"
+expect_exit 2 unknown-option -- list --catalog "$catalog" --verbose
+expect_exit 2 option-not-for-command -- list --catalog "$catalog" --json
+
+expect_exit 0 list -- list --catalog "$catalog"
+expect_out list '^PROFILE +ALIASES +PRODUCT +ROLE +RULES'
+expect_out list '^dpm +dpm-server +Microsoft System Center DPM +DPM server'
+[ "$(wc -l <"$tmp/out")" -eq 23 ] && pass || fail "list: expected 22 profiles + header"
+
+expect_exit 0 show -- show --catalog "$catalog" --profile dpm
+expect_out show 'msdpm-program +in +any +all +%ProgramFiles%\\Microsoft DPM\\DPM\\bin\\msdpm.exe'
+expect_out show 'dcom_ports +1024-65535'
+
+expect_exit 0 plan-dpm -- plan --catalog "$catalog" --profile dpm
+expect_out plan-dpm '^dpm \(Microsoft System Center DPM, DPM server\): 17 rules -> 34 filters'
+expect_out plan-dpm 'dpm/dcom-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=135\|1024-65535'
+expect_out plan-dpm 'dpm/dcom-out +FWPM_LAYER_ALE_AUTH_CONNECT_V6 +IP_PROTOCOL=TCP +IP_REMOTE_PORT=135\|1024-65535'
+
+expect_exit 0 plan-alias-and-set -- plan --catalog "$catalog" --profile raws --set ndmp_port=10001
+expect_out plan-alias-and-set 'be-remote-agent/ndmp-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=10001$'
+expect_exit 2 set-unknown-variable -- plan --catalog "$catalog" --profile dpm --set ndmp_port=10001
+expect_err set-unknown-variable "profile 'dpm' has no variable 'ndmp_port'"
+expect_exit 2 set-ill-typed -- plan --catalog "$catalog" --profile raws --set ndmp_port=1-2
+expect_exit 2 set-malformed -- plan --catalog "$catalog" --profile raws --set ndmp_port
+expect_exit 2 unknown-profile -- plan --catalog "$catalog" --profile nope
+expect_err unknown-profile "no profile named 'nope'"
+expect_exit 2 plan-needs-profile -- plan --catalog "$catalog"
+
+# JSON: shape of 'catalog --json' and of 'plan --json'.
+expect_exit 0 catalog-json -- catalog --json --catalog "$catalog"
+cp "$tmp/out" "$tmp/catalog.json"
+if python3 - "$tmp/catalog.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert list(doc) == ["profiles"], list(doc)
+assert len(doc["profiles"]) == 22
+for p in doc["profiles"]:
+    assert list(p) == ["name", "aliases", "product", "role", "rules", "services"], list(p)
+    for r in p["rules"]:
+        assert list(r) == ["id", "direction", "protocol", "ports", "program",
+                           "remote_addresses", "description", "source"], list(r)
+        assert r["direction"] in ("in", "out") and r["protocol"] in ("tcp", "udp", "any")
+        assert all(isinstance(x, str) for x in r["ports"])
+        assert "${" not in json.dumps(r), r   # variables expanded to defaults
+        assert r["source"].split(",")[0].endswith(".txt")
+    for s in p["services"]:
+        assert list(s) == ["name", "port", "protocol"] and isinstance(s["port"], int)
+be = {p["name"]: p for p in doc["profiles"]}["be-remote-agent"]
+assert be["services"] == [{"name": "ndmp", "port": 10000, "protocol": "tcp"}]
+assert {p["name"]: p for p in doc["profiles"]}["dpm"]["rules"][0]["ports"] == ["135", "1024-65535"]
+PY
+then pass; else fail "catalog --json shape"; fi
+
+expect_exit 0 plan-json -- plan --json --catalog "$catalog" --profile dpm --profile dpm-sql
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert [p["name"] for p in doc["profiles"]] == ["dpm", "dpm-sql"]
+f = doc["filters"]
+assert len(f) == 34 + 10, len(f)
+layers = {x["layer"] for x in f}
+assert layers == {"FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4", "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6",
+                  "FWPM_LAYER_ALE_AUTH_CONNECT_V4", "FWPM_LAYER_ALE_AUTH_CONNECT_V6"}
+assert all(x["action"] == "FWP_ACTION_PERMIT" for x in f)
+rng = [c for x in f for c in x["conditions"] if c["match"] == "FWP_MATCH_RANGE"]
+assert rng and all("-" in c["value"] for c in rng)
+PY
+then pass; else fail "plan --json shape"; fi
+
+# lint: the real catalog is clean; a broken one gives file:line:col and exit 2.
+expect_exit 0 lint-real -- lint "$catalog"
+expect_out lint-real 'OK: 4 files, 22 profiles'
+mkdir "$tmp/bad"
+cp "$root/tests/malformed/several-errors-all-reported.yaml" "$tmp/bad/"
+expect_exit 2 lint-bad -- lint "$tmp/bad"
+expect_err lint-bad 'several-errors-all-reported.yaml:7:20: error: direction'
+expect_err lint-bad 'several-errors-all-reported.yaml:9:20: error: .*70000'
+expect_err lint-bad '4 error\(s\)'
+expect_exit 2 plan-on-broken-catalog -- plan --catalog "$tmp/bad" --profile p
+expect_err plan-on-broken-catalog 'nothing was done'
+expect_exit 2 lint-missing-folder -- lint "$tmp/does-not-exist"
+
+echo "cli end-to-end: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

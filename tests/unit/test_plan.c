@@ -1,0 +1,176 @@
+/* The plan: one filter per (rule, layer), conditions as WFP needs them. */
+#include "test_support.h"
+
+#include "plan.h"
+
+#include <stdlib.h>
+
+static const char *const catalog_yaml =
+    "product: X\n"
+    "variables:\n"
+    "  dyn: {type: port_range, default: 49152-65535, description: d}\n"
+    "profiles:\n"
+    "  - name: p\n"
+    "    role: r\n"
+    "    rules:\n"
+    "      - {id: in-ports, direction: in, protocol: tcp, ports: [5719, 135, \"${dyn}\", 5718],"
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: out-udp, direction: out, protocol: udp, ports: [53],"
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: program, direction: in, protocol: any, program: 'C:\\x\\a.exe',"
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: loopback-v4, direction: in, protocol: tcp, ports: [9395],"
+    " remote_addresses: [127.0.0.1], description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: scoped, direction: out, protocol: tcp, ports: [80], program: 'C:\\x\\a.exe',"
+    " remote_addresses: [10.0.0.0/8, \"fd00::/8\", 192.0.2.1],"
+    " description: d, source: {document: d.txt, section: s}}\n";
+
+typedef struct {
+    fw_catalog catalog;
+    fw_plan plan;
+} fixture;
+
+static fixture *build(const fw_setting *settings, size_t n)
+{
+    fixture *f = calloc(1, sizeof *f);
+    fw_diags d = {0};
+    load_yaml(&f->catalog, &d, catalog_yaml);
+    assert_int_equal(d.errors, 0);
+    fw_diags_free(&d);
+    fw_binding b;
+    fw_binding_init(&b, &f->catalog, &f->catalog.profiles[0], settings, n);
+    fw_plan_add_profile(&f->plan, &f->catalog.profiles[0], &b);
+    fw_binding_free(&b);
+    return f;
+}
+
+static void destroy(fixture *f)
+{
+    fw_plan_free(&f->plan);
+    fw_catalog_free(&f->catalog);
+    free(f);
+}
+
+static const fw_planned_filter *find(const fw_plan *p, const char *rule, fw_layer layer)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (strcmp(p->filters[i].rule->id, rule) == 0 && p->filters[i].layer == layer)
+            return &p->filters[i];
+    return NULL;
+}
+
+static void one_filter_per_rule_and_layer(void **state)
+{
+    (void)state;
+    fixture *f = build(NULL, 0);
+    /* 4 unscoped-or-dual rules x 2 layers + loopback-v4 on v4 only. */
+    assert_int_equal(f->plan.count, 9);
+    assert_non_null(find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4));
+    assert_non_null(find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6));
+    assert_null(find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_CONNECT_V4));
+    assert_non_null(find(&f->plan, "out-udp", FW_LAYER_ALE_AUTH_CONNECT_V4));
+    assert_non_null(find(&f->plan, "out-udp", FW_LAYER_ALE_AUTH_CONNECT_V6));
+    assert_null(find(&f->plan, "out-udp", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6));
+    assert_non_null(find(&f->plan, "loopback-v4", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4));
+    assert_null(find(&f->plan, "loopback-v4", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6));
+    destroy(f);
+}
+
+static void ports_are_sorted_adjacent_conditions_and_a_range_is_one(void **state)
+{
+    (void)state;
+    fixture *f = build(NULL, 0);
+    const fw_planned_filter *in = find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4);
+    assert_int_equal(in->condition_count, 5);
+    assert_int_equal(in->conditions[0].field, FW_FIELD_IP_PROTOCOL);
+    assert_int_equal(in->conditions[0].value.protocol, 6);
+    const uint16_t lo[] = {135, 5718, 5719, 49152};
+    for (size_t i = 0; i < 4; i++) {
+        const fw_condition *c = &in->conditions[1 + i];
+        assert_int_equal(c->field, FW_FIELD_IP_LOCAL_PORT);
+        assert_int_equal(c->value.ports.lo, lo[i]);
+    }
+    /* 49152-65535 is one FWP_MATCH_RANGE condition, not 16,384 of anything. */
+    assert_int_equal(in->conditions[4].match, FW_MATCH_RANGE);
+    assert_int_equal(in->conditions[4].value.ports.hi, 65535);
+    assert_int_equal(in->conditions[1].match, FW_MATCH_EQUAL);
+
+    const fw_planned_filter *out = find(&f->plan, "out-udp", FW_LAYER_ALE_AUTH_CONNECT_V6);
+    assert_int_equal(out->condition_count, 2);
+    assert_int_equal(out->conditions[0].value.protocol, 17);
+    assert_int_equal(out->conditions[1].field, FW_FIELD_IP_REMOTE_PORT);
+    destroy(f);
+}
+
+static void a_program_rule_of_any_protocol_has_only_the_app_id(void **state)
+{
+    (void)state;
+    fixture *f = build(NULL, 0);
+    const fw_planned_filter *p = find(&f->plan, "program", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6);
+    assert_int_equal(p->condition_count, 1);
+    assert_int_equal(p->conditions[0].field, FW_FIELD_ALE_APP_ID);
+    assert_string_equal(p->conditions[0].value.program, "C:\\x\\a.exe");
+    destroy(f);
+}
+
+static void remote_scope_is_split_by_family(void **state)
+{
+    (void)state;
+    fixture *f = build(NULL, 0);
+    const fw_planned_filter *v4 = find(&f->plan, "scoped", FW_LAYER_ALE_AUTH_CONNECT_V4);
+    const fw_planned_filter *v6 = find(&f->plan, "scoped", FW_LAYER_ALE_AUTH_CONNECT_V6);
+    /* protocol, port, two v4 addresses, app id */
+    assert_int_equal(v4->condition_count, 5);
+    assert_int_equal(v4->conditions[2].field, FW_FIELD_IP_REMOTE_ADDRESS);
+    assert_int_equal(v4->conditions[3].field, FW_FIELD_IP_REMOTE_ADDRESS);
+    char *text = fw_condition_value_text(&v4->conditions[2]);
+    assert_string_equal(text, "10.0.0.0/8");
+    free(text);
+    assert_int_equal(v6->condition_count, 4);
+    text = fw_condition_value_text(&v6->conditions[2]);
+    assert_string_equal(text, "fd00:0:0:0:0:0:0:0/8");
+    free(text);
+    assert_int_equal(v4->conditions[4].field, FW_FIELD_ALE_APP_ID);
+    destroy(f);
+}
+
+static void a_set_variable_changes_the_conditions_and_overlaps_merge(void **state)
+{
+    (void)state;
+    fw_setting s[] = {{"dyn", "5000-5718"}};
+    fixture *f = build(s, 1);
+    const fw_planned_filter *in = find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4);
+    /* 135, 5000-5718 (5718 merges into the range it overlaps), 5719 (only
+     * adjacent: kept as written). */
+    assert_int_equal(in->condition_count, 4);
+    assert_int_equal(in->conditions[2].value.ports.lo, 5000);
+    assert_int_equal(in->conditions[2].value.ports.hi, 5718);
+    assert_int_equal(in->conditions[2].match, FW_MATCH_RANGE);
+    assert_int_equal(in->conditions[3].value.ports.lo, 5719);
+    destroy(f);
+}
+
+static void names_are_the_wfp_constants(void **state)
+{
+    (void)state;
+    assert_string_equal(fw_layer_name(FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4),
+                        "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4");
+    assert_string_equal(fw_layer_name(FW_LAYER_ALE_AUTH_CONNECT_V6),
+                        "FWPM_LAYER_ALE_AUTH_CONNECT_V6");
+    assert_string_equal(fw_field_name(FW_FIELD_IP_LOCAL_PORT), "FWPM_CONDITION_IP_LOCAL_PORT");
+    assert_string_equal(fw_field_name(FW_FIELD_ALE_APP_ID), "FWPM_CONDITION_ALE_APP_ID");
+    assert_string_equal(fw_match_name(FW_MATCH_RANGE), "FWP_MATCH_RANGE");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_filter_per_rule_and_layer),
+        cmocka_unit_test(ports_are_sorted_adjacent_conditions_and_a_range_is_one),
+        cmocka_unit_test(a_program_rule_of_any_protocol_has_only_the_app_id),
+        cmocka_unit_test(remote_scope_is_split_by_family),
+        cmocka_unit_test(a_set_variable_changes_the_conditions_and_overlaps_merge),
+        cmocka_unit_test(names_are_the_wfp_constants),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,33 @@
+/* Shared by the unit tests: cmocka's headers in the order it needs, and a
+ * way to load a catalog from inline YAML text. */
+#ifndef FW_TEST_SUPPORT_H
+#define FW_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "catalog_load.h"
+#include "fw_diag.h"
+
+#include <string.h>
+
+/* Loads YAML text as the file "test.yaml". */
+static inline void load_yaml(fw_catalog *c, fw_diags *d, const char *text)
+{
+    fw_catalog_load_text(c, "test.yaml", text, strlen(text), d);
+    fw_catalog_check_names(c, d);
+}
+
+/* True if some diagnostic's message contains needle. */
+static inline int has_diag(const fw_diags *d, const char *needle)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (strstr(d->items[i].message, needle))
+            return 1;
+    return 0;
+}
+
+#endif
