@@ -1,0 +1,224 @@
+/* Adding and deleting objects on a state, with the reference rules of
+ * "Object Management": objects cannot refer to objects that may have a
+ * shorter lifetime; a dynamic object cannot refer to a dynamic object of
+ * another session; a static object cannot refer to a dynamic object; a
+ * persistent object cannot refer to a dynamic object, a static object, or a
+ * persistent object owned by a different provider. An object cannot be
+ * deleted while others refer to it. */
+#include "emu.h"
+
+#include <rpc.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool emu_visible(const emu_object *o)
+{
+    return !o->suppressed;
+}
+
+static DWORD lifetime_of(const emu_caller *c, bool persistent_flag, UINT8 *lifetime)
+{
+    if (c->dynamic) {
+        /* Objects of a dynamic session die with it; asking for persistence
+         * there is not allowed ("not allowed from within a dynamic session"). */
+        if (persistent_flag)
+            return (DWORD)FWP_E_DYNAMIC_SESSION_IN_PROGRESS;
+        *lifetime = EMU_DYNAMIC;
+    } else {
+        *lifetime = persistent_flag ? EMU_PERSISTENT : EMU_STATIC;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* May an object of `lifetime`, added by caller c and owned by `owner`,
+ * refer to `target`? */
+static bool may_refer(UINT8 lifetime, const emu_caller *c, const GUID *owner,
+                      const emu_object *target)
+{
+    switch (target->lifetime) {
+    case EMU_BUILTIN:
+        return true;
+    case EMU_DYNAMIC:
+        return lifetime == EMU_DYNAMIC && IsEqualGUID(&target->session, &c->session);
+    case EMU_STATIC:
+        return lifetime == EMU_DYNAMIC || lifetime == EMU_STATIC;
+    case EMU_PERSISTENT:
+        if (lifetime != EMU_PERSISTENT || !target->has_provider)
+            return true;
+        return owner && IsEqualGUID(owner, &target->provider);
+    }
+    return false;
+}
+
+static void new_key(GUID *key)
+{
+    if (emu_guid_is_null(key))
+        UuidCreate(key);
+}
+
+DWORD emu_op_provider_add(emu_state *s, const emu_caller *c, const FWPM_PROVIDER0 *p)
+{
+    HRESULT hr = emu_validate_provider(p);
+    if (FAILED(hr))
+        return (DWORD)hr;
+    FWPM_PROVIDER0 copy = *p;
+    new_key(&copy.providerKey);
+    if (emu_find_key(s, EMU_PROVIDER, &copy.providerKey))
+        return (DWORD)FWP_E_ALREADY_EXISTS;
+    emu_object o = {.key = copy.providerKey, .flags = copy.flags, .session = c->session, .pid = c->pid};
+    DWORD e = lifetime_of(c, copy.flags & FWPM_PROVIDER_FLAG_PERSISTENT, &o.lifetime);
+    if (e)
+        return e;
+    if (!emu_encode_provider(&copy, &o.blob, &o.blob_len))
+        return (DWORD)FWP_E_NULL_POINTER;
+    emu_table_add(s, EMU_PROVIDER, &o);
+    return ERROR_SUCCESS;
+}
+
+DWORD emu_op_sublayer_add(emu_state *s, const emu_caller *c, const FWPM_SUBLAYER0 *sl)
+{
+    HRESULT hr = emu_validate_sublayer(sl);
+    if (FAILED(hr))
+        return (DWORD)hr;
+    FWPM_SUBLAYER0 copy = *sl;
+    new_key(&copy.subLayerKey);
+    if (emu_find_key(s, EMU_SUBLAYER, &copy.subLayerKey))
+        return (DWORD)FWP_E_ALREADY_EXISTS;
+    emu_object o = {.key = copy.subLayerKey, .flags = copy.flags, .weight = copy.weight,
+                    .session = c->session, .pid = c->pid};
+    DWORD e = lifetime_of(c, copy.flags & FWPM_SUBLAYER_FLAG_PERSISTENT, &o.lifetime);
+    if (e)
+        return e;
+    if (copy.providerKey) {
+        emu_object *provider = emu_find_key(s, EMU_PROVIDER, copy.providerKey);
+        if (!provider)
+            return (DWORD)FWP_E_PROVIDER_NOT_FOUND;
+        if (!may_refer(o.lifetime, c, copy.providerKey, provider))
+            return (DWORD)FWP_E_LIFETIME_MISMATCH;
+        o.provider = *copy.providerKey;
+        o.has_provider = TRUE;
+    }
+    if (!emu_encode_sublayer(&copy, &o.blob, &o.blob_len))
+        return (DWORD)FWP_E_NULL_POINTER;
+    emu_table_add(s, EMU_SUBLAYER, &o);
+    return ERROR_SUCCESS;
+}
+
+DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f, UINT64 *id)
+{
+    HRESULT hr = emu_validate_filter(f);
+    if (FAILED(hr))
+        return (DWORD)hr;
+    FWPM_FILTER0 copy = *f;
+    new_key(&copy.filterKey);
+    /* IID_NULL as sublayer means the default sublayer (FWPM_FILTER0). */
+    if (emu_guid_is_null(&copy.subLayerKey))
+        copy.subLayerKey = FWPM_SUBLAYER_UNIVERSAL;
+    if (emu_find_key(s, EMU_FILTER, &copy.filterKey))
+        return (DWORD)FWP_E_ALREADY_EXISTS;
+
+    emu_object o = {.key = copy.filterKey, .layer = copy.layerKey, .sublayer = copy.subLayerKey,
+                    .flags = copy.flags, .session = c->session, .pid = c->pid};
+    DWORD e = lifetime_of(c, copy.flags & FWPM_FILTER_FLAG_PERSISTENT, &o.lifetime);
+    if (e)
+        return e;
+    if (copy.flags & FWPM_FILTER_FLAG_BOOTTIME)
+        o.lifetime = c->dynamic ? EMU_DYNAMIC : EMU_STATIC; /* gone when BFE starts */
+
+    if (copy.providerKey) {
+        emu_object *provider = emu_find_key(s, EMU_PROVIDER, copy.providerKey);
+        if (!provider)
+            return (DWORD)FWP_E_PROVIDER_NOT_FOUND;
+        if (!may_refer(o.lifetime, c, copy.providerKey, provider))
+            return (DWORD)FWP_E_LIFETIME_MISMATCH;
+        o.provider = *copy.providerKey;
+        o.has_provider = TRUE;
+    }
+    emu_object *sublayer = emu_find_key(s, EMU_SUBLAYER, &copy.subLayerKey);
+    if (!sublayer)
+        return (DWORD)FWP_E_SUBLAYER_NOT_FOUND;
+    if (!may_refer(o.lifetime, c, copy.providerKey, sublayer))
+        return (DWORD)FWP_E_LIFETIME_MISMATCH;
+
+    o.id = s->next_filter_id++;
+    copy.filterId = o.id;
+    o.effective_weight = emu_effective_weight(&copy, o.id);
+    if (!emu_encode_filter(&copy, &o.blob, &o.blob_len))
+        return (DWORD)FWP_E_NULL_POINTER;
+    emu_table_add(s, EMU_FILTER, &o);
+    emu_journal_add(s, FWPM_CHANGE_ADD, &o, &c->session);
+    if (id)
+        *id = o.id;
+    return ERROR_SUCCESS;
+}
+
+DWORD emu_op_filter_delete(emu_state *s, const emu_caller *c, emu_object *filter)
+{
+    if (filter->lifetime == EMU_BUILTIN)
+        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    emu_journal_add(s, FWPM_CHANGE_DELETE, filter, &c->session);
+    emu_table_remove(s, EMU_FILTER, (size_t)(filter - s->tables[EMU_FILTER].items));
+    return ERROR_SUCCESS;
+}
+
+DWORD emu_op_sublayer_delete(emu_state *s, const GUID *key)
+{
+    emu_object *sl = emu_find_key(s, EMU_SUBLAYER, key);
+    if (!sl)
+        return (DWORD)FWP_E_SUBLAYER_NOT_FOUND;
+    if (sl->lifetime == EMU_BUILTIN)
+        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    const emu_table *filters = &s->tables[EMU_FILTER];
+    for (size_t i = 0; i < filters->count; i++)
+        if (IsEqualGUID(&filters->items[i].sublayer, key))
+            return (DWORD)FWP_E_IN_USE;
+    emu_table_remove(s, EMU_SUBLAYER, (size_t)(sl - s->tables[EMU_SUBLAYER].items));
+    return ERROR_SUCCESS;
+}
+
+DWORD emu_op_provider_delete(emu_state *s, const GUID *key)
+{
+    emu_object *p = emu_find_key(s, EMU_PROVIDER, key);
+    if (!p)
+        return (DWORD)FWP_E_PROVIDER_NOT_FOUND;
+    if (p->lifetime == EMU_BUILTIN)
+        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    for (int k = EMU_SUBLAYER; k <= EMU_FILTER; k++) {
+        const emu_table *t = &s->tables[k];
+        for (size_t i = 0; i < t->count; i++)
+            if (t->items[i].has_provider && IsEqualGUID(&t->items[i].provider, key))
+                return (DWORD)FWP_E_IN_USE;
+    }
+    emu_table_remove(s, EMU_PROVIDER, (size_t)(p - s->tables[EMU_PROVIDER].items));
+    return ERROR_SUCCESS;
+}
+
+bool emu_filter_matches_template(const emu_object *f, const FWPM_FILTER_ENUM_TEMPLATE0 *t)
+{
+    UINT32 flags = t ? t->flags : 0;
+    bool boottime = (f->flags & FWPM_FILTER_FLAG_BOOTTIME) != 0;
+    if (flags & FWP_FILTER_ENUM_FLAG_BOOTTIME_ONLY) {
+        if (!boottime)
+            return false;
+    } else {
+        if (boottime && !(flags & FWP_FILTER_ENUM_FLAG_INCLUDE_BOOTTIME))
+            return false;
+        if (f->suppressed && !(flags & FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED))
+            return false;
+    }
+    if (!t)
+        return true;
+    if (!IsEqualGUID(&f->layer, &t->layerKey))
+        return false;
+    if (t->providerKey && !(f->has_provider && IsEqualGUID(&f->provider, t->providerKey)))
+        return false;
+    if (t->actionMask != 0xFFFFFFFFu) {
+        /* Only filters whose action type has a bit of actionMask. */
+        FWPM_FILTER0 *decoded = emu_decode(EMU_FILTER, f);
+        bool match = decoded && (decoded->action.type & t->actionMask);
+        free(decoded);
+        if (!match)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,416 @@
+/* fwpemu: the emulator's companion tool (run under Wine).
+ *
+ *   fwpemu dump                         the state as JSON (docs/wfp-emulator.md)
+ *   fwpemu reset [--mpssvc-weight N]    a fresh engine modelling Windows Firewall
+ *   fwpemu reboot                       keep persistent objects only
+ *   fwpemu tamper delete-one --provider GUID
+ *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
+ *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
+ *                   [--remote ADDR] [--v6] [--program PATH]
+ *
+ * tamper goes through the WFP API from this process, as another program
+ * would; the other commands work on the state file directly. */
+#include "emu.h"
+
+#include <rpc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ws2tcpip.h>
+
+static void json_str(const wchar_t *s)
+{
+    putchar('"');
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", (char)*s);
+        else if (*s < 0x20)
+            printf("\\u%04x", (unsigned)*s);
+        else if (*s < 0x80)
+            putchar((char)*s);
+        else
+            printf("\\u%04x", (unsigned)*s);
+    }
+    putchar('"');
+}
+
+static void json_guid(const GUID *g)
+{
+    char buf[39];
+    emu_guid_format(g, buf);
+    printf("\"%s\"", buf);
+}
+
+static const char *lifetime_name(UINT8 l)
+{
+    static const char *const names[] = {"dynamic", "static", "persistent", "builtin"};
+    return l < 4 ? names[l] : "?";
+}
+
+static void print_value(const FWP_CONDITION_VALUE0 *v);
+
+static void print_fwp_value(const FWP_VALUE0 *v)
+{
+    print_value((const FWP_CONDITION_VALUE0 *)v);
+}
+
+static void print_value(const FWP_CONDITION_VALUE0 *v)
+{
+    switch (v->type) {
+    case FWP_UINT8:
+        printf("%u", v->uint8);
+        break;
+    case FWP_UINT16:
+        printf("%u", v->uint16);
+        break;
+    case FWP_UINT32:
+        printf("%lu", (unsigned long)v->uint32);
+        break;
+    case FWP_UINT64:
+        printf("%llu", (unsigned long long)*v->uint64);
+        break;
+    case FWP_BYTE_BLOB_TYPE:
+        json_str((const wchar_t *)v->byteBlob->data);
+        break;
+    case FWP_V4_ADDR_MASK:
+        printf("\"0x%08lx/0x%08lx\"", (unsigned long)v->v4AddrMask->addr, (unsigned long)v->v4AddrMask->mask);
+        break;
+    case FWP_V6_ADDR_MASK:
+        printf("\"");
+        for (int i = 0; i < 16; i++)
+            printf("%02x", v->v6AddrMask->addr[i]);
+        printf("/%u\"", v->v6AddrMask->prefixLength);
+        break;
+    case FWP_BYTE_ARRAY16_TYPE:
+        printf("\"");
+        for (int i = 0; i < 16; i++)
+            printf("%02x", v->byteArray16->byteArray16[i]);
+        printf("\"");
+        break;
+    case FWP_RANGE_TYPE:
+        printf("[");
+        print_fwp_value(&v->rangeValue->valueLow);
+        printf(", ");
+        print_fwp_value(&v->rangeValue->valueHigh);
+        printf("]");
+        break;
+    default:
+        printf("null");
+    }
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+    const emu_object *x = *(emu_object *const *)a, *y = *(emu_object *const *)b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmd_dump(emu_state *s)
+{
+    printf("{\n  \"generation\": %llu,\n  \"next_filter_id\": %llu,\n  \"providers\": [",
+           (unsigned long long)s->generation, (unsigned long long)s->next_filter_id);
+    emu_table *t = &s->tables[EMU_PROVIDER];
+    for (size_t i = 0; i < t->count; i++) {
+        FWPM_PROVIDER0 *p = emu_decode(EMU_PROVIDER, &t->items[i]);
+        printf("%s\n    {\"key\": ", i ? "," : "");
+        json_guid(&t->items[i].key);
+        printf(", \"name\": ");
+        json_str(p ? p->displayData.name : NULL);
+        printf(", \"flags\": %lu, \"service_name\": ", (unsigned long)t->items[i].flags);
+        if (p && p->serviceName)
+            json_str(p->serviceName);
+        else
+            printf("null");
+        printf(", \"lifetime\": \"%s\"}", lifetime_name(t->items[i].lifetime));
+        free(p);
+    }
+    printf("\n  ],\n  \"sublayers\": [");
+    t = &s->tables[EMU_SUBLAYER];
+    for (size_t i = 0; i < t->count; i++) {
+        FWPM_SUBLAYER0 *sl = emu_decode(EMU_SUBLAYER, &t->items[i]);
+        printf("%s\n    {\"key\": ", i ? "," : "");
+        json_guid(&t->items[i].key);
+        printf(", \"name\": ");
+        json_str(sl ? sl->displayData.name : NULL);
+        printf(", \"weight\": %u, \"provider\": ", t->items[i].weight);
+        if (t->items[i].has_provider)
+            json_guid(&t->items[i].provider);
+        else
+            printf("null");
+        printf(", \"flags\": %lu, \"lifetime\": \"%s\"}", (unsigned long)t->items[i].flags,
+               lifetime_name(t->items[i].lifetime));
+        free(sl);
+    }
+    printf("\n  ],\n  \"filters\": [");
+    t = &s->tables[EMU_FILTER];
+    emu_object **sorted = malloc((t->count ? t->count : 1) * sizeof *sorted);
+    for (size_t i = 0; i < t->count; i++)
+        sorted[i] = &t->items[i];
+    qsort(sorted, t->count, sizeof *sorted, compare_ids);
+    for (size_t i = 0; i < t->count; i++) {
+        const emu_object *o = sorted[i];
+        FWPM_FILTER0 *f = emu_decode(EMU_FILTER, o);
+        if (!f)
+            continue;
+        printf("%s\n    {\"id\": %llu, \"key\": ", i ? "," : "", (unsigned long long)o->id);
+        json_guid(&o->key);
+        printf(", \"name\": ");
+        json_str(f->displayData.name);
+        printf(", \"layer\": \"%s\", \"sublayer\": ", emu_layer_name(&o->layer));
+        json_guid(&o->sublayer);
+        printf(", \"provider\": ");
+        if (o->has_provider)
+            json_guid(&o->provider);
+        else
+            printf("null");
+        printf(", \"flags\": %lu, \"action\": \"%s\", \"effective_weight\": %llu, \"lifetime\": \"%s\", "
+               "\"disabled\": %s, \"conditions\": [",
+               (unsigned long)f->flags,
+               f->action.type == FWP_ACTION_PERMIT ? "permit"
+               : f->action.type == FWP_ACTION_BLOCK ? "block"
+                                                    : "other",
+               (unsigned long long)o->effective_weight, lifetime_name(o->lifetime),
+               o->suppressed ? "true" : "false");
+        for (UINT32 c = 0; c < f->numFilterConditions; c++) {
+            const FWPM_FILTER_CONDITION0 *cond = &f->filterCondition[c];
+            printf("%s{\"field\": \"%s\", \"match\": %d, \"value\": ", c ? ", " : "",
+                   emu_field_name(&cond->fieldKey), (int)cond->matchType);
+            print_value(&cond->conditionValue);
+            printf("}");
+        }
+        printf("]}");
+        free(f);
+    }
+    free(sorted);
+    printf("\n  ]\n}\n");
+    return 0;
+}
+
+/* Runs a state change under the transaction lock, as BFE itself would. */
+static int with_locked_state(void (*change)(emu_state *, void *), void *ctx)
+{
+    HANDLE lock = NULL;
+    DWORD e = emu_txn_lock_acquire(&lock, 15000);
+    if (e) {
+        fprintf(stderr, "fwpemu: transaction lock: 0x%08lx\n", (unsigned long)e);
+        return 1;
+    }
+    emu_state s;
+    emu_state_lock();
+    e = emu_state_load(&s);
+    if (!e) {
+        change(&s, ctx);
+        e = emu_state_save(&s);
+    }
+    emu_state_unlock();
+    emu_state_free(&s);
+    emu_txn_lock_release(&lock);
+    if (e)
+        fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e);
+    return e ? 1 : 0;
+}
+
+static void do_reboot(emu_state *s, void *ctx)
+{
+    (void)ctx;
+    emu_state_reboot(s);
+}
+
+static void do_reset(emu_state *s, void *ctx)
+{
+    emu_state_reset(s, *(UINT16 *)ctx);
+}
+
+static DWORD open_engine(HANDLE *engine)
+{
+    return FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, engine);
+}
+
+static int cmd_delete_one(const GUID *provider)
+{
+    HANDLE engine, en;
+    DWORD e = open_engine(&engine);
+    if (e)
+        return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
+    static const GUID *layers[] = {&FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
+                                   &FWPM_LAYER_ALE_AUTH_CONNECT_V4, &FWPM_LAYER_ALE_AUTH_CONNECT_V6,
+                                   &FWPM_LAYER_ALE_AUTH_LISTEN_V4, &FWPM_LAYER_ALE_AUTH_LISTEN_V6};
+    int rc = 1;
+    for (size_t l = 0; l < 6 && rc; l++) {
+        FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)provider, .layerKey = *layers[l],
+                                        .flags = FWP_FILTER_ENUM_FLAG_INCLUDE_BOOTTIME |
+                                                 FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED,
+                                        .actionMask = 0xFFFFFFFFu};
+        FWPM_FILTER0 **entries = NULL;
+        UINT32 n = 0;
+        if (FwpmFilterCreateEnumHandle0(engine, &t, &en))
+            continue;
+        if (!FwpmFilterEnum0(engine, en, 1, &entries, &n) && n == 1) {
+            e = FwpmFilterDeleteByKey0(engine, &entries[0]->filterKey);
+            char key[39];
+            emu_guid_format(&entries[0]->filterKey, key);
+            printf("deleted %s: 0x%08lx\n", key, (unsigned long)e);
+            rc = e ? 1 : 0;
+        }
+        FwpmFreeMemory0((void **)&entries);
+        FwpmFilterDestroyEnumHandle0(engine, en);
+    }
+    FwpmEngineClose0(engine);
+    if (rc)
+        fprintf(stderr, "fwpemu: no filter of that provider\n");
+    return rc;
+}
+
+static const GUID foreign_provider = {0x0f0e1d2c, 0x3b4a, 0x5968, {0x77, 0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1, 0xe0}};
+static const GUID foreign_sublayer = {0x0f0e1d2c, 0x3b4a, 0x5968, {0x77, 0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1, 0xe1}};
+
+static int cmd_add_foreign(unsigned long n)
+{
+    HANDLE engine;
+    DWORD e = open_engine(&engine);
+    if (e)
+        return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
+    e = FwpmTransactionBegin0(engine, 0);
+    FWPM_PROVIDER0 p = {.providerKey = foreign_provider, .displayData = {L"fwpemu foreign provider", NULL}};
+    FWPM_SUBLAYER0 sl = {.subLayerKey = foreign_sublayer, .displayData = {L"fwpemu foreign sublayer", NULL},
+                         .providerKey = (GUID *)&foreign_provider, .weight = 0x100};
+    if (!e) {
+        DWORD pe = FwpmProviderAdd0(engine, &p, NULL);
+        e = pe == (DWORD)FWP_E_ALREADY_EXISTS ? 0 : pe;
+    }
+    if (!e) {
+        DWORD se = FwpmSubLayerAdd0(engine, &sl, NULL);
+        e = se == (DWORD)FWP_E_ALREADY_EXISTS ? 0 : se;
+    }
+    for (unsigned long i = 0; i < n && !e; i++) {
+        FWPM_FILTER_CONDITION0 c = {.fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = FWP_MATCH_EQUAL,
+                                    .conditionValue = {.type = FWP_UINT16, .uint16 = (UINT16)(1 + i % 65535)}};
+        FWPM_FILTER0 f = {.displayData = {L"fwpemu foreign filter", NULL},
+                          .providerKey = (GUID *)&foreign_provider,
+                          .layerKey = (i & 1) ? FWPM_LAYER_ALE_AUTH_CONNECT_V4 : FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4,
+                          .subLayerKey = foreign_sublayer,
+                          .numFilterConditions = 1, .filterCondition = &c,
+                          .action = {.type = FWP_ACTION_BLOCK}};
+        e = FwpmFilterAdd0(engine, &f, NULL, NULL);
+    }
+    e = e ? (FwpmTransactionAbort0(engine), e) : FwpmTransactionCommit0(engine);
+    FwpmEngineClose0(engine);
+    if (e)
+        fprintf(stderr, "fwpemu: add-foreign: 0x%08lx\n", (unsigned long)e);
+    else
+        printf("added %lu foreign filters\n", n);
+    return e ? 1 : 0;
+}
+
+static int cmd_classify(int argc, char **argv)
+{
+    emu_flow flow = {0};
+    const char *program = NULL;
+    bool have_dir = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--v6") == 0) {
+            flow.v6 = true;
+            continue;
+        }
+        if (!v)
+            return fprintf(stderr, "fwpemu: %s needs a value\n", a), 2;
+        i++;
+        if (strcmp(a, "--dir") == 0) {
+            flow.inbound = strcmp(v, "in") == 0;
+            have_dir = flow.inbound || strcmp(v, "out") == 0;
+        } else if (strcmp(a, "--proto") == 0) {
+            flow.protocol = strcmp(v, "tcp") == 0 ? 6 : strcmp(v, "udp") == 0 ? 17 : (UINT8)atoi(v);
+        } else if (strcmp(a, "--local-port") == 0) {
+            flow.local_port = (UINT16)atoi(v);
+        } else if (strcmp(a, "--remote-port") == 0) {
+            flow.remote_port = (UINT16)atoi(v);
+        } else if (strcmp(a, "--remote") == 0) {
+            if (inet_pton(strchr(v, ':') ? AF_INET6 : AF_INET, v, flow.remote_addr) != 1)
+                return fprintf(stderr, "fwpemu: bad address %s\n", v), 2;
+            flow.v6 = strchr(v, ':') != NULL;
+        } else if (strcmp(a, "--program") == 0) {
+            program = v;
+        } else {
+            return fprintf(stderr, "fwpemu: unknown option %s\n", a), 2;
+        }
+    }
+    if (!have_dir)
+        return fprintf(stderr, "fwpemu: classify needs --dir in|out\n"), 2;
+    FWP_BYTE_BLOB *app = NULL;
+    if (program) {
+        wchar_t wpath[MAX_PATH * 2];
+        MultiByteToWideChar(CP_UTF8, 0, program, -1, wpath, MAX_PATH * 2);
+        DWORD e = emu_app_id_from_path(wpath, &app);
+        if (e)
+            return fprintf(stderr, "fwpemu: program %s: error %lu\n", program, (unsigned long)e), 2;
+        flow.app_id = app->data;
+        flow.app_id_len = app->size;
+    }
+    emu_state s;
+    emu_state_lock();
+    DWORD e = emu_state_load(&s);
+    emu_state_unlock();
+    if (e)
+        return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
+    emu_verdict v;
+    emu_classify(&s, &flow, &v);
+    const char *verdict = v.action == FWP_ACTION_PERMIT ? "PERMIT" : "BLOCK";
+    if (v.matched) {
+        char key[39], sub[39];
+        emu_guid_format(&v.filter_key, key);
+        emu_guid_format(&v.sublayer, sub);
+        printf("%s by filter %llu %s \"%ls\" in sublayer %s\n", verdict, (unsigned long long)v.filter_id,
+               key, v.filter_name, sub);
+    } else {
+        printf("%s (no filter matched)\n", verdict);
+    }
+    emu_state_free(&s);
+    free(app);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    emu_api_init();
+    if (argc < 2) {
+        fputs("usage: fwpemu dump | reset [--mpssvc-weight N] | reboot | "
+              "tamper delete-one --provider GUID | tamper add-foreign N | classify ...\n",
+              stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "dump") == 0) {
+        emu_state s;
+        emu_state_lock();
+        DWORD e = emu_state_load(&s);
+        emu_state_unlock();
+        if (e)
+            return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
+        int rc = cmd_dump(&s);
+        emu_state_free(&s);
+        return rc;
+    }
+    if (strcmp(cmd, "reboot") == 0)
+        return with_locked_state(do_reboot, NULL);
+    if (strcmp(cmd, "reset") == 0) {
+        UINT16 weight = EMU_DEFAULT_MPSSVC_WEIGHT;
+        if (argc == 4 && strcmp(argv[2], "--mpssvc-weight") == 0)
+            weight = (UINT16)strtoul(argv[3], NULL, 0);
+        return with_locked_state(do_reset, &weight);
+    }
+    if (strcmp(cmd, "tamper") == 0 && argc >= 3) {
+        if (strcmp(argv[2], "delete-one") == 0 && argc == 5 && strcmp(argv[3], "--provider") == 0) {
+            GUID g;
+            if (!emu_guid_parse(argv[4], &g))
+                return fprintf(stderr, "fwpemu: bad GUID %s\n", argv[4]), 2;
+            return cmd_delete_one(&g);
+        }
+        if (strcmp(argv[2], "add-foreign") == 0 && argc == 4)
+            return cmd_add_foreign(strtoul(argv[3], NULL, 10));
+    }
+    if (strcmp(cmd, "classify") == 0)
+        return cmd_classify(argc - 2, argv + 2);
+    fprintf(stderr, "fwpemu: unknown command %s\n", cmd);
+    return 2;
+}

@@ -1,0 +1,856 @@
+/* The emulator's suite: a WFP client written against fwpmu.h only, checking
+ * that the engine behind it answers as Microsoft documents (the pages are
+ * cited in docs/wfp-emulator.md). Runs under Wine with the emulator's
+ * fwpuclnt.dll beside it. Other processes are this program re-run with
+ * --child, or fwpemu.exe. */
+#include <winsock2.h>
+#include <windows.h>
+#include <fwpmu.h>
+#include <rpc.h>
+
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "wfp_defs.h"
+
+static wchar_t exe_dir[MAX_PATH];
+static wchar_t state_path[MAX_PATH];
+
+static const GUID provider_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x01}};
+static const GUID other_provider_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x02}};
+static const GUID sublayer_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x11}};
+static const GUID filter_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x21}};
+
+/* ---- helpers ---- */
+
+/* Runs a command line in exe_dir, waits, returns its exit code; captures
+ * stdout into out when given. */
+static DWORD run(const wchar_t *cmdline, char *out, size_t out_size)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE rd = NULL, wr = NULL;
+    if (out)
+        CreatePipe(&rd, &wr, &sa, 0);
+    STARTUPINFOW si = {.cb = sizeof si};
+    if (out) {
+        si.dwFlags = STARTF_USESTDHANDLES;
+        si.hStdOutput = wr;
+        si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+        si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+        SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    }
+    PROCESS_INFORMATION pi;
+    wchar_t buf[2048];
+    wcsncpy(buf, cmdline, 2047);
+    buf[2047] = 0;
+    if (!CreateProcessW(NULL, buf, NULL, NULL, TRUE, 0, NULL, exe_dir, &si, &pi)) {
+        fail_msg("CreateProcess failed: %lu", GetLastError());
+    }
+    if (out) {
+        CloseHandle(wr);
+        size_t len = 0;
+        DWORD got;
+        while (len + 1 < out_size && ReadFile(rd, out + len, (DWORD)(out_size - 1 - len), &got, NULL) && got)
+            len += got;
+        out[len] = 0;
+        CloseHandle(rd);
+    }
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = 1;
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return code;
+}
+
+static DWORD fwpemu(const wchar_t *args, char *out, size_t size)
+{
+    wchar_t cmd[1024];
+    swprintf(cmd, 1024, L"\"%ls\\fwpemu.exe\" %ls", exe_dir, args);
+    return run(cmd, out, size);
+}
+
+static int reset_engine(void **state)
+{
+    (void)state;
+    return fwpemu(L"reset", NULL, 0) == 0 ? 0 : -1;
+}
+
+/* Sessions a test opened and has not closed: teardown closes them, so a
+ * failing test cannot leave the transaction lock held for the next one. */
+static HANDLE open_engines[16];
+
+static HANDLE open_engine(UINT32 flags, UINT32 wait_ms)
+{
+    FWPM_SESSION0 session = {.flags = flags, .txnWaitTimeoutInMSec = wait_ms};
+    HANDLE engine = NULL;
+    assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &engine), ERROR_SUCCESS);
+    for (int i = 0; i < 16; i++)
+        if (!open_engines[i]) {
+            open_engines[i] = engine;
+            break;
+        }
+    return engine;
+}
+
+static DWORD close_engine(HANDLE engine)
+{
+    for (int i = 0; i < 16; i++)
+        if (open_engines[i] == engine)
+            open_engines[i] = NULL;
+    return FwpmEngineClose0(engine);
+}
+
+static int close_leftovers(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 16; i++)
+        if (open_engines[i])
+            close_engine(open_engines[i]);
+    return 0;
+}
+
+static FWPM_PROVIDER0 provider(const GUID *key, UINT32 flags)
+{
+    return (FWPM_PROVIDER0){.providerKey = *key, .displayData = {L"test provider", NULL}, .flags = flags};
+}
+
+static FWPM_SUBLAYER0 sublayer(const GUID *key, const GUID *owner, UINT16 flags, UINT16 weight)
+{
+    return (FWPM_SUBLAYER0){.subLayerKey = *key, .displayData = {L"test sublayer", NULL},
+                            .providerKey = (GUID *)owner, .flags = flags, .weight = weight};
+}
+
+/* A filter permitting TCP to a local port at ALE auth-recv-accept v4. */
+static FWPM_FILTER_CONDITION0 conditions[4];
+
+static FWPM_FILTER0 port_filter(const GUID *key, UINT16 port, UINT32 flags)
+{
+    conditions[0] = (FWPM_FILTER_CONDITION0){.fieldKey = FWPM_CONDITION_IP_PROTOCOL, .matchType = FWP_MATCH_EQUAL,
+                                             .conditionValue = {.type = FWP_UINT8, .uint8 = IPPROTO_TCP}};
+    conditions[1] = (FWPM_FILTER_CONDITION0){.fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = FWP_MATCH_EQUAL,
+                                             .conditionValue = {.type = FWP_UINT16, .uint16 = port}};
+    FWPM_FILTER0 f = {0};
+    if (key)
+        f.filterKey = *key;
+    f.displayData.name = L"test filter";
+    f.flags = flags;
+    f.providerKey = (GUID *)&provider_key;
+    f.layerKey = FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4;
+    f.subLayerKey = sublayer_key;
+    f.numFilterConditions = 2;
+    f.filterCondition = conditions;
+    f.action.type = FWP_ACTION_PERMIT;
+    return f;
+}
+
+/* Provider + sublayer of the given lifetime flags, committed. */
+static void add_owner_objects(HANDLE engine, bool persistent, UINT16 weight)
+{
+    FWPM_PROVIDER0 p = provider(&provider_key, persistent ? FWPM_PROVIDER_FLAG_PERSISTENT : 0);
+    FWPM_SUBLAYER0 s = sublayer(&sublayer_key, &provider_key, persistent ? FWPM_SUBLAYER_FLAG_PERSISTENT : 0, weight);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &s, NULL), ERROR_SUCCESS);
+}
+
+static UINT32 count_filters(HANDLE engine, const GUID *layer, UINT32 flags)
+{
+    FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key, .layerKey = *layer,
+                                    .flags = flags, .actionMask = 0xFFFFFFFFu};
+    HANDLE en;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    UINT32 total = 0, n;
+    FWPM_FILTER0 **entries;
+    do {
+        assert_int_equal(FwpmFilterEnum0(engine, en, 100, &entries, &n), ERROR_SUCCESS);
+        total += n;
+        FwpmFreeMemory0((void **)&entries);
+    } while (n > 0);
+    assert_int_equal(FwpmFilterDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    return total;
+}
+
+/* ---- sessions and arguments ---- */
+
+static void null_and_bad_handles_are_refused(void **state)
+{
+    (void)state;
+    HANDLE engine = NULL;
+    assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, NULL), (DWORD)FWP_E_NULL_POINTER);
+    assert_int_equal(FwpmEngineOpen0(L"remote", RPC_C_AUTHN_WINNT, NULL, NULL, &engine), ERROR_INVALID_PARAMETER);
+    assert_int_equal(FwpmEngineClose0((HANDLE)(intptr_t)0x1234), ERROR_INVALID_HANDLE);
+    engine = open_engine(0, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, NULL, NULL, NULL), (DWORD)FWP_E_NULL_POINTER);
+    assert_int_equal(FwpmProviderAdd0(engine, NULL, NULL), (DWORD)FWP_E_NULL_POINTER);
+    assert_int_equal(FwpmSubLayerGetByKey0(engine, NULL, NULL), (DWORD)FWP_E_NULL_POINTER);
+    assert_int_equal(FwpmTransactionBegin0(NULL, 0), ERROR_INVALID_HANDLE);
+    assert_int_equal(close_engine(engine), ERROR_SUCCESS);
+}
+
+/* ---- transactions ---- */
+
+static void one_transaction_per_session(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    assert_int_equal(FwpmTransactionCommit0(engine), (DWORD)FWP_E_NO_TXN_IN_PROGRESS);
+    assert_int_equal(FwpmTransactionAbort0(engine), (DWORD)FWP_E_NO_TXN_IN_PROGRESS);
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), (DWORD)FWP_E_TXN_IN_PROGRESS);
+    assert_int_equal(FwpmTransactionCommit0(engine), ERROR_SUCCESS);
+    assert_int_equal(FwpmTransactionCommit0(engine), (DWORD)FWP_E_NO_TXN_IN_PROGRESS);
+    close_engine(engine);
+}
+
+static void abort_and_close_roll_back(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 p = provider(&provider_key, 0);
+    FWPM_PROVIDER0 *got = NULL;
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &got), ERROR_SUCCESS); /* visible inside */
+    FwpmFreeMemory0((void **)&got);
+    assert_int_equal(FwpmTransactionAbort0(engine), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &got), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    assert_int_equal(close_engine(engine), ERROR_SUCCESS); /* closed without commit */
+    engine = open_engine(0, 0);
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &got), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    close_engine(engine);
+}
+
+static void a_failed_call_does_not_abort_the_transaction(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 p = provider(&provider_key, 0), nameless = provider(&other_provider_key, 0);
+    nameless.displayData.name = NULL;
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderAdd0(engine, &nameless, NULL), (DWORD)FWP_E_NULL_DISPLAY_NAME);
+    assert_int_equal(FwpmTransactionCommit0(engine), ERROR_SUCCESS);
+    FWPM_PROVIDER0 *got = NULL;
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &got), ERROR_SUCCESS);
+    FwpmFreeMemory0((void **)&got);
+    close_engine(engine);
+}
+
+static void the_lock_wait_ends_in_fwp_e_timeout(void **state)
+{
+    (void)state;
+    HANDLE holder = open_engine(0, 0);
+    HANDLE waiter = open_engine(0, 200);
+    assert_int_equal(FwpmTransactionBegin0(holder, 0), ERROR_SUCCESS);
+    ULONGLONG t0 = GetTickCount64();
+    assert_int_equal(FwpmTransactionBegin0(waiter, 0), (DWORD)FWP_E_TIMEOUT);
+    assert_true(GetTickCount64() - t0 >= 150);
+    FWPM_PROVIDER0 p = provider(&provider_key, 0);
+    assert_int_equal(FwpmProviderAdd0(waiter, &p, NULL), (DWORD)FWP_E_TIMEOUT); /* implicit transaction */
+    assert_int_equal(FwpmTransactionAbort0(holder), ERROR_SUCCESS);
+    assert_int_equal(FwpmTransactionBegin0(waiter, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmTransactionAbort0(waiter), ERROR_SUCCESS);
+    close_engine(holder);
+    close_engine(waiter);
+}
+
+static void a_read_only_transaction_refuses_writes(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 p = provider(&provider_key, 0);
+    assert_int_equal(FwpmTransactionBegin0(engine, 0x1 /* FWPM_TXN_READ_ONLY */), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), (DWORD)FWP_E_INCOMPATIBLE_TXN);
+    assert_int_equal(FwpmTransactionCommit0(engine), ERROR_SUCCESS);
+    close_engine(engine);
+}
+
+/* ---- providers and sublayers ---- */
+
+static void providers_and_sublayers(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 p = provider(&provider_key, 0);
+    p.serviceName = L"fwsvc";
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), (DWORD)FWP_E_ALREADY_EXISTS);
+    FWPM_PROVIDER0 *got = NULL;
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &got), ERROR_SUCCESS);
+    assert_true(IsEqualGUID(&got->providerKey, &provider_key));
+    assert_int_equal(wcscmp(got->serviceName, L"fwsvc"), 0);
+    assert_int_equal(wcscmp(got->displayData.name, L"test provider"), 0);
+    FwpmFreeMemory0((void **)&got);
+    assert_null(got);
+
+    FWPM_SUBLAYER0 orphan = sublayer(&sublayer_key, &other_provider_key, 0, 1);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &orphan, NULL), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    FWPM_SUBLAYER0 s = sublayer(&sublayer_key, &provider_key, 0, 0x4242);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &s, NULL), ERROR_SUCCESS);
+    FWPM_SUBLAYER0 *sl = NULL;
+    assert_int_equal(FwpmSubLayerGetByKey0(engine, &sublayer_key, &sl), ERROR_SUCCESS);
+    assert_int_equal(sl->weight, 0x4242);
+    assert_true(IsEqualGUID(sl->providerKey, &provider_key));
+    FwpmFreeMemory0((void **)&sl);
+
+    /* The mpssvc sublayer of the modelled Windows Firewall is there too. */
+    assert_int_equal(FwpmSubLayerGetByKey0(engine, &FWPM_SUBLAYER_MPSSVC_WF, &sl), ERROR_SUCCESS);
+    FwpmFreeMemory0((void **)&sl);
+    FWPM_SUBLAYER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key};
+    HANDLE en;
+    FWPM_SUBLAYER0 **entries;
+    UINT32 n;
+    assert_int_equal(FwpmSubLayerCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    assert_int_equal(FwpmSubLayerEnum0(engine, en, 10, &entries, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 1);
+    assert_true(IsEqualGUID(&entries[0]->subLayerKey, &sublayer_key));
+    FwpmFreeMemory0((void **)&entries);
+    FwpmSubLayerDestroyEnumHandle0(engine, en);
+
+    /* In use: the sublayer by a filter, the provider by the sublayer. */
+    FWPM_FILTER0 f = port_filter(&filter_key, 80, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmSubLayerDeleteByKey0(engine, &sublayer_key), (DWORD)FWP_E_IN_USE);
+    assert_int_equal(FwpmFilterDeleteByKey0(engine, &filter_key), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderDeleteByKey0(engine, &provider_key), (DWORD)FWP_E_IN_USE);
+    assert_int_equal(FwpmSubLayerDeleteByKey0(engine, &sublayer_key), ERROR_SUCCESS);
+    assert_int_equal(FwpmSubLayerDeleteByKey0(engine, &sublayer_key), (DWORD)FWP_E_SUBLAYER_NOT_FOUND);
+    assert_int_equal(FwpmProviderDeleteByKey0(engine, &provider_key), ERROR_SUCCESS);
+    assert_int_equal(FwpmProviderDeleteByKey0(engine, &provider_key), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    assert_int_equal(FwpmSubLayerDeleteByKey0(engine, &FWPM_SUBLAYER_MPSSVC_WF), (DWORD)FWP_E_BUILTIN_OBJECT);
+    close_engine(engine);
+}
+
+/* ---- filters ---- */
+
+static void filters_get_ids_and_keys_from_the_engine(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1);
+    FWPM_FILTER0 f = port_filter(NULL, 80, 0); /* zero key: the engine picks one */
+    UINT64 id1 = 0, id2 = 0;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, &id1), ERROR_SUCCESS);
+    f = port_filter(&filter_key, 81, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, &id2), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_ALREADY_EXISTS);
+    assert_true(id1 != 0 && id2 != 0 && id1 != id2);
+
+    FWPM_FILTER0 *got = NULL;
+    assert_int_equal(FwpmFilterGetById0(engine, id1, &got), ERROR_SUCCESS);
+    GUID zero = {0};
+    assert_false(IsEqualGUID(&got->filterKey, &zero));
+    assert_int_equal(got->filterId, id1);
+    assert_int_equal(got->numFilterConditions, 2);
+    assert_int_equal(got->filterCondition[1].conditionValue.uint16, 80);
+    assert_int_equal(got->effectiveWeight.type, FWP_UINT64);
+    FwpmFreeMemory0((void **)&got);
+    assert_int_equal(FwpmFilterGetByKey0(engine, &filter_key, &got), ERROR_SUCCESS);
+    assert_int_equal(got->filterId, id2);
+    FwpmFreeMemory0((void **)&got);
+
+    assert_int_equal(FwpmFilterDeleteById0(engine, id1), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterDeleteById0(engine, id1), (DWORD)FWP_E_FILTER_NOT_FOUND);
+    assert_int_equal(FwpmFilterDeleteByKey0(engine, &filter_key), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterGetByKey0(engine, &filter_key, &got), (DWORD)FWP_E_FILTER_NOT_FOUND);
+    close_engine(engine);
+}
+
+static void enumeration_follows_the_template_in_batches(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1);
+    for (UINT16 port = 1; port <= 5; port++) {
+        FWPM_FILTER0 f = port_filter(NULL, port, 0);
+        assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    }
+    FWPM_FILTER0 boot = port_filter(NULL, 99, FWPM_FILTER_FLAG_BOOTTIME);
+    assert_int_equal(FwpmFilterAdd0(engine, &boot, NULL, NULL), ERROR_SUCCESS);
+
+    FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key,
+                                    .layerKey = FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, .actionMask = 0xFFFFFFFFu};
+    HANDLE en;
+    FWPM_FILTER0 **entries;
+    UINT32 n, batches[4];
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(FwpmFilterEnum0(engine, en, 2, &entries, &n), ERROR_SUCCESS);
+        batches[i] = n;
+        for (UINT32 k = 0; k < n; k++)
+            assert_true(IsEqualGUID(entries[k]->providerKey, &provider_key));
+        FwpmFreeMemory0((void **)&entries);
+    }
+    FwpmFilterDestroyEnumHandle0(engine, en);
+    assert_int_equal(batches[0], 2);
+    assert_int_equal(batches[1], 2);
+    assert_int_equal(batches[2], 1); /* the boot-time filter is not included */
+    assert_int_equal(batches[3], 0);
+    assert_int_equal(count_filters(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, FWP_FILTER_ENUM_FLAG_INCLUDE_BOOTTIME), 6);
+    assert_int_equal(count_filters(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, FWP_FILTER_ENUM_FLAG_BOOTTIME_ONLY), 1);
+    assert_int_equal(count_filters(engine, &FWPM_LAYER_ALE_AUTH_CONNECT_V4, FWP_FILTER_ENUM_FLAG_INCLUDE_BOOTTIME), 0);
+
+    t.actionMask = 0; /* no action type has a bit of an empty mask */
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterEnum0(engine, en, 100, &entries, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+    FwpmFilterDestroyEnumHandle0(engine, en);
+    GUID zero = {0};
+    t.layerKey = zero;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), (DWORD)FWP_E_LAYER_NOT_FOUND);
+    close_engine(engine);
+}
+
+/* ---- lifetimes ---- */
+
+static void lifetimes_must_not_mismatch(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1); /* static provider and sublayer */
+    FWPM_FILTER0 f = port_filter(NULL, 80, FWPM_FILTER_FLAG_PERSISTENT);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_LIFETIME_MISMATCH);
+    f = port_filter(NULL, 80, FWPM_FILTER_FLAG_PERSISTENT | FWPM_FILTER_FLAG_BOOTTIME);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_INVALID_FLAGS);
+    FWPM_SUBLAYER0 s = sublayer(&other_provider_key, &provider_key, FWPM_SUBLAYER_FLAG_PERSISTENT, 1);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &s, NULL), (DWORD)FWP_E_LIFETIME_MISMATCH);
+    close_engine(engine);
+
+    /* A persistent filter may not use another provider's persistent sublayer. */
+    reset_engine(NULL);
+    engine = open_engine(0, 0);
+    add_owner_objects(engine, true, 1);
+    FWPM_PROVIDER0 other = provider(&other_provider_key, FWPM_PROVIDER_FLAG_PERSISTENT);
+    assert_int_equal(FwpmProviderAdd0(engine, &other, NULL), ERROR_SUCCESS);
+    f = port_filter(NULL, 80, FWPM_FILTER_FLAG_PERSISTENT);
+    f.providerKey = (GUID *)&other_provider_key;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_LIFETIME_MISMATCH);
+    f.providerKey = (GUID *)&provider_key;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    close_engine(engine);
+}
+
+static void dynamic_objects_vanish_with_their_session(void **state)
+{
+    (void)state;
+    HANDLE dynamic = open_engine(FWPM_SESSION_FLAG_DYNAMIC, 0);
+    FWPM_PROVIDER0 persistent = provider(&other_provider_key, FWPM_PROVIDER_FLAG_PERSISTENT);
+    assert_int_equal(FwpmProviderAdd0(dynamic, &persistent, NULL), (DWORD)FWP_E_DYNAMIC_SESSION_IN_PROGRESS);
+    add_owner_objects(dynamic, false, 1);
+    FWPM_FILTER0 f = port_filter(&filter_key, 80, 0);
+    assert_int_equal(FwpmFilterAdd0(dynamic, &f, NULL, NULL), ERROR_SUCCESS);
+
+    /* Another session may not build on this session's dynamic objects. */
+    HANDLE other = open_engine(0, 0);
+    f = port_filter(NULL, 81, 0);
+    assert_int_equal(FwpmFilterAdd0(other, &f, NULL, NULL), (DWORD)FWP_E_LIFETIME_MISMATCH);
+    FWPM_FILTER0 *got;
+    assert_int_equal(FwpmFilterGetByKey0(other, &filter_key, &got), ERROR_SUCCESS);
+    FwpmFreeMemory0((void **)&got);
+
+    assert_int_equal(close_engine(dynamic), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterGetByKey0(other, &filter_key, &got), (DWORD)FWP_E_FILTER_NOT_FOUND);
+    FWPM_PROVIDER0 *p;
+    assert_int_equal(FwpmProviderGetByKey0(other, &provider_key, &p), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    close_engine(other);
+}
+
+/* ---- validation ---- */
+
+static DWORD add_with_condition(HANDLE engine, const GUID *layer, FWPM_FILTER_CONDITION0 c)
+{
+    FWPM_FILTER0 f = port_filter(NULL, 80, 0);
+    f.layerKey = *layer;
+    conditions[0] = c;
+    f.numFilterConditions = 1;
+    return FwpmFilterAdd0(engine, &f, NULL, NULL);
+}
+
+static void filters_are_validated_with_the_documented_codes(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1);
+    const GUID *in4 = &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4;
+    FWPM_FILTER_CONDITION0 c = {.fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = FWP_MATCH_EQUAL,
+                                .conditionValue = {.type = FWP_UINT16, .uint16 = 80}};
+    assert_int_equal(add_with_condition(engine, in4, c), ERROR_SUCCESS);
+
+    /* Field legality per layer: no remote port or protocol at auth-listen. */
+    FWPM_FILTER_CONDITION0 remote = c;
+    remote.fieldKey = FWPM_CONDITION_IP_REMOTE_PORT;
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_LISTEN_V4, remote), (DWORD)FWP_E_CONDITION_NOT_FOUND);
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_LISTEN_V6, remote), (DWORD)FWP_E_CONDITION_NOT_FOUND);
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_CONNECT_V6, remote), ERROR_SUCCESS);
+    FWPM_FILTER_CONDITION0 dest_type = {.fieldKey = FWPM_CONDITION_IP_DESTINATION_ADDRESS_TYPE,
+                                        .matchType = FWP_MATCH_EQUAL,
+                                        .conditionValue = {.type = FWP_UINT8, .uint8 = 1}};
+    assert_int_equal(add_with_condition(engine, in4, dest_type), (DWORD)FWP_E_CONDITION_NOT_FOUND);
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_CONNECT_V4, dest_type), ERROR_SUCCESS);
+
+    /* Value types and match types. */
+    FWPM_FILTER_CONDITION0 bad = c;
+    bad.conditionValue.type = FWP_UINT32;
+    assert_int_equal(add_with_condition(engine, in4, bad), (DWORD)FWP_E_TYPE_MISMATCH);
+    bad = c;
+    bad.matchType = FWP_MATCH_RANGE;
+    assert_int_equal(add_with_condition(engine, in4, bad), (DWORD)FWP_E_MATCH_TYPE_MISMATCH);
+    bad = c;
+    bad.matchType = (FWP_MATCH_TYPE)99;
+    assert_int_equal(add_with_condition(engine, in4, bad), (DWORD)FWP_E_INVALID_ENUMERATOR);
+    FWP_RANGE0 range = {.valueLow = {.type = FWP_UINT16, .uint16 = 3300},
+                        .valueHigh = {.type = FWP_UINT16, .uint16 = 2500}};
+    FWPM_FILTER_CONDITION0 r = {.fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = FWP_MATCH_RANGE,
+                                .conditionValue = {.type = FWP_RANGE_TYPE, .rangeValue = &range}};
+    assert_int_equal(add_with_condition(engine, in4, r), (DWORD)FWP_E_INVALID_RANGE);
+    range.valueLow.uint16 = 2500;
+    range.valueHigh.uint16 = 3300;
+    assert_int_equal(add_with_condition(engine, in4, r), ERROR_SUCCESS);
+    r.matchType = FWP_MATCH_EQUAL;
+    assert_int_equal(add_with_condition(engine, in4, r), (DWORD)FWP_E_MATCH_TYPE_MISMATCH);
+    range.valueHigh.type = FWP_UINT32;
+    r.matchType = FWP_MATCH_RANGE;
+    assert_int_equal(add_with_condition(engine, in4, r), (DWORD)FWP_E_INVALID_RANGE);
+
+    FWPM_FILTER_CONDITION0 proto = {.fieldKey = FWPM_CONDITION_IP_PROTOCOL, .matchType = FWP_MATCH_EQUAL,
+                                    .conditionValue = {.type = FWP_UINT16, .uint16 = 6}};
+    assert_int_equal(add_with_condition(engine, in4, proto), (DWORD)FWP_E_TYPE_MISMATCH);
+    FWPM_FILTER_CONDITION0 app = {.fieldKey = FWPM_CONDITION_ALE_APP_ID, .matchType = FWP_MATCH_EQUAL,
+                                  .conditionValue = {.type = FWP_UINT32, .uint32 = 1}};
+    assert_int_equal(add_with_condition(engine, in4, app), (DWORD)FWP_E_TYPE_MISMATCH);
+    FWP_V6_ADDR_AND_MASK v6 = {.prefixLength = 64};
+    FWPM_FILTER_CONDITION0 addr = {.fieldKey = FWPM_CONDITION_IP_REMOTE_ADDRESS, .matchType = FWP_MATCH_EQUAL,
+                                   .conditionValue = {.type = FWP_V6_ADDR_MASK, .v6AddrMask = &v6}};
+    assert_int_equal(add_with_condition(engine, in4, addr), (DWORD)FWP_E_TYPE_MISMATCH);
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6, addr), ERROR_SUCCESS);
+    v6.prefixLength = 129;
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6, addr), (DWORD)FWP_E_INVALID_NET_MASK);
+    FWP_V4_ADDR_AND_MASK v4 = {.addr = 0x0A000000, .mask = 0xFF00FF00};
+    addr.conditionValue.type = FWP_V4_ADDR_MASK;
+    addr.conditionValue.v4AddrMask = &v4;
+    assert_int_equal(add_with_condition(engine, in4, addr), (DWORD)FWP_E_INVALID_NET_MASK);
+    v4.mask = 0xFF000000;
+    assert_int_equal(add_with_condition(engine, in4, addr), ERROR_SUCCESS);
+    addr.conditionValue.v4AddrMask = NULL;
+    assert_int_equal(add_with_condition(engine, in4, addr), (DWORD)FWP_E_NULL_POINTER);
+
+    /* Layers, sublayers, providers, weights, flags, actions, names. */
+    FWPM_FILTER0 f = port_filter(NULL, 80, 0);
+    f.layerKey = provider_key;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_LAYER_NOT_FOUND);
+    f = port_filter(NULL, 80, 0);
+    f.subLayerKey = other_provider_key;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_SUBLAYER_NOT_FOUND);
+    f = port_filter(NULL, 80, 0);
+    f.providerKey = (GUID *)&other_provider_key;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    f = port_filter(NULL, 80, 0);
+    f.weight.type = FWP_UINT8;
+    f.weight.uint8 = 16;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_INVALID_WEIGHT);
+    f.weight.uint8 = 15;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    f.weight.type = FWP_UINT32;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_INVALID_WEIGHT);
+    f = port_filter(NULL, 80, 0x00100000);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_INVALID_FLAGS);
+    f = port_filter(NULL, 80, FWPM_FILTER_FLAG_DISABLED);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_INVALID_FLAGS);
+    f = port_filter(NULL, 80, 0);
+    f.action.type = 0x99;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_INVALID_ACTION_TYPE);
+    f = port_filter(NULL, 80, 0);
+    f.displayData.name = NULL;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_NULL_DISPLAY_NAME);
+    f = port_filter(NULL, 80, 0);
+    f.filterCondition = NULL;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_NULL_POINTER);
+    FWPM_PROVIDER0 p = provider(&other_provider_key, 0x100);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), (DWORD)FWP_E_INVALID_FLAGS);
+    close_engine(engine);
+}
+
+/* ---- app ids ---- */
+
+static void app_ids_are_lowercase_nt_paths(void **state)
+{
+    (void)state;
+    FWP_BYTE_BLOB *blob = NULL;
+    assert_int_equal(FwpmGetAppIdFromFileName0(L"C:\\no\\such\\program.exe", &blob), ERROR_PATH_NOT_FOUND);
+    assert_int_equal(FwpmGetAppIdFromFileName0(L"C:\\windows\\no-such-program.exe", &blob), ERROR_FILE_NOT_FOUND);
+    assert_int_equal(FwpmGetAppIdFromFileName0(L"C:\\Windows\\System32\\KERNEL32.dll", &blob), ERROR_SUCCESS);
+    const wchar_t *path = (const wchar_t *)blob->data;
+    assert_int_equal(blob->size, (wcslen(path) + 1) * sizeof(wchar_t)); /* NUL included */
+    assert_int_equal(wcsncmp(path, L"\\device\\", 8), 0);
+    assert_non_null(wcsstr(path, L"\\windows\\system32\\kernel32.dll"));
+    for (const wchar_t *p = path; *p; p++)
+        assert_false(*p >= L'A' && *p <= L'Z');
+    FwpmFreeMemory0((void **)&blob);
+}
+
+/* ---- change notifications ---- */
+
+typedef struct {
+    volatile LONG adds, deletes;
+} change_counts;
+
+static void CALLBACK on_change(void *context, const FWPM_FILTER_CHANGE0 *change)
+{
+    change_counts *c = context;
+    InterlockedIncrement(change->changeType == FWPM_CHANGE_ADD ? &c->adds : &c->deletes);
+}
+
+static bool wait_for(volatile LONG *value, LONG want, DWORD ms)
+{
+    for (DWORD t = 0; t < ms; t += 20) {
+        if (*value >= want)
+            return true;
+        Sleep(20);
+    }
+    return *value >= want;
+}
+
+static void subscriptions_see_other_processes_not_themselves(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    change_counts counts = {0};
+    FWPM_FILTER_SUBSCRIPTION0 sub = {.flags = FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD | FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_DELETE};
+    HANDLE change;
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterSubscribeChanges0(engine, &sub, on_change, &counts, &change), (DWORD)FWP_E_TXN_IN_PROGRESS);
+    assert_int_equal(FwpmTransactionAbort0(engine), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterSubscribeChanges0(engine, &sub, on_change, &counts, &change), ERROR_SUCCESS);
+
+    /* Our own change: no notification. */
+    add_owner_objects(engine, false, 1);
+    FWPM_FILTER0 f = port_filter(&filter_key, 80, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    Sleep(200);
+    assert_int_equal(counts.adds, 0);
+
+    /* Another process adds two filters, then deletes one of ours. */
+    assert_int_equal(fwpemu(L"tamper add-foreign 2", NULL, 0), 0);
+    assert_true(wait_for(&counts.adds, 2, 3000));
+    assert_int_equal(fwpemu(L"tamper delete-one --provider {11111111-2222-3333-4444-555555555501}", NULL, 0), 0);
+    assert_true(wait_for(&counts.deletes, 1, 3000));
+    assert_int_equal(counts.adds, 2);
+    assert_int_equal(FwpmFilterUnsubscribeChanges0(engine, change), ERROR_SUCCESS);
+    close_engine(engine);
+}
+
+/* ---- reboot ---- */
+
+static void a_reboot_keeps_persistent_objects_only(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, true, 1);
+    FWPM_FILTER0 persistent = port_filter(&filter_key, 80, FWPM_FILTER_FLAG_PERSISTENT);
+    FWPM_FILTER0 fleeting = port_filter(NULL, 81, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &persistent, NULL, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterAdd0(engine, &fleeting, NULL, NULL), ERROR_SUCCESS);
+    close_engine(engine);
+    assert_int_equal(fwpemu(L"reboot", NULL, 0), 0);
+    engine = open_engine(0, 0);
+    assert_int_equal(count_filters(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, 0), 1);
+    FWPM_FILTER0 *got;
+    assert_int_equal(FwpmFilterGetByKey0(engine, &filter_key, &got), ERROR_SUCCESS);
+    FwpmFreeMemory0((void **)&got);
+    close_engine(engine);
+}
+
+/* BFE adds a provider's persistent objects at start only if the provider has
+ * no service name or its service is auto-start (Object Management). */
+static void a_reboot_disables_filters_of_a_service_not_auto_started(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 p = provider(&provider_key, FWPM_PROVIDER_FLAG_PERSISTENT);
+    p.serviceName = L"fwpemu-no-such-service";
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    FWPM_SUBLAYER0 s = sublayer(&sublayer_key, &provider_key, FWPM_SUBLAYER_FLAG_PERSISTENT, 1);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &s, NULL), ERROR_SUCCESS);
+    FWPM_FILTER0 f = port_filter(&filter_key, 80, FWPM_FILTER_FLAG_PERSISTENT);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    close_engine(engine);
+    assert_int_equal(fwpemu(L"reboot", NULL, 0), 0);
+    engine = open_engine(0, 0);
+    assert_int_equal(count_filters(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, 0), 0);
+    assert_int_equal(count_filters(engine, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED), 1);
+    FWPM_FILTER0 *got;
+    assert_int_equal(FwpmFilterGetByKey0(engine, &filter_key, &got), ERROR_SUCCESS);
+    assert_true(got->flags & FWPM_FILTER_FLAG_DISABLED);
+    FwpmFreeMemory0((void **)&got);
+    close_engine(engine);
+}
+
+/* ---- fault injection and the call log (in a child process) ---- */
+
+static DWORD child(const wchar_t *faults, const wchar_t *what, const wchar_t *calllog)
+{
+    SetEnvironmentVariableW(L"FWPEMU_FAULTS", faults);
+    SetEnvironmentVariableW(L"FWPEMU_CALLLOG", calllog);
+    wchar_t cmd[1024];
+    swprintf(cmd, 1024, L"\"%ls\\test_wfp_emulator.exe\" --child %ls", exe_dir, what);
+    DWORD code = run(cmd, NULL, 0);
+    SetEnvironmentVariableW(L"FWPEMU_FAULTS", NULL);
+    SetEnvironmentVariableW(L"FWPEMU_CALLLOG", NULL);
+    return code;
+}
+
+static void faults_are_injected_by_call_number(void **state)
+{
+    (void)state;
+    assert_int_equal(child(L"FwpmEngineOpen0#1=ERROR_ACCESS_DENIED", L"open", NULL), ERROR_ACCESS_DENIED);
+    assert_int_equal(child(L"FwpmEngineOpen0#1=EPT_S_NOT_REGISTERED", L"open", NULL), EPT_S_NOT_REGISTERED);
+    assert_int_equal(child(NULL, L"open", NULL), ERROR_SUCCESS);
+    /* The child adds three providers; the second add fails; nothing else. */
+    assert_int_equal(child(L"FwpmProviderAdd0#2=0x80320012", L"add3", NULL), 2);
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 *p;
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &p), ERROR_SUCCESS);
+    FwpmFreeMemory0((void **)&p);
+    assert_int_equal(FwpmProviderGetByKey0(engine, &other_provider_key, &p), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    close_engine(engine);
+}
+
+static void every_call_is_logged_with_its_result(void **state)
+{
+    (void)state;
+    wchar_t log[MAX_PATH];
+    swprintf(log, MAX_PATH, L"%ls\\test-calllog.txt", exe_dir);
+    DeleteFileW(log);
+    assert_int_equal(child(L"FwpmProviderAdd0#2=0x80320012", L"add3", log), 2);
+    FILE *f = _wfopen(log, L"r");
+    assert_non_null(f);
+    char line[256];
+    int opens = 0, adds = 0, failed = 0;
+    while (fgets(line, sizeof line, f)) {
+        opens += strstr(line, " FwpmEngineOpen0 0x00000000") != NULL;
+        adds += strstr(line, " FwpmProviderAdd0 ") != NULL;
+        failed += strstr(line, " FwpmProviderAdd0 0x80320012") != NULL;
+    }
+    fclose(f);
+    assert_int_equal(opens, 1);
+    assert_int_equal(adds, 3);
+    assert_int_equal(failed, 1);
+}
+
+/* ---- classify ---- */
+
+static void classify_to(const wchar_t *args, const char *want)
+{
+    char out[1024];
+    assert_int_equal(fwpemu(args, out, sizeof out), 0);
+    if (strncmp(out, want, strlen(want)) != 0)
+        fail_msg("classify %ls: got '%s', want '%s...'", args, out, want);
+}
+
+static void add_permit(UINT16 sublayer_weight, UINT32 flags)
+{
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, true, sublayer_weight);
+    FWPM_FILTER0 f = port_filter(&filter_key, 5719, FWPM_FILTER_FLAG_PERSISTENT | flags);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    close_engine(engine);
+}
+
+static void windows_firewall_blocks_unsolicited_inbound(void **state)
+{
+    (void)state;
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "BLOCK by filter");
+    classify_to(L"classify --dir out --proto tcp --remote-port 443 --remote 10.0.0.1", "PERMIT (no filter matched)");
+}
+
+static void a_hard_permit_in_a_heavier_sublayer_wins(void **state)
+{
+    (void)state;
+    add_permit(0xFFF0, FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT);
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "PERMIT by filter");
+    classify_to(L"classify --dir in --proto tcp --local-port 5720 --remote 10.0.0.1", "BLOCK by filter");
+    classify_to(L"classify --dir in --proto udp --local-port 5719 --remote 10.0.0.1", "BLOCK by filter");
+}
+
+static void a_soft_permit_is_overridden_by_the_firewall_block(void **state)
+{
+    (void)state;
+    add_permit(0xFFF0, 0);
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "BLOCK by filter");
+}
+
+static void a_hard_permit_below_the_firewall_sublayer_loses(void **state)
+{
+    (void)state;
+    add_permit(0x0010, FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT);
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "BLOCK by filter");
+}
+
+/* ---- child mode ---- */
+
+static int child_main(const wchar_t *what)
+{
+    HANDLE engine = NULL;
+    DWORD e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &engine);
+    if (e || wcscmp(what, L"open") == 0)
+        return (int)e;
+    if (wcscmp(what, L"add3") == 0) {
+        const GUID *keys[3] = {&provider_key, &other_provider_key, &sublayer_key};
+        int failures = 0, first_failure = 0;
+        for (int i = 0; i < 3; i++) {
+            FWPM_PROVIDER0 p = provider(keys[i], 0);
+            if (FwpmProviderAdd0(engine, &p, NULL) != ERROR_SUCCESS && !failures++)
+                first_failure = i + 1;
+        }
+        FwpmEngineClose0(engine);
+        return failures == 1 ? first_failure : 100 + failures;
+    }
+    return 99;
+}
+
+int main(void)
+{
+    int argc;
+    wchar_t **argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+    GetModuleFileNameW(NULL, exe_dir, MAX_PATH);
+    *wcsrchr(exe_dir, L'\\') = 0;
+    swprintf(state_path, MAX_PATH, L"%ls\\test-wfp-emulator-state.bin", exe_dir);
+    if (argc == 3 && wcscmp(argv[1], L"--child") == 0)
+        return child_main(argv[2]); /* the state path is inherited */
+    SetEnvironmentVariableW(L"FWPEMU_STATE", state_path);
+
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(null_and_bad_handles_are_refused, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(one_transaction_per_session, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(abort_and_close_roll_back, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_failed_call_does_not_abort_the_transaction, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(the_lock_wait_ends_in_fwp_e_timeout, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_read_only_transaction_refuses_writes, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(providers_and_sublayers, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(filters_get_ids_and_keys_from_the_engine, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(enumeration_follows_the_template_in_batches, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(lifetimes_must_not_mismatch, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(dynamic_objects_vanish_with_their_session, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(filters_are_validated_with_the_documented_codes, reset_engine, close_leftovers),
+        cmocka_unit_test(app_ids_are_lowercase_nt_paths),
+        cmocka_unit_test_setup_teardown(subscriptions_see_other_processes_not_themselves, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_reboot_keeps_persistent_objects_only, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_reboot_disables_filters_of_a_service_not_auto_started, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(faults_are_injected_by_call_number, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(every_call_is_logged_with_its_result, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(windows_firewall_blocks_unsolicited_inbound, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_hard_permit_in_a_heavier_sublayer_wins, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_soft_permit_is_overridden_by_the_firewall_block, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_hard_permit_below_the_firewall_sublayer_loses, reset_engine, close_leftovers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
