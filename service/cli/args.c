@@ -50,6 +50,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_SET;
         } else if (strcmp(a, "--json") == 0) {
             need = FW_OPT_JSON;
+        } else if (strcmp(a, "--dry-run") == 0) {
+            need = FW_OPT_DRY_RUN;
+        } else if (strcmp(a, "--all") == 0) {
+            need = FW_OPT_ALL;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error(cmd, "unknown option '%s'", a);
         } else {
@@ -62,8 +66,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
         }
         if (!(cmd->options & need))
             return usage_error(cmd, "option '%s' does not apply to this command", a);
-        if (need == FW_OPT_JSON) {
-            args->json = true;
+        if (need == FW_OPT_JSON || need == FW_OPT_DRY_RUN || need == FW_OPT_ALL) {
+            args->json |= need == FW_OPT_JSON;
+            args->dry_run |= need == FW_OPT_DRY_RUN;
+            args->all |= need == FW_OPT_ALL;
             continue;
         }
         const char *opt = need == FW_OPT_CATALOG ? "--catalog"

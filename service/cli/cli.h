@@ -13,6 +13,7 @@ enum {
     FW_EXIT_OK = 0,
     FW_EXIT_FAILURE = 1, /* runtime failure */
     FW_EXIT_INVALID = 2, /* invalid input or usage: nothing was changed */
+    FW_EXIT_DRIFT = 3,   /* status found drift; --dry-run has changes pending */
 };
 
 /* Options a command accepts. */
@@ -22,6 +23,8 @@ enum {
     FW_OPT_SET = 1 << 2,
     FW_OPT_JSON = 1 << 3,
     FW_OPT_DIR_ARG = 1 << 4, /* one optional positional folder */
+    FW_OPT_DRY_RUN = 1 << 5,
+    FW_OPT_ALL = 1 << 6,
 };
 
 typedef struct {
@@ -32,6 +35,8 @@ typedef struct {
     fw_setting *settings;     /* --set */
     size_t setting_count;
     bool json;
+    bool dry_run;
+    bool all;
     const char *dir_arg;      /* lint [DIR] */
 } fw_cli_args;
 
@@ -76,6 +81,11 @@ int fw_cmd_show(const fw_cli_args *args);
 int fw_cmd_catalog(const fw_cli_args *args);
 int fw_cmd_plan(const fw_cli_args *args);
 int fw_cmd_lint(const fw_cli_args *args);
+/* Windows only: natively they explain that and exit 2. */
+int fw_cmd_apply(const fw_cli_args *args);
+int fw_cmd_remove(const fw_cli_args *args);
+int fw_cmd_status(const fw_cli_args *args);
+int fw_cmd_filters(const fw_cli_args *args);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

@@ -46,6 +46,47 @@ static const fw_command commands[] = {
      "  --profile NAME       a profile by name or alias; may be repeated\n"
      "  --set NAME=VALUE     override a variable of the profiles\n"
      "  --json               machine-readable output\n"},
+    {"apply", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_JSON | FW_OPT_DRY_RUN, fw_cmd_apply,
+     "install the filters of profiles in WFP (Windows, as administrator)",
+     "Usage: fwsvc apply --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
+     "                   [--dry-run] [--json] [--catalog DIR]\n"
+     "\n"
+     "Makes the Windows Filtering Platform hold exactly the filters of the applied\n"
+     "profiles: those named here, and those applied before (recorded in\n"
+     "HKLM\\SOFTWARE\\fwsvc). Everything happens in ONE WFP transaction: missing\n"
+     "filters are added, changed ones replaced, stale ones deleted; on any error\n"
+     "the transaction is aborted and nothing changes. Applying twice writes nothing\n"
+     "the second time. A program rule whose program is not installed yet is\n"
+     "reported as pending and added by a later apply or by the fwsvc service.\n"
+     "\n"
+     "  --profile NAME       a profile to apply, by name or alias; may be repeated\n"
+     "  --set NAME=VALUE     a variable of the profile, kept for later reconciles\n"
+     "  --dry-run            show what would change; exit 3 if something would\n"
+     "  --json               machine-readable output\n"
+     "\n"
+     "Exit codes: 0 applied (or in sync), 1 failure (WFP unchanged), 2 invalid input,\n"
+     "3 changes pending (--dry-run).\n"},
+    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_ALL | FW_OPT_JSON, fw_cmd_remove,
+     "remove a profile's filters, or everything of fwsvc's (--all)",
+     "Usage: fwsvc remove --profile NAME [--profile NAME]... | --all [--catalog DIR]\n"
+     "\n"
+     "--profile removes only that profile's filters and forgets its settings; the\n"
+     "other applied profiles keep theirs. --all deletes every filter of fwsvc's,\n"
+     "then its sublayer, then its provider, and forgets every profile: nothing of\n"
+     "fwsvc's remains in WFP. One transaction either way.\n"},
+    {"status", FW_OPT_CATALOG | FW_OPT_JSON, fw_cmd_status,
+     "compare WFP with the applied profiles; report drift (exit 3)",
+     "Usage: fwsvc status [--json] [--catalog DIR]\n"
+     "\n"
+     "For each applied profile: in sync, or DRIFT with every missing, extra,\n"
+     "changed or disabled filter by name. Reads only (a read-only transaction).\n"
+     "Exit codes: 0 in sync, 3 drift found, 1 failure, 2 invalid input.\n"},
+    {"filters", FW_OPT_CATALOG, fw_cmd_filters, "list fwsvc's filters as WFP holds them",
+     "Usage: fwsvc filters\n"
+     "\n"
+     "Lists every filter of fwsvc's WFP provider with its id, name, state, key and\n"
+     "conditions. wf.msc does not show WFP filters; 'netsh wfp show filters' dumps\n"
+     "all of them.\n"},
     {"lint", FW_OPT_DIR_ARG, fw_cmd_lint, "check a catalog folder and report every problem",
      "Usage: fwsvc lint [DIR]\n"
      "\n"
@@ -89,8 +130,11 @@ void fw_cli_print_usage(FILE *out)
           "  fwsvc list\n"
           "  fwsvc show --profile dpm\n"
           "  fwsvc plan --profile be-remote-agent --set ndmp_port=10001\n"
+          "  fwsvc apply --profile dpm          (Windows, elevated)\n"
+          "  fwsvc status\n"
           "\n"
-          "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage.\n",
+          "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage,\n"
+          "3 drift found (status) or changes pending (apply --dry-run).\n",
           out);
 }
 

@@ -7,6 +7,9 @@
  *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
  *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
  *                   [--remote ADDR] [--v6] [--program PATH]
+ *   fwpemu classify-batch               one flow a line on stdin, tab-separated:
+ *                                       DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM]
+ *   fwpemu hold-lock MS                 holds the transaction lock for MS milliseconds
  *
  * tamper goes through the WFP API from this process, as another program
  * would; the other commands work on the state file directly. */
@@ -302,6 +305,38 @@ static int cmd_add_foreign(unsigned long n)
     return e ? 1 : 0;
 }
 
+/* Prints one verdict line for a flow. */
+static int classify_one(emu_state *s, emu_flow *flow, const char *program)
+{
+    FWP_BYTE_BLOB *app = NULL;
+    if (program) {
+        wchar_t wpath[MAX_PATH * 2];
+        MultiByteToWideChar(CP_UTF8, 0, program, -1, wpath, MAX_PATH * 2);
+        DWORD e = emu_app_id_from_path(wpath, &app);
+        if (e) {
+            printf("ERROR program %s: error %lu\n", program, (unsigned long)e);
+            return 2;
+        }
+        flow->app_id = app->data;
+        flow->app_id_len = app->size;
+    }
+    emu_verdict v;
+    emu_classify(s, flow, &v);
+    const char *verdict = v.action == FWP_ACTION_PERMIT ? "PERMIT" : "BLOCK";
+    if (v.matched) {
+        char key[39], sub[39];
+        emu_guid_format(&v.filter_key, key);
+        emu_guid_format(&v.sublayer, sub);
+        printf("%s by filter %llu %s \"%ls\" in sublayer %s\n", verdict, (unsigned long long)v.filter_id,
+               key, v.filter_name, sub);
+    } else {
+        printf("%s (no filter matched)\n", verdict);
+    }
+    free(app);
+    flow->app_id = NULL;
+    return 0;
+}
+
 static int cmd_classify(int argc, char **argv)
 {
     emu_flow flow = {0};
@@ -337,36 +372,73 @@ static int cmd_classify(int argc, char **argv)
     }
     if (!have_dir)
         return fprintf(stderr, "fwpemu: classify needs --dir in|out\n"), 2;
-    FWP_BYTE_BLOB *app = NULL;
-    if (program) {
-        wchar_t wpath[MAX_PATH * 2];
-        MultiByteToWideChar(CP_UTF8, 0, program, -1, wpath, MAX_PATH * 2);
-        DWORD e = emu_app_id_from_path(wpath, &app);
-        if (e)
-            return fprintf(stderr, "fwpemu: program %s: error %lu\n", program, (unsigned long)e), 2;
-        flow.app_id = app->data;
-        flow.app_id_len = app->size;
-    }
     emu_state s;
     emu_state_lock();
     DWORD e = emu_state_load(&s);
     emu_state_unlock();
     if (e)
         return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
-    emu_verdict v;
-    emu_classify(&s, &flow, &v);
-    const char *verdict = v.action == FWP_ACTION_PERMIT ? "PERMIT" : "BLOCK";
-    if (v.matched) {
-        char key[39], sub[39];
-        emu_guid_format(&v.filter_key, key);
-        emu_guid_format(&v.sublayer, sub);
-        printf("%s by filter %llu %s \"%ls\" in sublayer %s\n", verdict, (unsigned long long)v.filter_id,
-               key, v.filter_name, sub);
-    } else {
-        printf("%s (no filter matched)\n", verdict);
+    int rc = classify_one(&s, &flow, program);
+    emu_state_free(&s);
+    return rc;
+}
+
+/* DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM], tab-separated. */
+static int cmd_classify_batch(void)
+{
+    emu_state s;
+    emu_state_lock();
+    DWORD e = emu_state_load(&s);
+    emu_state_unlock();
+    if (e)
+        return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
+    char line[2048];
+    int rc = 0;
+    while (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0])
+            continue;
+        char *field[6] = {0};
+        int n = 0;
+        for (char *p = line; n < 6; n++) {
+            field[n] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab) {
+                n++;
+                break;
+            }
+            *tab = 0;
+            p = tab + 1;
+        }
+        emu_flow flow = {0};
+        if (n < 5 || inet_pton(strchr(field[4], ':') ? AF_INET6 : AF_INET, field[4], flow.remote_addr) != 1) {
+            printf("ERROR bad flow\n");
+            rc = 2;
+            continue;
+        }
+        flow.inbound = strcmp(field[0], "in") == 0;
+        flow.protocol = strcmp(field[1], "tcp") == 0 ? 6 : strcmp(field[1], "udp") == 0 ? 17 : (UINT8)atoi(field[1]);
+        flow.local_port = (UINT16)atoi(field[2]);
+        flow.remote_port = (UINT16)atoi(field[3]);
+        flow.v6 = strchr(field[4], ':') != NULL;
+        if (classify_one(&s, &flow, n > 5 && field[5][0] ? field[5] : NULL))
+            rc = 2;
+        fflush(stdout);
     }
     emu_state_free(&s);
-    free(app);
+    return rc;
+}
+
+static int cmd_hold_lock(DWORD ms)
+{
+    HANDLE lock = NULL;
+    DWORD e = emu_txn_lock_acquire(&lock, 15000);
+    if (e)
+        return fprintf(stderr, "fwpemu: transaction lock: 0x%08lx\n", (unsigned long)e), 1;
+    printf("holding the transaction lock for %lu ms\n", (unsigned long)ms);
+    fflush(stdout);
+    Sleep(ms);
+    emu_txn_lock_release(&lock);
     return 0;
 }
 
@@ -411,6 +483,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "classify") == 0)
         return cmd_classify(argc - 2, argv + 2);
+    if (strcmp(cmd, "classify-batch") == 0)
+        return cmd_classify_batch();
+    if (strcmp(cmd, "hold-lock") == 0 && argc == 3)
+        return cmd_hold_lock(strtoul(argv[2], NULL, 10));
     fprintf(stderr, "fwpemu: unknown command %s\n", cmd);
     return 2;
 }

@@ -1,0 +1,249 @@
+/* apply, remove, status and filters: the commands that read or change WFP.
+ * Windows only (cmd_enforce_stub.c natively). */
+#include "cli.h"
+
+#include "catalog_load.h"
+#include "desired.h"
+#include "fw_alloc.h"
+#include "fw_strings.h"
+#include "fw_table.h"
+#include "fw_win32_text.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Loads the applied record; reports and returns false on failure. */
+static bool load_applied(fw_applied *applied)
+{
+    char *error = NULL;
+    if (fw_applied_load(applied, &error) == ERROR_SUCCESS)
+        return true;
+    fprintf(stderr, "fwsvc: error: %s\n", error);
+    free(error);
+    return false;
+}
+
+/* Reconciles WFP to `applied`; on success records it. The record is written
+ * after the WFP commit: WFP is the truth, the record names what was asked. */
+static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool dry_run, bool remove_all,
+                        const char *what)
+{
+    fw_desired d;
+    int rc = fw_desired_build(&d, args->catalog_dir, applied);
+    if (rc != FW_EXIT_OK) {
+        fw_desired_free(&d);
+        return rc;
+    }
+    fw_reconcile_request req;
+    fw_desired_request(&d, &req);
+    req.dry_run = dry_run;
+    req.remove_all = remove_all;
+    fw_reconcile_result res;
+    DWORD e = fw_reconcile(&req, &res);
+    if (e) {
+        rc = fw_report_failure(what, &res);
+    } else {
+        if (!dry_run) {
+            char *error = NULL;
+            if (fw_applied_save(applied, &error) != ERROR_SUCCESS) {
+                fprintf(stderr, "fwsvc: error: WFP was updated, but the record of applied profiles was not: %s\n",
+                        error);
+                free(error);
+                rc = FW_EXIT_FAILURE;
+            }
+        }
+        if (args->json) {
+            fw_report_json(&d, applied, &res, dry_run);
+        } else if (remove_all) {
+            printf("Removed: %zu filter(s), fwsvc's sublayer and provider (%zu WFP write(s) in one transaction).\n",
+                   res.existing_count, res.writes);
+        } else {
+            fw_report_changes(&d, &res, dry_run);
+            fw_report_pending(&d);
+        }
+        if (rc == FW_EXIT_OK && dry_run && fw_report_has_drift(&res))
+            rc = FW_EXIT_DRIFT;
+    }
+    fw_reconcile_result_free(&res);
+    fw_desired_free(&d);
+    return rc;
+}
+
+int fw_cmd_apply(const fw_cli_args *args)
+{
+    fw_cli_session s;
+    int rc = fw_cli_session_open(&s, args, true); /* checks the profiles and every --set */
+    if (rc != FW_EXIT_OK)
+        return rc;
+    fw_applied applied;
+    if (!load_applied(&applied)) {
+        fw_cli_session_close(&s);
+        return FW_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < s.profile_count; i++) {
+        /* Each profile keeps the settings that name one of its variables. */
+        fw_setting *mine = fw_xcalloc(args->setting_count ? args->setting_count : 1, sizeof *mine);
+        size_t n = 0;
+        for (size_t k = 0; k < args->setting_count; k++)
+            for (size_t v = 0; v < s.catalog.files[s.profiles[i]->file]->variable_count; v++)
+                if (strcmp(s.catalog.files[s.profiles[i]->file]->variables[v].name, args->settings[k].name) == 0 &&
+                    fw_profile_uses_variable(s.profiles[i], (int)v))
+                    mine[n++] = args->settings[k];
+        fw_applied_set(&applied, s.profiles[i]->name, mine, n);
+        free(mine);
+    }
+    fw_cli_session_close(&s);
+    rc = reconcile_to(args, &applied, args->dry_run, false, "apply");
+    fw_applied_free(&applied);
+    return rc;
+}
+
+int fw_cmd_remove(const fw_cli_args *args)
+{
+    if (args->all == (args->profile_count > 0)) {
+        fputs("fwsvc: error: remove needs either --profile NAME or --all\n", stderr);
+        return FW_EXIT_INVALID;
+    }
+    fw_applied applied;
+    if (!load_applied(&applied))
+        return FW_EXIT_FAILURE;
+    int rc = FW_EXIT_OK;
+    if (args->all) {
+        fw_applied none = {0};
+        rc = reconcile_to(args, &none, false, true, "remove --all");
+    } else {
+        /* A recorded name, or any name or alias the catalog resolves. */
+        fw_catalog catalog = {0};
+        fw_diags diags = {0};
+        char *dir = args->catalog_dir ? fw_xstrdup(args->catalog_dir) : fw_cli_default_catalog_dir();
+        fw_catalog_load_dir(&catalog, dir, &diags);
+        for (size_t i = 0; i < args->profile_count && rc == FW_EXIT_OK; i++) {
+            const fw_profile *p = fw_catalog_find(&catalog, args->profiles[i]);
+            if (!fw_applied_remove(&applied, args->profiles[i]) && !(p && fw_applied_remove(&applied, p->name))) {
+                fprintf(stderr, "fwsvc: error: profile '%s' is not applied (see 'fwsvc status')\n",
+                        args->profiles[i]);
+                rc = FW_EXIT_INVALID;
+            }
+        }
+        fw_catalog_free(&catalog);
+        fw_diags_free(&diags);
+        free(dir);
+        if (rc == FW_EXIT_OK)
+            rc = reconcile_to(args, &applied, false, false, "remove");
+    }
+    fw_applied_free(&applied);
+    return rc;
+}
+
+int fw_cmd_status(const fw_cli_args *args)
+{
+    fw_applied applied;
+    if (!load_applied(&applied))
+        return FW_EXIT_FAILURE;
+    fw_desired d;
+    int rc = fw_desired_build(&d, args->catalog_dir, &applied);
+    if (rc == FW_EXIT_OK) {
+        fw_reconcile_request req;
+        fw_desired_request(&d, &req);
+        req.dry_run = true;
+        fw_reconcile_result res;
+        if (fw_reconcile(&req, &res)) {
+            rc = fw_report_failure("status", &res);
+        } else {
+            bool drift = fw_report_has_drift(&res) && (applied.count || res.existing_count);
+            if (args->json) {
+                fw_report_json(&d, &applied, &res, true);
+            } else if (!applied.count && !res.existing_count) {
+                puts("No profile is applied, and WFP holds no filter of fwsvc's.");
+            } else {
+                fw_report_status(&d, &applied, &res);
+                fw_report_pending(&d);
+            }
+            rc = drift ? FW_EXIT_DRIFT : FW_EXIT_OK;
+        }
+        fw_reconcile_result_free(&res);
+    }
+    fw_desired_free(&d);
+    fw_applied_free(&applied);
+    return rc;
+}
+
+static char *condition_text(const FWPM_FILTER_CONDITION0 *c)
+{
+    const FWP_CONDITION_VALUE0 *v = &c->conditionValue;
+    const char *field = IsEqualGUID(&c->fieldKey, &FWPM_CONDITION_IP_PROTOCOL)      ? "IP_PROTOCOL"
+                        : IsEqualGUID(&c->fieldKey, &FWPM_CONDITION_IP_LOCAL_PORT)  ? "IP_LOCAL_PORT"
+                        : IsEqualGUID(&c->fieldKey, &FWPM_CONDITION_IP_REMOTE_PORT) ? "IP_REMOTE_PORT"
+                        : IsEqualGUID(&c->fieldKey, &FWPM_CONDITION_IP_REMOTE_ADDRESS) ? "IP_REMOTE_ADDRESS"
+                        : IsEqualGUID(&c->fieldKey, &FWPM_CONDITION_ALE_APP_ID)     ? "ALE_APP_ID"
+                                                                                    : "?";
+    switch (v->type) {
+    case FWP_UINT8:
+        return fw_xasprintf("%s=%u", field, v->uint8);
+    case FWP_UINT16:
+        return fw_xasprintf("%s=%u", field, v->uint16);
+    case FWP_UINT32:
+        return fw_xasprintf("%s=%lu.%lu.%lu.%lu", field, (unsigned long)(v->uint32 >> 24),
+                            (unsigned long)(v->uint32 >> 16 & 255), (unsigned long)(v->uint32 >> 8 & 255),
+                            (unsigned long)(v->uint32 & 255));
+    case FWP_RANGE_TYPE:
+        return fw_xasprintf("%s=%u-%u", field, v->rangeValue->valueLow.uint16, v->rangeValue->valueHigh.uint16);
+    case FWP_BYTE_BLOB_TYPE: {
+        char *path = fw_wide_to_utf8((const wchar_t *)v->byteBlob->data);
+        char *text = fw_xasprintf("%s=%s", field, path);
+        free(path);
+        return text;
+    }
+    default:
+        return fw_xasprintf("%s=(type %d)", field, (int)v->type);
+    }
+}
+
+static void add_filter_row(const FWPM_FILTER0 *f, void *ctx)
+{
+    fw_table *t = ctx;
+    char id[24], key[39];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)f->filterId);
+    fw_key k = fw_wfp_key(&f->filterKey);
+    fw_key_format(&k, key);
+    fw_buf conds = {0};
+    for (UINT32 i = 0; i < f->numFilterConditions; i++) {
+        char *c = condition_text(&f->filterCondition[i]);
+        fw_buf_printf(&conds, "%s%s", i ? " " : "", c);
+        free(c);
+    }
+    char *name = f->displayData.name ? fw_wide_to_utf8(f->displayData.name) : fw_xstrdup("?");
+    const char *state = (f->flags & FWPM_FILTER_FLAG_DISABLED) ? "DISABLED" : "enforced";
+    const char *row[] = {id, name, state, key, conds.data ? conds.data : ""};
+    fw_table_add(t, row);
+    free(name);
+    fw_buf_free(&conds);
+}
+
+int fw_cmd_filters(const fw_cli_args *args)
+{
+    (void)args;
+    char message[1024];
+    HANDLE engine;
+    if (fw_wfp_open(&engine, message, sizeof message)) {
+        fprintf(stderr, "fwsvc: error: %s\n", message);
+        return FW_EXIT_FAILURE;
+    }
+    static const char *const header[] = {"ID", "NAME", "STATE", "KEY", "CONDITIONS"};
+    fw_table t;
+    fw_table_init(&t, 5, header);
+    DWORD e = fw_wfp_for_each_ours(engine, add_filter_row, &t, message, sizeof message);
+    FwpmEngineClose0(engine);
+    if (e) {
+        fw_table_free(&t);
+        fprintf(stderr, "fwsvc: error: %s\n", message);
+        return FW_EXIT_FAILURE;
+    }
+    printf("fwsvc's filters in WFP (provider {6482c740-e714-4384-a334-8d81e8a75eea}): %zu\n", t.rows - 1);
+    if (t.rows > 1)
+        fw_table_print(&t, stdout);
+    fw_table_free(&t);
+    return FW_EXIT_OK;
+}

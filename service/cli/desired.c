@@ -1,0 +1,129 @@
+#include "desired.h"
+
+#include "catalog_load.h"
+#include "cli.h"
+#include "fw_alloc.h"
+#include "fw_strings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const fw_app_id *resolve_app(fw_desired *d, const char *path)
+{
+    for (size_t i = 0; i < d->app_count; i++)
+        if (fw_str_ieq(d->app_paths[i], path))
+            return &d->apps[i];
+    if (d->app_count == d->app_cap) {
+        d->app_cap = d->app_cap ? d->app_cap * 2 : 8;
+        d->apps = fw_xrealloc(d->apps, d->app_cap * sizeof *d->apps);
+        d->app_paths = fw_xrealloc(d->app_paths, d->app_cap * sizeof *d->app_paths);
+    }
+    fw_app_id_resolve(path, &d->apps[d->app_count]);
+    d->app_paths[d->app_count] = fw_xstrdup(path);
+    return &d->apps[d->app_count++];
+}
+
+static const char *program_of(const fw_planned_filter *f)
+{
+    for (size_t i = 0; i < f->condition_count; i++)
+        if (f->conditions[i].field == FW_FIELD_ALE_APP_ID)
+            return f->conditions[i].value.program;
+    return NULL;
+}
+
+int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied)
+{
+    memset(d, 0, sizeof *d);
+    fw_diags diags = {0};
+    char *dir = catalog_dir ? fw_xstrdup(catalog_dir) : fw_cli_default_catalog_dir();
+    int rc = FW_EXIT_OK;
+    if (!fw_catalog_load_dir(&d->catalog, dir, &diags)) {
+        fw_diags_print(&diags, stderr);
+        fprintf(stderr, "fwsvc: error: the catalog in '%s' has %zu error(s); nothing was done\n", dir,
+                diags.errors);
+        rc = FW_EXIT_INVALID;
+        goto out;
+    }
+    d->bindings = fw_xcalloc(applied->count ? applied->count : 1, sizeof *d->bindings);
+    for (size_t i = 0; i < applied->count; i++) {
+        const fw_applied_profile *a = &applied->items[i];
+        const fw_profile *p = fw_catalog_find(&d->catalog, a->profile);
+        if (!p) {
+            fprintf(stderr,
+                    "fwsvc: error: profile '%s' is recorded as applied but is not in the catalog; "
+                    "run 'fwsvc remove --profile %s' or restore its catalog file\n",
+                    a->profile, a->profile);
+            rc = FW_EXIT_INVALID;
+            goto out;
+        }
+        if (!fw_settings_check(&d->catalog, &p, 1, a->settings, a->count, &diags)) {
+            fw_diags_print(&diags, stderr);
+            fprintf(stderr, "fwsvc: error: the recorded settings of '%s' no longer fit the catalog\n", p->name);
+            rc = FW_EXIT_INVALID;
+            goto out;
+        }
+        fw_binding_init(&d->bindings[d->binding_count++], &d->catalog, p, a->settings, a->count);
+        fw_plan_add_profile(&d->plan, p, &d->bindings[d->binding_count - 1]);
+    }
+    for (size_t i = 0; i < d->plan.count; i++) {
+        const fw_planned_filter *f = &d->plan.filters[i];
+        const char *program = program_of(f);
+        const fw_app_id *app = program ? resolve_app(d, program) : NULL;
+        char *identity = fw_filter_identity(f);
+        if (app && !app->blob) {
+            /* Not installed yet: reported, and added by a later reconcile. */
+            char *line = fw_xasprintf("%s: %s", identity, app->expanded ? app->expanded : program);
+            FW_PUSH(d->pending, d->pending_count, d->pending_cap, line);
+            free(identity);
+            continue;
+        }
+        if (d->count == d->cap) {
+            d->cap = d->cap ? d->cap * 2 : 64;
+            d->wanted = fw_xrealloc(d->wanted, d->cap * sizeof *d->wanted);
+            d->plans = fw_xrealloc(d->plans, d->cap * sizeof *d->plans);
+            d->app_ids = fw_xrealloc(d->app_ids, d->cap * sizeof *d->app_ids);
+        }
+        d->wanted[d->count] = (fw_wanted_filter){fw_filter_key(f, app ? app->text : NULL), identity};
+        d->plans[d->count] = f;
+        d->app_ids[d->count] = app ? app->blob : NULL;
+        d->count++;
+    }
+out:
+    fw_diags_free(&diags);
+    free(dir);
+    return rc;
+}
+
+void fw_desired_request(const fw_desired *d, fw_reconcile_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->wanted = d->wanted;
+    req->count = d->count;
+    req->plans = d->plans;
+    req->app_ids = d->app_ids;
+    req->sublayer_weight = fw_config_sublayer_weight();
+}
+
+void fw_desired_free(fw_desired *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        free(d->wanted[i].identity);
+    free(d->wanted);
+    free(d->plans);
+    free(d->app_ids);
+    for (size_t i = 0; i < d->app_count; i++) {
+        fw_app_id_free(&d->apps[i]);
+        free(d->app_paths[i]);
+    }
+    free(d->apps);
+    free(d->app_paths);
+    for (size_t i = 0; i < d->pending_count; i++)
+        free(d->pending[i]);
+    free(d->pending);
+    fw_plan_free(&d->plan);
+    for (size_t i = 0; i < d->binding_count; i++)
+        fw_binding_free(&d->bindings[i]);
+    free(d->bindings);
+    fw_catalog_free(&d->catalog);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,34 @@
+/* What WFP should hold: the applied profiles, bound to their settings,
+ * planned, with program rules resolved to app ids. Windows only. */
+#ifndef FW_DESIRED_H
+#define FW_DESIRED_H
+
+#include "app_id.h"
+#include "applied.h"
+#include "catalog.h"
+#include "fw_diag.h"
+#include "plan.h"
+#include "reconcile.h"
+
+typedef struct {
+    fw_catalog catalog;
+    fw_binding *bindings;
+    size_t binding_count;
+    fw_plan plan;
+    fw_wanted_filter *wanted;
+    const fw_planned_filter **plans;
+    const FWP_BYTE_BLOB **app_ids;
+    size_t count, cap;
+    fw_app_id *apps; /* one per distinct program path */
+    char **app_paths;
+    size_t app_count, app_cap;
+    char **pending; /* "dpm/msdpm-program: C:\...\msdpm.exe" */
+    size_t pending_count, pending_cap;
+} fw_desired;
+
+/* Returns an exit code: FW_EXIT_OK, or FW_EXIT_INVALID after reporting. */
+int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied);
+void fw_desired_request(const fw_desired *d, fw_reconcile_request *req);
+void fw_desired_free(fw_desired *d);
+
+#endif

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# End-to-end enforcement under Wine: fwsvc.exe against the WFP emulator
+# (fwpuclnt.dll beside it), checked with the emulator's arbitration, call
+# log, fault injection and tools. Usage: enforcement.sh BUILD_DIR (windows)
+set -u
+bin=$(cd "$1" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/scripts/wine-env.sh"
+cd "$bin"
+work=$(mktemp -d)
+trap 'rm -rf "$work"; wine reg delete "HKLM\\SOFTWARE\\fwsvc" /f >/dev/null 2>&1; wine sc delete fwsvc >/dev/null 2>&1' EXIT
+winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
+export FWPEMU_STATE=$(winpath "$work/state.bin")
+export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
+OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
+OUR_SUBLAYER='{dc05f04f-4b86-4074-9437-b6567ab81075}'
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { if eval "$2"; then pass; else fail "$1"; fi; }
+
+fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
+rc() { cat "$work/rc"; }
+calls() { grep -c " $1 " "$work/calls.log" 2>/dev/null || true; }
+writes() { grep -cE " (FwpmFilterAdd0|FwpmFilterDeleteByKey0|FwpmFilterDeleteById0|FwpmProviderAdd0|FwpmProviderDeleteByKey0|FwpmSubLayerAdd0|FwpmSubLayerDeleteByKey0) " "$work/calls.log" 2>/dev/null || true; }
+fresh() { # a fresh engine and no record of applied profiles
+  wine fwpemu.exe reset "$@" >/dev/null
+  wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+  : >"$work/calls.log"
+}
+state_sum() { sha256sum "$work/state.bin" | cut -d' ' -f1; }
+
+# DPM's programs, so that its program rules are installed rather than pending.
+dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft DPM/DPM/bin"
+mkdir -p "$dpm_bin"
+cp fwpemu.exe "$dpm_bin/msdpm.exe"
+cp fwpemu.exe "$dpm_bin/dpmra.exe"
+
+echo "== apply dpm: every documented flow is permitted by fwsvc's filters"
+fresh
+fwsvc apply --profile dpm
+check "apply dpm exits 0" '[ "$(rc)" = 0 ]'
+check "no pending program once installed" '! grep -q "^Pending" "$work/out"'
+wanted=$(wine fwsvc.exe plan --profile dpm --json | tee "$work/plan.json" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["filters"]))')
+check "apply wrote one filter per planned filter (+ provider, sublayer)" '[ "$(calls FwpmFilterAdd0)" = "$wanted" ] && [ "$(writes)" = "$((wanted + 2))" ]'
+check "one transaction" '[ "$(calls FwpmTransactionBegin0)" = 1 ] && [ "$(calls FwpmTransactionCommit0)" = 1 ]'
+python3 "$root/tests/e2e/flows.py" "$work/plan.json" \
+  '%ProgramFiles%\Microsoft DPM\DPM\bin\msdpm.exe=C:\Program Files\Microsoft DPM\DPM\bin\msdpm.exe' \
+  '%ProgramFiles%\Microsoft DPM\DPM\bin\dpmra.exe=C:\Program Files\Microsoft DPM\DPM\bin\dpmra.exe' >"$work/flows"
+sed 's/ #.*//' "$work/flows" | wine fwpemu.exe classify-batch >"$work/verdicts"
+nflows=$(wc -l <"$work/flows")
+permitted=$(grep -c "^PERMIT by filter .* in sublayer $OUR_SUBLAYER" "$work/verdicts")
+check "all $nflows documented flows PERMIT by fwsvc ($permitted did)" '[ "$permitted" = "$nflows" ] && [ "$nflows" -ge "$wanted" ]'
+if [ "$permitted" != "$nflows" ]; then paste -d'|' "$work/flows" "$work/verdicts" | grep -v "$OUR_SUBLAYER" | head -5; fi
+
+# Undocumented flows stay blocked: other ports, protocols, programs, directions.
+cat >"$work/probes" <<'P'
+in	tcp	22	50001	10.0.0.1
+in	tcp	80	50001	10.0.0.1
+in	tcp	443	50001	10.0.0.1
+in	tcp	1023	50001	fd00::1
+in	udp	53	50001	10.0.0.1
+in	udp	5719	50001	10.0.0.1
+in	udp	60000	50001	fd00::1
+in	udp	60000	50001	10.0.0.1	C:\windows\system32\notepad.exe
+in	tcp	88	50001	10.0.0.1
+in	tcp	445	50001	10.0.0.1
+in	tcp	389	50001	10.0.0.1
+P
+wine fwpemu.exe classify-batch <"$work/probes" >"$work/probe-verdicts"
+check "all 11 undocumented inbound probes BLOCK" '[ "$(grep -c "^BLOCK" "$work/probe-verdicts")" = 11 ]'
+printf 'out\ttcp\t50001\t22\t10.0.0.1\nout\ttcp\t50001\t443\tfd00::1\n' | wine fwpemu.exe classify-batch >"$work/out-probes"
+check "undocumented outbound flows are not fwsvc's doing" '! grep -q "$OUR_SUBLAYER" "$work/out-probes"'
+printf 'in\tudp\t60000\t50001\t10.0.0.1\tC:\\Program Files\\Microsoft DPM\\DPM\\bin\\msdpm.exe\n' | wine fwpemu.exe classify-batch >"$work/prog"
+check "msdpm.exe itself is permitted on any port" 'grep -q "^PERMIT by filter .*msdpm-program" "$work/prog"'
+
+echo "== idempotence"
+: >"$work/calls.log"
+fwsvc apply --profile dpm
+check "second apply exits 0 with zero writes" '[ "$(rc)" = 0 ] && [ "$(writes)" = 0 ]'
+check "second apply: one transaction" '[ "$(calls FwpmTransactionBegin0)" = 1 ]'
+fwsvc status
+check "status in sync (exit 0)" '[ "$(rc)" = 0 ] && grep -q "^dpm  *in sync" "$work/out"'
+
+echo "== drift: a filter deleted by another process"
+deleted=$(wine fwpemu.exe tamper delete-one --provider "$OURS" | sed -n 's/^deleted \({[^}]*}\).*/\1/p')
+fwsvc status --json
+check "status exits 3 on drift" '[ "$(rc)" = 3 ]'
+check "status names exactly the deleted filter" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p=d[\"profiles\"][0]; sys.exit(not (len(p[\"missing\"])==1 and not p[\"extra\"] and not p[\"changed\"]))" "$work/out"'
+: >"$work/calls.log"
+fwsvc apply --profile dpm
+check "apply repairs it with exactly one add" '[ "$(rc)" = 0 ] && [ "$(calls FwpmFilterAdd0)" = 1 ] && [ "$(writes)" = 1 ]'
+wine fwpemu.exe dump >"$work/dump.json"
+check "the re-added filter has the same key" 'grep -q "$deleted" "$work/dump.json"'
+fwsvc status
+check "status in sync after repair" '[ "$(rc)" = 0 ]'
+
+echo "== a changed setting replaces exactly the affected filters"
+fresh
+fwsvc apply --profile raws
+: >"$work/calls.log"
+fwsvc apply --profile raws --set ndmp_port=10001
+check "ndmp-in v4 and v6 replaced (2 deletes, 2 adds)" '[ "$(rc)" = 0 ] && [ "$(calls FwpmFilterDeleteByKey0)" = 2 ] && [ "$(calls FwpmFilterAdd0)" = 2 ]'
+wine fwsvc.exe filters >"$work/filters"
+check "the NDMP filters now match 10001" '[ "$(grep -c "be-remote-agent/ndmp-in.*IP_LOCAL_PORT=10001" "$work/filters")" = 2 ]'
+wine reg query 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' >"$work/reg" 2>&1
+check "the setting is recorded in HKLM\\SOFTWARE\\fwsvc" 'grep -q "ndmp_port=10001" "$work/reg"'
+
+echo "== remove one profile, keep the other"
+fwsvc apply --profile dpm-sql
+fwsvc remove --profile raws
+check "remove --profile exits 0" '[ "$(rc)" = 0 ]'
+wine fwsvc.exe filters >"$work/filters"
+check "raws filters gone, dpm-sql kept" '! grep -q "be-remote-agent/" "$work/filters" && grep -q "dpm-sql/sql-in" "$work/filters"'
+fwsvc status
+check "status: dpm-sql in sync" '[ "$(rc)" = 0 ] && grep -q "^dpm-sql  *in sync" "$work/out" && ! grep -q "be-remote-agent" "$work/out"'
+fwsvc remove --profile raws
+check "removing a profile that is not applied is invalid input (2)" '[ "$(rc)" = 2 ]'
+
+echo "== faults at every write position leave the engine byte-identical"
+positions=0 identical=0
+before=$(state_sum)
+: >"$work/calls.log"
+fwsvc apply --profile dpm --dry-run
+check "dry run: changes pending (3), nothing written" '[ "$(rc)" = 3 ] && [ "$(writes)" = 0 ] && [ "$(state_sum)" = "$before" ]'
+nadds=$(python3 -c "import json; print(len(json.load(open('$work/plan.json'))['filters']))")
+for spec in $(seq 1 "$nadds" | sed 's/^/FwpmFilterAdd0#/') FwpmTransactionCommit0#1; do
+  positions=$((positions + 1))
+  FWPEMU_FAULTS="$spec=ERROR_NOT_ENOUGH_MEMORY" wine fwsvc.exe apply --profile dpm >/dev/null 2>"$work/err"
+  code=$?
+  if [ "$code" = 1 ] && [ "$(state_sum)" = "$before" ] && grep -q "nothing was changed" "$work/err"; then
+    identical=$((identical + 1))
+  else
+    echo "  fault $spec: exit $code"
+  fi
+done
+check "apply faulted at $positions write positions: $identical left the state identical" '[ "$identical" = "$positions" ]'
+dels=$(grep -c "dpm-sql/" "$work/filters")
+identical=0
+for n in $(seq 1 "$dels"); do
+  FWPEMU_FAULTS="FwpmFilterDeleteByKey0#$n=ERROR_NOT_ENOUGH_MEMORY" wine fwsvc.exe remove --profile dpm-sql >/dev/null 2>&1
+  [ $? = 1 ] && [ "$(state_sum)" = "$before" ] && identical=$((identical + 1))
+done
+check "remove faulted at $dels delete positions: all left the state identical" '[ "$identical" = "$dels" ]'
+wine reg query 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' >"$work/reg2" 2>&1
+check "a failed apply does not record the profile" '! grep -q "  dpm  *REG" "$work/reg2"'
+
+echo "== reboot"
+fresh
+fwsvc apply --profile dpm
+wine sc create fwsvc binpath= 'C:\windows\system32\notepad.exe' start= auto >/dev/null 2>&1
+wine fwpemu.exe reboot
+fwsvc status
+check "with the fwsvc service auto-start, filters survive a reboot in sync" '[ "$(rc)" = 0 ]'
+wine sc delete fwsvc >/dev/null 2>&1
+wine fwpemu.exe reboot
+fwsvc status
+check "without it, BFE disables them at boot and status reports it (exit 3)" '[ "$(rc)" = 3 ] && grep -q "would re-add" "$work/out"'
+
+echo "== remove --all"
+fwsvc remove --all
+check "remove --all exits 0" '[ "$(rc)" = 0 ]'
+wine fwpemu.exe dump >"$work/dump.json"
+check "nothing of fwsvc's remains in WFP" '! grep -qi "6482c740-e714-4384-a334-8d81e8a75eea\|dc05f04f-4b86-4074-9437-b6567ab81075" "$work/dump.json"'
+fwsvc status
+check "status: nothing applied (exit 0)" '[ "$(rc)" = 0 ] && grep -q "No profile is applied" "$work/out"'
+
+echo "== refusals and failures"
+fresh
+before=$(state_sum)
+FWPEMU_FAULTS='FwpmEngineOpen0#*=ERROR_ACCESS_DENIED' fwsvc apply --profile dpm
+check "access denied: exit 1, told to run elevated" '[ "$(rc)" = 1 ] && grep -q "elevated" "$work/err"'
+: >"$work/calls.log"
+FWPEMU_FAULTS='FwpmEngineOpen0#*=EPT_S_NOT_REGISTERED' fwsvc apply --profile dpm
+check "BFE down: exit 1 after 6 attempts with backoff, named" '[ "$(rc)" = 1 ] && [ "$(calls FwpmEngineOpen0)" = 6 ] && grep -q "Base Filtering Engine" "$work/err"'
+FWPEMU_FAULTS='FwpmEngineOpen0#1-2=EPT_S_NOT_REGISTERED' fwsvc apply --profile dpm
+check "BFE starting: retried until it answers (exit 0)" '[ "$(rc)" = 0 ]'
+fresh
+wine fwpemu.exe reset --mpssvc-weight 0xFFFF >/dev/null
+before=$(state_sum)
+fwsvc apply --profile dpm
+check "a Windows Firewall sublayer at least as heavy: refused (exit 1), unchanged" '[ "$(rc)" = 1 ] && grep -q "does not outrank" "$work/err" && [ "$(state_sum)" = "$before" ]'
+fresh
+wine fwpemu.exe hold-lock 9000 >"$work/hold" &
+holder=$!
+sleep 1
+fwsvc apply --profile dpm
+check "lock held elsewhere: exit 1, FWP_E_TIMEOUT explained" '[ "$(rc)" = 1 ] && grep -q "FWP_E_TIMEOUT" "$work/err" && grep -q "another program holds the WFP transaction lock" "$work/err"'
+wait $holder
+fwsvc apply --profile no-such-profile
+check "unknown profile: exit 2" '[ "$(rc)" = 2 ]'
+
+echo "enforcement end-to-end: $passed passed, $failed failed"
+[ "$failed" = 0 ]
