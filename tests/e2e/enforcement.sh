@@ -10,7 +10,7 @@ cd "$bin"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; wine reg delete "HKLM\\SOFTWARE\\fwsvc" /f >/dev/null 2>&1; wine sc delete fwsvc >/dev/null 2>&1' EXIT
 winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
-export FWPEMU_STATE=$(winpath "$work/state.bin")
+export FWPEMU_STATE=$(winpath "$work/state")
 export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
 OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 OUR_SUBLAYER='{dc05f04f-4b86-4074-9437-b6567ab81075}'
@@ -28,7 +28,8 @@ fresh() { # a fresh engine and no record of applied profiles
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
   : >"$work/calls.log"
 }
-state_sum() { sha256sum "$work/state.bin" | cut -d' ' -f1; }
+# The engine's state: every file of the state folder (not the lock file).
+state_sum() { (cd "$work/state" && sha256sum meta.bin seg-*.bin idx-*.bin 2>/dev/null | sha256sum | cut -d' ' -f1); }
 
 # DPM's programs, so that its program rules are installed rather than pending.
 dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft DPM/DPM/bin"

@@ -2,9 +2,10 @@
  * fwpuclnt.dll API, for tests under Wine. docs/wfp-emulator.md lists every
  * modelled behaviour with the Microsoft page it comes from, and the gaps.
  *
- * State lives in a file shared by every process (path: FWPEMU_STATE, or
- * %TEMP%\fwpemu\state.bin), guarded by a named mutex for reads and writes
- * and by a lock file for WFP's transaction lock. */
+ * State lives in a folder shared by every process (FWPEMU_STATE, or
+ * %TEMP%\fwpemu): meta.bin, and one file per provider's filters. Writers
+ * hold WFP's transaction lock (a lock file); reads of committed state hold
+ * a named mutex, under which writers also replace files. */
 #ifndef EMU_H
 #define EMU_H
 
@@ -62,16 +63,33 @@ typedef struct {
     emu_index by_key, by_id;
 } emu_table;
 
+/* Filters are stored per provider: a segment is one provider's filters
+ * (or those of no provider), in a file of its own, loaded only when an
+ * operation needs it, as BFE indexes filters by provider. */
+typedef struct {
+    GUID provider;
+    BOOL has_provider;
+    UINT64 count;   /* filters, known without loading the segment */
+    UINT64 dynamic; /* of which dynamic: what a purge must look at */
+    bool loaded, dirty;
+    emu_table table;
+    BYTE *index;    /* sorted (key, id) pairs from the index file, for lookups */
+    UINT64 index_count;
+    bool index_loaded;
+} emu_segment;
+
 typedef struct {
     UINT64 generation;
     UINT64 next_filter_id;
     UINT64 change_seq;
-    emu_table tables[3]; /* by enum emu_kind */
+    emu_table tables[2]; /* providers, sublayers: always loaded (few) */
+    emu_segment *segments;
+    size_t segment_count, segment_cap;
     emu_change *journal;
     size_t journal_count, journal_cap;
 } emu_state;
 
-#define EMU_JOURNAL_MAX 4096
+#define EMU_JOURNAL_MAX 1024 /* subscribers poll every 10 ms: ample */
 
 /* emu_codec.c: FWPM structures <-> blobs */
 bool emu_encode_provider(const FWPM_PROVIDER0 *p, BYTE **blob, UINT32 *len);
@@ -86,21 +104,31 @@ void *emu_decode_into(enum emu_kind kind, const emu_object *o, BYTE *mem, size_t
 /* emu_state.c: the state, its file, its locks */
 void emu_state_init(emu_state *s);
 void emu_state_free(emu_state *s);
-bool emu_state_copy(emu_state *dst, const emu_state *src);
 emu_object *emu_find_key(emu_state *s, enum emu_kind kind, const GUID *key);
 emu_object *emu_find_filter_id(emu_state *s, UINT64 id);
-/* Adds (taking ownership of o->blob) / removes by position. */
+/* Adds (taking ownership of o->blob); removes an object found above. */
 void emu_table_add(emu_state *s, enum emu_kind kind, const emu_object *o);
-void emu_table_remove(emu_state *s, enum emu_kind kind, size_t position);
+void emu_remove(emu_state *s, enum emu_kind kind, emu_object *o);
+emu_table *emu_kind_table(emu_state *s, enum emu_kind kind); /* providers, sublayers */
+/* Calls fn for each filter (of one provider's segment if only_provider is
+ * given, or of the no-provider segment if no_provider); loads segments as
+ * needed. fn must not add or remove filters. */
+typedef void (*emu_filter_fn)(emu_object *f, void *ctx);
+void emu_for_each_filter(emu_state *s, const GUID *only_provider, bool no_provider, emu_filter_fn fn, void *ctx);
+UINT64 emu_filter_count(const emu_state *s);
 void emu_journal_add(emu_state *s, UINT32 type, const emu_object *filter, const GUID *session);
 
-const wchar_t *emu_state_path(void);
+const wchar_t *emu_state_dir(void);
 DWORD emu_state_lock(void);   /* the state mutex (short sections) */
 void emu_state_unlock(void);
-/* Loads the committed state (under the state mutex). */
+/* Loads the committed state's meta data; segments load lazily. Callers hold
+ * the state mutex, or the transaction lock, while they use the state. */
 DWORD emu_state_load(emu_state *s);
-/* Writes a new state atomically; bumps the generation. */
+/* Writes what changed (each file atomically, meta last); bumps the
+ * generation. Callers hold the transaction lock and the state mutex. */
 DWORD emu_state_save(emu_state *s);
+/* The generation of the committed state, read from meta.bin's header. */
+UINT64 emu_state_generation(void);
 /* The transaction lock: waits up to timeout_ms; FWP_E_TIMEOUT otherwise. */
 DWORD emu_txn_lock_acquire(HANDLE *lock, DWORD timeout_ms);
 void emu_txn_lock_release(HANDLE *lock);

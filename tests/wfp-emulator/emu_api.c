@@ -210,16 +210,24 @@ static DWORD with_state(session *s, bool write, state_op op, void *ctx)
             return e;
     }
     emu_state st;
-    DWORD e = emu_state_lock();
-    if (!e) {
+    if (!write) {
+        /* Segments load lazily: hold the mutex so no file changes meanwhile. */
+        DWORD e = emu_state_lock();
+        if (e)
+            return e;
         e = emu_state_load(&st);
+        if (!e)
+            e = op(&st, s, ctx);
         emu_state_unlock();
+        emu_state_free(&st);
+        return e;
     }
+    /* Writers hold the transaction lock: only they replace files. */
+    DWORD e = emu_state_load(&st);
     if (!e) {
-        if (write)
-            emu_purge_dead_sessions(&st);
+        emu_purge_dead_sessions(&st);
         e = op(&st, s, ctx);
-        if (write && e == ERROR_SUCCESS) {
+        if (e == ERROR_SUCCESS) {
             DWORD le = emu_state_lock();
             e = le ? le : emu_state_save(&st);
             if (!le)
@@ -306,11 +314,7 @@ DWORD WINAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
     DWORD e = emu_txn_lock_acquire(&s->txn_lock, s->wait_ms);
     if (e)
         RETURN(e);
-    e = emu_state_lock();
-    if (!e) {
-        e = emu_state_load(&s->txn_state);
-        emu_state_unlock();
-    }
+    e = emu_state_load(&s->txn_state); /* the lock is ours: no file changes under us */
     if (e) {
         emu_txn_lock_release(&s->txn_lock);
         RETURN(e);
@@ -589,7 +593,7 @@ typedef struct {
     session *owner;
     enum emu_kind kind;
     emu_object *items;
-    size_t count, next;
+    size_t count, cap, next;
 } enum_handle;
 
 typedef struct {
@@ -608,23 +612,39 @@ static bool wanted(enum emu_kind kind, const emu_object *o, const void *template
     return !provider || (o->has_provider && IsEqualGUID(&o->provider, provider));
 }
 
+static void snapshot(enum_handle *h, enum emu_kind kind, const emu_object *o, const void *template)
+{
+    if (!wanted(kind, o, template))
+        return;
+    if (h->count == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 64;
+        h->items = realloc(h->items, h->cap * sizeof *h->items);
+    }
+    emu_object copy = *o;
+    copy.blob = malloc(copy.blob_len ? copy.blob_len : 1);
+    memcpy(copy.blob, o->blob, copy.blob_len);
+    h->items[h->count++] = copy;
+}
+
+static void snapshot_filter(emu_object *o, void *ctx)
+{
+    enum_ctx *e = ctx;
+    snapshot(e->h, EMU_FILTER, o, e->template);
+}
+
 static DWORD enum_snapshot_op(emu_state *st, session *s, void *ctx)
 {
     (void)s;
     enum_ctx *e = ctx;
-    emu_table *t = &st->tables[e->kind];
-    enum_handle *h = e->h;
-    h->items = calloc(t->count ? t->count : 1, sizeof *h->items);
-    if (!h->items)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    for (size_t i = 0; i < t->count; i++) {
-        if (!wanted(e->kind, &t->items[i], e->template))
-            continue;
-        emu_object copy = t->items[i];
-        copy.blob = malloc(copy.blob_len ? copy.blob_len : 1);
-        memcpy(copy.blob, t->items[i].blob, copy.blob_len);
-        h->items[h->count++] = copy;
+    if (e->kind == EMU_FILTER) {
+        /* A provider's filters are one segment: read only that one. */
+        const FWPM_FILTER_ENUM_TEMPLATE0 *t = e->template;
+        emu_for_each_filter(st, t ? t->providerKey : NULL, false, snapshot_filter, e);
+        return ERROR_SUCCESS;
     }
+    emu_table *t = emu_kind_table(st, e->kind);
+    for (size_t i = 0; i < t->count; i++)
+        snapshot(e->h, e->kind, &t->items[i], e->template);
     return ERROR_SUCCESS;
 }
 
@@ -853,22 +873,6 @@ struct subscription {
     subscription *next;
 };
 
-static UINT64 file_generation(void)
-{
-    BYTE header[16];
-    DWORD got = 0;
-    HANDLE h = CreateFileW(emu_state_path(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (h == INVALID_HANDLE_VALUE)
-        return 0;
-    ReadFile(h, header, sizeof header, &got, NULL);
-    CloseHandle(h);
-    UINT64 g = 0;
-    if (got == sizeof header)
-        memcpy(&g, header + 8, 8);
-    return g;
-}
-
 static bool change_wanted(const subscription *sub, const emu_change *c)
 {
     if (IsEqualGUID(&c->session, &sub->owner->key))
@@ -891,13 +895,13 @@ static DWORD WINAPI subscription_thread(void *arg)
 {
     subscription *sub = arg;
     while (WaitForSingleObject(sub->stop, 10) == WAIT_TIMEOUT) {
-        UINT64 g = file_generation();
+        UINT64 g = emu_state_generation();
         if (g == sub->last_generation)
             continue;
         emu_state st;
         if (emu_state_lock() != ERROR_SUCCESS)
             continue;
-        DWORD e = emu_state_load(&st);
+        DWORD e = emu_state_load(&st); /* the journal is in meta: no segment is read */
         emu_state_unlock();
         if (e)
             continue;

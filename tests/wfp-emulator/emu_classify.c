@@ -160,30 +160,39 @@ static int by_weight_desc(const void *a, const void *b)
     return memcmp(&x->key, &y->key, sizeof(GUID));
 }
 
+typedef struct {
+    const GUID *layer, *sublayer;
+    const emu_flow *flow;
+    emu_object *best;
+    FWPM_FILTER0 *decoded;
+} decide_ctx;
+
+static void consider(emu_object *o, void *arg)
+{
+    decide_ctx *d = arg;
+    if (o->suppressed || !IsEqualGUID(&o->layer, d->layer) || !IsEqualGUID(&o->sublayer, d->sublayer))
+        return;
+    if (d->best && o->effective_weight <= d->best->effective_weight)
+        return;
+    FWPM_FILTER0 *f = emu_decode(EMU_FILTER, o);
+    if (f && filter_matches(f, d->flow) &&
+        (f->action.type == FWP_ACTION_PERMIT || f->action.type == FWP_ACTION_BLOCK)) {
+        free(d->decoded);
+        d->decoded = f;
+        d->best = o;
+    } else {
+        free(f);
+    }
+}
+
 /* The deciding filter of one sublayer, or NULL: the highest-weight match. */
 static emu_object *decide_sublayer(emu_state *s, const GUID *layer, const GUID *sublayer,
                                    const emu_flow *flow, FWPM_FILTER0 **decoded)
 {
-    emu_table *t = &s->tables[EMU_FILTER];
-    emu_object *best = NULL;
-    *decoded = NULL;
-    for (size_t i = 0; i < t->count; i++) {
-        emu_object *o = &t->items[i];
-        if (o->suppressed || !IsEqualGUID(&o->layer, layer) || !IsEqualGUID(&o->sublayer, sublayer))
-            continue;
-        if (best && o->effective_weight <= best->effective_weight)
-            continue;
-        FWPM_FILTER0 *f = emu_decode(EMU_FILTER, o);
-        if (f && filter_matches(f, flow) &&
-            (f->action.type == FWP_ACTION_PERMIT || f->action.type == FWP_ACTION_BLOCK)) {
-            free(*decoded);
-            *decoded = f;
-            best = o;
-        } else {
-            free(f);
-        }
-    }
-    return best;
+    decide_ctx d = {layer, sublayer, flow, NULL, NULL};
+    emu_for_each_filter(s, NULL, false, consider, &d);
+    *decoded = d.decoded;
+    return d.best;
 }
 
 static void record(emu_verdict *v, const emu_object *o, const FWPM_FILTER0 *f)
@@ -205,7 +214,7 @@ void emu_classify(emu_state *s, const emu_flow *flow, emu_verdict *v)
                                                  : FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4)
                                      : (flow->v6 ? FWPM_LAYER_ALE_AUTH_CONNECT_V6
                                                  : FWPM_LAYER_ALE_AUTH_CONNECT_V4);
-    emu_table *sublayers = &s->tables[EMU_SUBLAYER];
+    emu_table *sublayers = emu_kind_table(s, EMU_SUBLAYER);
     sublayer_ref *order = malloc((sublayers->count ? sublayers->count : 1) * sizeof *order);
     for (size_t i = 0; i < sublayers->count; i++)
         order[i].sublayer = &sublayers->items[i];

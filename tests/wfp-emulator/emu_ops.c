@@ -157,8 +157,19 @@ DWORD emu_op_filter_delete(emu_state *s, const emu_caller *c, emu_object *filter
     if (filter->lifetime == EMU_BUILTIN)
         return (DWORD)FWP_E_BUILTIN_OBJECT;
     emu_journal_add(s, FWPM_CHANGE_DELETE, filter, &c->session);
-    emu_table_remove(s, EMU_FILTER, (size_t)(filter - s->tables[EMU_FILTER].items));
+    emu_remove(s, EMU_FILTER, filter);
     return ERROR_SUCCESS;
+}
+
+typedef struct {
+    const GUID *sublayer;
+    bool found;
+} in_use_ctx;
+
+static void note_sublayer_use(emu_object *f, void *ctx)
+{
+    in_use_ctx *u = ctx;
+    u->found |= IsEqualGUID(&f->sublayer, u->sublayer) != 0;
 }
 
 DWORD emu_op_sublayer_delete(emu_state *s, const GUID *key)
@@ -168,11 +179,11 @@ DWORD emu_op_sublayer_delete(emu_state *s, const GUID *key)
         return (DWORD)FWP_E_SUBLAYER_NOT_FOUND;
     if (sl->lifetime == EMU_BUILTIN)
         return (DWORD)FWP_E_BUILTIN_OBJECT;
-    const emu_table *filters = &s->tables[EMU_FILTER];
-    for (size_t i = 0; i < filters->count; i++)
-        if (IsEqualGUID(&filters->items[i].sublayer, key))
-            return (DWORD)FWP_E_IN_USE;
-    emu_table_remove(s, EMU_SUBLAYER, (size_t)(sl - s->tables[EMU_SUBLAYER].items));
+    in_use_ctx use = {key, false};
+    emu_for_each_filter(s, NULL, false, note_sublayer_use, &use);
+    if (use.found)
+        return (DWORD)FWP_E_IN_USE;
+    emu_remove(s, EMU_SUBLAYER, emu_find_key(s, EMU_SUBLAYER, key));
     return ERROR_SUCCESS;
 }
 
@@ -183,13 +194,15 @@ DWORD emu_op_provider_delete(emu_state *s, const GUID *key)
         return (DWORD)FWP_E_PROVIDER_NOT_FOUND;
     if (p->lifetime == EMU_BUILTIN)
         return (DWORD)FWP_E_BUILTIN_OBJECT;
-    for (int k = EMU_SUBLAYER; k <= EMU_FILTER; k++) {
-        const emu_table *t = &s->tables[k];
-        for (size_t i = 0; i < t->count; i++)
-            if (t->items[i].has_provider && IsEqualGUID(&t->items[i].provider, key))
-                return (DWORD)FWP_E_IN_USE;
-    }
-    emu_table_remove(s, EMU_PROVIDER, (size_t)(p - s->tables[EMU_PROVIDER].items));
+    /* A provider's filters are its segment; its sublayers name it. */
+    const emu_table *sublayers = emu_kind_table(s, EMU_SUBLAYER);
+    for (size_t i = 0; i < sublayers->count; i++)
+        if (sublayers->items[i].has_provider && IsEqualGUID(&sublayers->items[i].provider, key))
+            return (DWORD)FWP_E_IN_USE;
+    for (size_t i = 0; i < s->segment_count; i++)
+        if (s->segments[i].count && s->segments[i].has_provider && IsEqualGUID(&s->segments[i].provider, key))
+            return (DWORD)FWP_E_IN_USE;
+    emu_remove(s, EMU_PROVIDER, p);
     return ERROR_SUCCESS;
 }
 

@@ -1,9 +1,11 @@
-/* The engine's state: three tables (providers, sublayers, filters), the
- * change journal subscriptions read, and the shared file that holds them.
+/* The engine's state: providers and sublayers, filters in per-provider
+ * segments, the change journal subscriptions read, and the folder that
+ * holds them (meta.bin, seg-*.bin, idx-*.bin).
  *
- * Concurrency: a named mutex serializes reading and writing the file; WFP's
- * transaction lock is a byte-range lock on a lock file, which the OS drops
- * when its process dies, as BFE aborts the transaction of a dead client. */
+ * Concurrency: writers hold WFP's transaction lock, a byte-range lock on a
+ * lock file that the OS drops when its process dies (as BFE aborts a dead
+ * client's transaction); files are replaced atomically, under a named mutex
+ * that readers of committed state hold while they read. */
 #include "emu.h"
 
 #include <stdio.h>
@@ -47,7 +49,7 @@ static void index_insert(emu_index *ix, UINT64 hash, size_t position)
     ix->slots[i] = position + 1;
 }
 
-static void index_rebuild(emu_table *t, enum emu_kind kind)
+static void index_rebuild(emu_table *t, bool with_ids)
 {
     index_free(&t->by_key);
     index_free(&t->by_id);
@@ -56,42 +58,25 @@ static void index_rebuild(emu_table *t, enum emu_kind kind)
         cap *= 2;
     t->by_key.slots = calloc(cap, sizeof(size_t));
     t->by_key.cap = cap;
-    if (kind == EMU_FILTER) {
+    if (with_ids) {
         t->by_id.slots = calloc(cap, sizeof(size_t));
         t->by_id.cap = cap;
     }
     for (size_t i = 0; i < t->count; i++) {
         index_insert(&t->by_key, emu_guid_hash(&t->items[i].key), i);
-        if (kind == EMU_FILTER)
+        if (with_ids)
             index_insert(&t->by_id, id_hash(t->items[i].id), i);
     }
 }
 
-static void ensure_index(emu_table *t, enum emu_kind kind)
+static void ensure_index(emu_table *t, bool with_ids)
 {
     if (!t->by_key.slots || t->by_key.cap < t->count * 2 + 2)
-        index_rebuild(t, kind);
+        index_rebuild(t, with_ids);
 }
 
-emu_object *emu_find_key(emu_state *s, enum emu_kind kind, const GUID *key)
+static void table_add(emu_table *t, const emu_object *o, bool with_ids)
 {
-    emu_table *t = &s->tables[kind];
-    ensure_index(t, kind);
-    size_t pos = index_find(&t->by_key, t, emu_guid_hash(key), key, 0, false);
-    return pos == (size_t)-1 ? NULL : &t->items[pos];
-}
-
-emu_object *emu_find_filter_id(emu_state *s, UINT64 id)
-{
-    emu_table *t = &s->tables[EMU_FILTER];
-    ensure_index(t, EMU_FILTER);
-    size_t pos = index_find(&t->by_id, t, id_hash(id), NULL, id, true);
-    return pos == (size_t)-1 ? NULL : &t->items[pos];
-}
-
-void emu_table_add(emu_state *s, enum emu_kind kind, const emu_object *o)
-{
-    emu_table *t = &s->tables[kind];
     if (t->count == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->items = realloc(t->items, t->cap * sizeof *t->items);
@@ -99,21 +84,393 @@ void emu_table_add(emu_state *s, enum emu_kind kind, const emu_object *o)
     t->items[t->count++] = *o;
     if (t->by_key.slots && t->by_key.cap >= t->count * 2 + 2) {
         index_insert(&t->by_key, emu_guid_hash(&o->key), t->count - 1);
-        if (kind == EMU_FILTER)
+        if (with_ids)
             index_insert(&t->by_id, id_hash(o->id), t->count - 1);
     } else {
-        index_rebuild(t, kind);
+        index_rebuild(t, with_ids);
     }
 }
 
-void emu_table_remove(emu_state *s, enum emu_kind kind, size_t position)
+static void table_remove(emu_table *t, size_t position)
 {
-    emu_table *t = &s->tables[kind];
     free(t->items[position].blob);
     t->items[position] = t->items[--t->count];
     /* Rebuilt lazily on the next lookup: removals are rare and batched. */
     index_free(&t->by_key);
     index_free(&t->by_id);
+}
+
+static void table_free(emu_table *t)
+{
+    for (size_t i = 0; i < t->count; i++)
+        free(t->items[i].blob);
+    free(t->items);
+    index_free(&t->by_key);
+    index_free(&t->by_id);
+    *t = (emu_table){0};
+}
+
+emu_table *emu_kind_table(emu_state *s, enum emu_kind kind)
+{
+    return &s->tables[kind];
+}
+
+/* ---- files ---- */
+
+const wchar_t *emu_state_dir(void)
+{
+    static wchar_t dir[MAX_PATH * 2];
+    if (dir[0])
+        return dir;
+    DWORD n = GetEnvironmentVariableW(L"FWPEMU_STATE", dir, MAX_PATH * 2);
+    if (n == 0 || n >= MAX_PATH * 2) {
+        wchar_t tmp[MAX_PATH];
+        GetTempPathW(MAX_PATH, tmp);
+        swprintf(dir, MAX_PATH * 2, L"%lsfwpemu", tmp);
+    }
+    CreateDirectoryW(dir, NULL);
+    return dir;
+}
+
+static void state_file(wchar_t *out, size_t size, const wchar_t *name)
+{
+    swprintf(out, size, L"%ls\\%ls", emu_state_dir(), name);
+}
+
+/* "seg-<provider>.bin" / "idx-<provider>.bin", "none" for no provider. */
+static void segment_file(wchar_t *out, size_t size, const emu_segment *seg, const wchar_t *prefix)
+{
+    wchar_t name[64];
+    if (seg->has_provider) {
+        const GUID *g = &seg->provider;
+        swprintf(name, 64, L"%ls-%08lx%04x%04x%02x%02x%02x%02x%02x%02x%02x%02x.bin", prefix,
+                 (unsigned long)g->Data1, g->Data2, g->Data3, g->Data4[0], g->Data4[1], g->Data4[2],
+                 g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+    } else {
+        swprintf(name, 64, L"%ls-none.bin", prefix);
+    }
+    state_file(out, size, name);
+}
+
+static BYTE *read_whole(const wchar_t *path, size_t *len, DWORD *error)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        *error = GetLastError();
+        return NULL;
+    }
+    LARGE_INTEGER size;
+    GetFileSizeEx(h, &size);
+    BYTE *data = malloc((size_t)size.QuadPart + 1);
+    DWORD got = 0;
+    BOOL ok = data && ReadFile(h, data, (DWORD)size.QuadPart, &got, NULL) && got == (DWORD)size.QuadPart;
+    CloseHandle(h);
+    if (!ok) {
+        free(data);
+        *error = ERROR_READ_FAULT;
+        return NULL;
+    }
+    *len = got;
+    return data;
+}
+
+/* Writes a file atomically: a temporary beside it, flushed, then renamed. */
+static DWORD write_atomic(const wchar_t *path, const BYTE *data, size_t len)
+{
+    wchar_t tmp[MAX_PATH * 2 + 32];
+    swprintf(tmp, MAX_PATH * 2 + 32, L"%ls.%lu.tmp", path, GetCurrentProcessId());
+    HANDLE h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    DWORD done = 0;
+    BOOL ok = WriteFile(h, data, (DWORD)len, &done, NULL) && done == len && FlushFileBuffers(h);
+    CloseHandle(h);
+    if (!ok || !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        DWORD e = GetLastError();
+        DeleteFileW(tmp);
+        return e ? e : ERROR_WRITE_FAULT;
+    }
+    return ERROR_SUCCESS;
+}
+
+typedef struct {
+    BYTE *data;
+    size_t len, cap;
+} out_buf;
+
+static void put(out_buf *b, const void *p, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        b->data = realloc(b->data, cap);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+typedef struct {
+    const BYTE *p, *end;
+    bool ok;
+} cursor;
+
+static void take(cursor *c, void *out, size_t n)
+{
+    if (!c->ok || (size_t)(c->end - c->p) < n) {
+        c->ok = false;
+        memset(out, 0, n);
+        return;
+    }
+    memcpy(out, c->p, n);
+    c->p += n;
+}
+
+static void put_object(out_buf *b, const emu_object *o)
+{
+    UINT8 has = (UINT8)(o->has_provider != 0);
+    put(b, &o->key, 16);
+    put(b, &o->id, 8);
+    put(b, &o->layer, 16);
+    put(b, &o->sublayer, 16);
+    put(b, &o->provider, 16);
+    put(b, &has, 1);
+    put(b, &o->flags, 4);
+    put(b, &o->weight, 2);
+    put(b, &o->effective_weight, 8);
+    put(b, &o->lifetime, 1);
+    put(b, &o->suppressed, 1);
+    put(b, &o->session, 16);
+    put(b, &o->pid, 4);
+    put(b, &o->blob_len, 4);
+    put(b, o->blob, o->blob_len);
+}
+
+static bool take_object(cursor *c, emu_object *o)
+{
+    UINT8 has = 0;
+    take(c, &o->key, 16);
+    take(c, &o->id, 8);
+    take(c, &o->layer, 16);
+    take(c, &o->sublayer, 16);
+    take(c, &o->provider, 16);
+    take(c, &has, 1);
+    o->has_provider = has;
+    take(c, &o->flags, 4);
+    take(c, &o->weight, 2);
+    take(c, &o->effective_weight, 8);
+    take(c, &o->lifetime, 1);
+    take(c, &o->suppressed, 1);
+    take(c, &o->session, 16);
+    take(c, &o->pid, 4);
+    take(c, &o->blob_len, 4);
+    if (!c->ok || (size_t)(c->end - c->p) < o->blob_len) {
+        c->ok = false;
+        return false;
+    }
+    o->blob = malloc(o->blob_len ? o->blob_len : 1);
+    take(c, o->blob, o->blob_len);
+    return true;
+}
+
+static const char meta_magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 'M', 3};
+static const char seg_magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 'S', 3};
+
+/* ---- segments ---- */
+
+static emu_segment *segment_of(emu_state *s, const GUID *provider, BOOL has_provider, bool create)
+{
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (g->has_provider == has_provider && (!has_provider || IsEqualGUID(&g->provider, provider)))
+            return g;
+    }
+    if (!create)
+        return NULL;
+    if (s->segment_count == s->segment_cap) {
+        s->segment_cap = s->segment_cap ? s->segment_cap * 2 : 8;
+        s->segments = realloc(s->segments, s->segment_cap * sizeof *s->segments);
+    }
+    emu_segment *g = &s->segments[s->segment_count++];
+    memset(g, 0, sizeof *g);
+    if (has_provider)
+        g->provider = *provider;
+    g->has_provider = has_provider;
+    g->loaded = true; /* a new segment is empty, not unread */
+    g->dirty = true;
+    return g;
+}
+
+static bool segment_load(emu_segment *g)
+{
+    if (g->loaded)
+        return true;
+    wchar_t path[MAX_PATH * 2 + 64];
+    segment_file(path, sizeof path / sizeof path[0], g, L"seg");
+    size_t len = 0;
+    DWORD e;
+    BYTE *data = read_whole(path, &len, &e);
+    if (!data)
+        return false;
+    cursor c = {data, data + len, true};
+    char m[8];
+    UINT64 count = 0;
+    take(&c, m, 8);
+    take(&c, &count, 8);
+    if (memcmp(m, seg_magic, 8) != 0 || count != g->count)
+        c.ok = false;
+    for (UINT64 i = 0; i < count && c.ok; i++) {
+        emu_object o;
+        if (take_object(&c, &o))
+            table_add(&g->table, &o, true);
+    }
+    free(data);
+    g->loaded = c.ok;
+    return c.ok;
+}
+
+/* Sorted (key, id) pairs, 24 bytes each: lookups without loading. */
+static bool segment_index_load(emu_segment *g)
+{
+    if (g->index_loaded)
+        return true;
+    wchar_t path[MAX_PATH * 2 + 64];
+    segment_file(path, sizeof path / sizeof path[0], g, L"idx");
+    size_t len = 0;
+    DWORD e;
+    g->index = read_whole(path, &len, &e);
+    if (!g->index || len != g->count * 24)
+        return false;
+    g->index_count = g->count;
+    g->index_loaded = true;
+    return true;
+}
+
+static bool index_has_key(const emu_segment *g, const GUID *key)
+{
+    UINT64 lo = 0, hi = g->index_count;
+    while (lo < hi) {
+        UINT64 mid = (lo + hi) / 2;
+        int cmp = memcmp(g->index + mid * 24, key, 16);
+        if (cmp == 0)
+            return true;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static bool index_has_id(const emu_segment *g, UINT64 id)
+{
+    for (UINT64 i = 0; i < g->index_count; i++) {
+        UINT64 v;
+        memcpy(&v, g->index + i * 24 + 16, 8);
+        if (v == id)
+            return true;
+    }
+    return false;
+}
+
+static emu_object *find_in_table(emu_table *t, const GUID *key, UINT64 id, bool by_id)
+{
+    ensure_index(t, true);
+    size_t pos = by_id ? index_find(&t->by_id, t, id_hash(id), NULL, id, true)
+                       : index_find(&t->by_key, t, emu_guid_hash(key), key, 0, false);
+    return pos == (size_t)-1 ? NULL : &t->items[pos];
+}
+
+static emu_object *find_filter(emu_state *s, const GUID *key, UINT64 id, bool by_id)
+{
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (!g->count)
+            continue;
+        if (!g->loaded) {
+            /* Look in the index first; load the segment only on a hit. */
+            if (!segment_index_load(g) || !(by_id ? index_has_id(g, id) : index_has_key(g, key)))
+                continue;
+            if (!segment_load(g))
+                continue;
+        }
+        emu_object *o = find_in_table(&g->table, key, id, by_id);
+        if (o)
+            return o;
+    }
+    return NULL;
+}
+
+emu_object *emu_find_key(emu_state *s, enum emu_kind kind, const GUID *key)
+{
+    if (kind == EMU_FILTER)
+        return find_filter(s, key, 0, false);
+    emu_table *t = &s->tables[kind];
+    ensure_index(t, false);
+    size_t pos = index_find(&t->by_key, t, emu_guid_hash(key), key, 0, false);
+    return pos == (size_t)-1 ? NULL : &t->items[pos];
+}
+
+emu_object *emu_find_filter_id(emu_state *s, UINT64 id)
+{
+    return find_filter(s, NULL, id, true);
+}
+
+void emu_table_add(emu_state *s, enum emu_kind kind, const emu_object *o)
+{
+    if (kind != EMU_FILTER) {
+        table_add(&s->tables[kind], o, false);
+        return;
+    }
+    emu_segment *g = segment_of(s, &o->provider, o->has_provider, true);
+    segment_load(g);
+    table_add(&g->table, o, true);
+    g->count++;
+    g->dynamic += o->lifetime == EMU_DYNAMIC;
+    g->dirty = true;
+}
+
+void emu_remove(emu_state *s, enum emu_kind kind, emu_object *o)
+{
+    if (kind != EMU_FILTER) {
+        table_remove(&s->tables[kind], (size_t)(o - s->tables[kind].items));
+        return;
+    }
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (g->loaded && o >= g->table.items && o < g->table.items + g->table.count) {
+            g->dynamic -= o->lifetime == EMU_DYNAMIC;
+            table_remove(&g->table, (size_t)(o - g->table.items));
+            g->count--;
+            g->dirty = true;
+            return;
+        }
+    }
+}
+
+void emu_for_each_filter(emu_state *s, const GUID *only_provider, bool no_provider, emu_filter_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (only_provider && !(g->has_provider && IsEqualGUID(&g->provider, only_provider)))
+            continue;
+        if (no_provider && g->has_provider)
+            continue;
+        if (!g->count || !segment_load(g))
+            continue;
+        for (size_t k = 0; k < g->table.count; k++)
+            fn(&g->table.items[k], ctx);
+    }
+}
+
+UINT64 emu_filter_count(const emu_state *s)
+{
+    UINT64 n = 0;
+    for (size_t i = 0; i < s->segment_count; i++)
+        n += s->segments[i].count;
+    return n;
 }
 
 void emu_journal_add(emu_state *s, UINT32 type, const emu_object *f, const GUID *session)
@@ -140,69 +497,25 @@ void emu_state_init(emu_state *s)
 
 void emu_state_free(emu_state *s)
 {
-    for (int k = 0; k < 3; k++) {
-        for (size_t i = 0; i < s->tables[k].count; i++)
-            free(s->tables[k].items[i].blob);
-        free(s->tables[k].items);
-        index_free(&s->tables[k].by_key);
-        index_free(&s->tables[k].by_id);
+    for (int k = 0; k < 2; k++)
+        table_free(&s->tables[k]);
+    for (size_t i = 0; i < s->segment_count; i++) {
+        table_free(&s->segments[i].table);
+        free(s->segments[i].index);
     }
+    free(s->segments);
     free(s->journal);
     memset(s, 0, sizeof *s);
 }
 
-bool emu_state_copy(emu_state *dst, const emu_state *src)
-{
-    emu_state_init(dst);
-    dst->generation = src->generation;
-    dst->next_filter_id = src->next_filter_id;
-    dst->change_seq = src->change_seq;
-    for (int k = 0; k < 3; k++) {
-        const emu_table *t = &src->tables[k];
-        emu_table *d = &dst->tables[k];
-        d->items = malloc((t->count ? t->count : 1) * sizeof *d->items);
-        d->cap = t->count ? t->count : 1;
-        for (size_t i = 0; i < t->count; i++) {
-            d->items[i] = t->items[i];
-            d->items[i].blob = malloc(t->items[i].blob_len ? t->items[i].blob_len : 1);
-            memcpy(d->items[i].blob, t->items[i].blob, t->items[i].blob_len);
-        }
-        d->count = t->count;
-    }
-    if (src->journal_count) {
-        dst->journal = malloc(src->journal_count * sizeof *dst->journal);
-        memcpy(dst->journal, src->journal, src->journal_count * sizeof *dst->journal);
-        dst->journal_count = dst->journal_cap = src->journal_count;
-    }
-    return true;
-}
-
-/* ---- the file ---- */
-
-static const char magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 0, 2};
-
-const wchar_t *emu_state_path(void)
-{
-    static wchar_t path[MAX_PATH * 2];
-    if (path[0])
-        return path;
-    DWORD n = GetEnvironmentVariableW(L"FWPEMU_STATE", path, MAX_PATH * 2);
-    if (n == 0 || n >= MAX_PATH * 2) {
-        wchar_t tmp[MAX_PATH];
-        GetTempPathW(MAX_PATH, tmp);
-        swprintf(path, MAX_PATH * 2, L"%lsfwpemu", tmp);
-        CreateDirectoryW(path, NULL);
-        wcscat(path, L"\\state.bin");
-    }
-    return path;
-}
+/* ---- meta ---- */
 
 static HANDLE state_mutex(void)
 {
     static HANDLE mutex;
     if (!mutex) {
-        /* One mutex per state file, named after a hash of its path. */
-        const wchar_t *p = emu_state_path();
+        /* One mutex per state folder, named after a hash of its path. */
+        const wchar_t *p = emu_state_dir();
         UINT64 h = 1469598103934665603ull;
         for (; *p; p++)
             h = (h ^ (UINT64)towlower(*p)) * 1099511628211ull;
@@ -224,97 +537,33 @@ void emu_state_unlock(void)
     ReleaseMutex(state_mutex());
 }
 
-typedef struct {
-    const BYTE *p, *end;
-    bool ok;
-} cursor;
-
-static void take(cursor *c, void *out, size_t n)
+UINT64 emu_state_generation(void)
 {
-    if (!c->ok || (size_t)(c->end - c->p) < n) {
-        c->ok = false;
-        memset(out, 0, n);
-        return;
-    }
-    memcpy(out, c->p, n);
-    c->p += n;
-}
-
-static void parse(emu_state *s, const BYTE *data, size_t len, bool *ok)
-{
-    cursor c = {data, data + len, true};
-    char m[8];
-    take(&c, m, 8);
-    if (memcmp(m, magic, 8) != 0) {
-        *ok = false;
-        return;
-    }
-    take(&c, &s->generation, 8);
-    take(&c, &s->next_filter_id, 8);
-    take(&c, &s->change_seq, 8);
-    for (int k = 0; k < 3 && c.ok; k++) {
-        UINT64 count = 0;
-        take(&c, &count, 8);
-        emu_table *t = &s->tables[k];
-        t->items = calloc(count ? count : 1, sizeof *t->items);
-        t->cap = count ? count : 1;
-        for (UINT64 i = 0; i < count && c.ok; i++) {
-            emu_object *o = &t->items[t->count];
-            take(&c, &o->key, 16);
-            take(&c, &o->id, 8);
-            take(&c, &o->layer, 16);
-            take(&c, &o->sublayer, 16);
-            take(&c, &o->provider, 16);
-            UINT8 has = 0;
-            take(&c, &has, 1);
-            o->has_provider = has;
-            take(&c, &o->flags, 4);
-            take(&c, &o->weight, 2);
-            take(&c, &o->effective_weight, 8);
-            take(&c, &o->lifetime, 1);
-            take(&c, &o->suppressed, 1);
-            take(&c, &o->session, 16);
-            take(&c, &o->pid, 4);
-            take(&c, &o->blob_len, 4);
-            if (!c.ok || (size_t)(c.end - c.p) < o->blob_len) {
-                c.ok = false;
-                break;
-            }
-            o->blob = malloc(o->blob_len ? o->blob_len : 1);
-            take(&c, o->blob, o->blob_len);
-            t->count++;
-        }
-    }
-    UINT64 jn = 0;
-    take(&c, &jn, 8);
-    if (c.ok && jn <= EMU_JOURNAL_MAX) {
-        s->journal = calloc(jn ? jn : 1, sizeof *s->journal);
-        s->journal_cap = jn ? jn : 1;
-        for (UINT64 i = 0; i < jn && c.ok; i++) {
-            emu_change *e = &s->journal[i];
-            take(&c, &e->seq, 8);
-            take(&c, &e->type, 4);
-            take(&c, &e->filter_key, 16);
-            take(&c, &e->filter_id, 8);
-            take(&c, &e->layer, 16);
-            take(&c, &e->provider, 16);
-            UINT8 has = 0;
-            take(&c, &has, 1);
-            e->has_provider = has;
-            take(&c, &e->session, 16);
-            s->journal_count++;
-        }
-    }
-    *ok = c.ok;
+    wchar_t path[MAX_PATH * 2 + 16];
+    state_file(path, sizeof path / sizeof path[0], L"meta.bin");
+    BYTE header[16];
+    DWORD got = 0;
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    ReadFile(h, header, sizeof header, &got, NULL);
+    CloseHandle(h);
+    UINT64 g = 0;
+    if (got == sizeof header)
+        memcpy(&g, header + 8, 8);
+    return g;
 }
 
 DWORD emu_state_load(emu_state *s)
 {
     emu_state_init(s);
-    HANDLE h = CreateFileW(emu_state_path(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (h == INVALID_HANDLE_VALUE) {
-        DWORD e = GetLastError();
+    wchar_t path[MAX_PATH * 2 + 16];
+    state_file(path, sizeof path / sizeof path[0], L"meta.bin");
+    size_t len = 0;
+    DWORD e = ERROR_SUCCESS;
+    BYTE *data = read_whole(path, &len, &e);
+    if (!data) {
         if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND) {
             /* A machine that never ran the emulator: a fresh Windows. */
             emu_state_reset(s, EMU_DEFAULT_MPSSVC_WEIGHT);
@@ -322,18 +571,61 @@ DWORD emu_state_load(emu_state *s)
         }
         return e;
     }
-    LARGE_INTEGER size;
-    GetFileSizeEx(h, &size);
-    BYTE *data = malloc((size_t)size.QuadPart + 1);
-    DWORD got = 0;
-    BOOL read_ok = data && ReadFile(h, data, (DWORD)size.QuadPart, &got, NULL) &&
-                   got == (DWORD)size.QuadPart;
-    CloseHandle(h);
-    bool ok = false;
-    if (read_ok)
-        parse(s, data, got, &ok);
+    cursor c = {data, data + len, true};
+    char m[8];
+    take(&c, m, 8);
+    if (memcmp(m, meta_magic, 8) != 0)
+        c.ok = false;
+    take(&c, &s->generation, 8);
+    take(&c, &s->next_filter_id, 8);
+    take(&c, &s->change_seq, 8);
+    for (int k = 0; k < 2 && c.ok; k++) {
+        UINT64 count = 0;
+        take(&c, &count, 8);
+        for (UINT64 i = 0; i < count && c.ok; i++) {
+            emu_object o;
+            if (take_object(&c, &o))
+                table_add(&s->tables[k], &o, false);
+        }
+    }
+    UINT64 segments = 0;
+    take(&c, &segments, 8);
+    for (UINT64 i = 0; i < segments && c.ok; i++) {
+        GUID provider;
+        UINT8 has = 0;
+        UINT64 count = 0, dynamic = 0;
+        take(&c, &provider, 16);
+        take(&c, &has, 1);
+        take(&c, &count, 8);
+        take(&c, &dynamic, 8);
+        emu_segment *g = segment_of(s, &provider, has, true);
+        g->count = count;
+        g->dynamic = dynamic;
+        g->loaded = count == 0; /* filters are read when needed */
+        g->dirty = false;
+    }
+    UINT64 jn = 0;
+    take(&c, &jn, 8);
+    if (c.ok && jn <= EMU_JOURNAL_MAX) {
+        s->journal = calloc(jn ? jn : 1, sizeof *s->journal);
+        s->journal_cap = jn ? jn : 1;
+        for (UINT64 i = 0; i < jn && c.ok; i++) {
+            emu_change *j = &s->journal[i];
+            UINT8 has = 0;
+            take(&c, &j->seq, 8);
+            take(&c, &j->type, 4);
+            take(&c, &j->filter_key, 16);
+            take(&c, &j->filter_id, 8);
+            take(&c, &j->layer, 16);
+            take(&c, &j->provider, 16);
+            take(&c, &has, 1);
+            j->has_provider = has;
+            take(&c, &j->session, 16);
+            s->journal_count++;
+        }
+    }
     free(data);
-    if (!ok) {
+    if (!c.ok) {
         emu_state_free(s);
         emu_state_init(s);
         return ERROR_FILE_CORRUPT;
@@ -341,92 +633,99 @@ DWORD emu_state_load(emu_state *s)
     return ERROR_SUCCESS;
 }
 
-static void write_all(HANDLE h, const void *p, size_t n, bool *ok)
+static int compare_index_entries(const void *a, const void *b)
 {
-    DWORD done = 0;
-    if (*ok && (!WriteFile(h, p, (DWORD)n, &done, NULL) || done != n))
-        *ok = false;
+    return memcmp(a, b, 16);
+}
+
+static DWORD save_segment(emu_segment *g)
+{
+    out_buf b = {0}, ix = {0};
+    UINT64 count = g->table.count;
+    put(&b, seg_magic, 8);
+    put(&b, &count, 8);
+    for (size_t i = 0; i < g->table.count; i++) {
+        put_object(&b, &g->table.items[i]);
+        put(&ix, &g->table.items[i].key, 16);
+        put(&ix, &g->table.items[i].id, 8);
+    }
+    if (ix.len)
+        qsort(ix.data, count, 24, compare_index_entries);
+    wchar_t path[MAX_PATH * 2 + 64];
+    segment_file(path, sizeof path / sizeof path[0], g, L"seg");
+    DWORD e = write_atomic(path, b.data, b.len);
+    segment_file(path, sizeof path / sizeof path[0], g, L"idx");
+    if (!e)
+        e = write_atomic(path, ix.data ? ix.data : (const BYTE *)"", ix.len);
+    free(b.data);
+    free(ix.data);
+    if (!e) {
+        g->dirty = false;
+        free(g->index);
+        g->index = NULL;
+        g->index_loaded = false;
+    }
+    return e;
 }
 
 DWORD emu_state_save(emu_state *s)
 {
-    /* Serialize to memory first: one write call, then an atomic rename. */
-    size_t cap = 64, len = 0;
-    for (int k = 0; k < 3; k++)
-        for (size_t i = 0; i < s->tables[k].count; i++)
-            cap += 140 + s->tables[k].items[i].blob_len;
-    cap += 8 + s->journal_count * sizeof(emu_change) * 2;
-    BYTE *buf = malloc(cap);
-    if (!buf)
-        return ERROR_OUTOFMEMORY;
-#define PUT(ptr, n) (memcpy(buf + len, (ptr), (n)), len += (n))
-    s->generation++;
-    PUT(magic, 8);
-    PUT(&s->generation, 8);
-    PUT(&s->next_filter_id, 8);
-    PUT(&s->change_seq, 8);
-    for (int k = 0; k < 3; k++) {
-        UINT64 count = s->tables[k].count;
-        PUT(&count, 8);
-        for (size_t i = 0; i < count; i++) {
-            const emu_object *o = &s->tables[k].items[i];
-            UINT8 has = (UINT8)(o->has_provider != 0);
-            PUT(&o->key, 16);
-            PUT(&o->id, 8);
-            PUT(&o->layer, 16);
-            PUT(&o->sublayer, 16);
-            PUT(&o->provider, 16);
-            PUT(&has, 1);
-            PUT(&o->flags, 4);
-            PUT(&o->weight, 2);
-            PUT(&o->effective_weight, 8);
-            PUT(&o->lifetime, 1);
-            PUT(&o->suppressed, 1);
-            PUT(&o->session, 16);
-            PUT(&o->pid, 4);
-            PUT(&o->blob_len, 4);
-            PUT(o->blob, o->blob_len);
+    /* Segments first, meta last: meta names the segments and their counts. */
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (g->dirty) {
+            DWORD e = save_segment(g);
+            if (e)
+                return e;
         }
     }
+    out_buf b = {0};
+    s->generation++;
+    put(&b, meta_magic, 8);
+    put(&b, &s->generation, 8);
+    put(&b, &s->next_filter_id, 8);
+    put(&b, &s->change_seq, 8);
+    for (int k = 0; k < 2; k++) {
+        UINT64 count = s->tables[k].count;
+        put(&b, &count, 8);
+        for (size_t i = 0; i < count; i++)
+            put_object(&b, &s->tables[k].items[i]);
+    }
+    UINT64 segments = s->segment_count;
+    put(&b, &segments, 8);
+    for (size_t i = 0; i < s->segment_count; i++) {
+        const emu_segment *g = &s->segments[i];
+        UINT8 has = (UINT8)(g->has_provider != 0);
+        put(&b, &g->provider, 16);
+        put(&b, &has, 1);
+        put(&b, &g->count, 8);
+        put(&b, &g->dynamic, 8);
+    }
     UINT64 jn = s->journal_count;
-    PUT(&jn, 8);
+    put(&b, &jn, 8);
     for (size_t i = 0; i < s->journal_count; i++) {
-        const emu_change *e = &s->journal[i];
-        UINT8 has = (UINT8)(e->has_provider != 0);
-        PUT(&e->seq, 8);
-        PUT(&e->type, 4);
-        PUT(&e->filter_key, 16);
-        PUT(&e->filter_id, 8);
-        PUT(&e->layer, 16);
-        PUT(&e->provider, 16);
-        PUT(&has, 1);
-        PUT(&e->session, 16);
+        const emu_change *j = &s->journal[i];
+        UINT8 has = (UINT8)(j->has_provider != 0);
+        put(&b, &j->seq, 8);
+        put(&b, &j->type, 4);
+        put(&b, &j->filter_key, 16);
+        put(&b, &j->filter_id, 8);
+        put(&b, &j->layer, 16);
+        put(&b, &j->provider, 16);
+        put(&b, &has, 1);
+        put(&b, &j->session, 16);
     }
-#undef PUT
-    wchar_t tmp[MAX_PATH * 2 + 32];
-    swprintf(tmp, MAX_PATH * 2 + 32, L"%ls.%lu.tmp", emu_state_path(), GetCurrentProcessId());
-    HANDLE h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (h == INVALID_HANDLE_VALUE) {
-        free(buf);
-        return GetLastError();
-    }
-    bool ok = true;
-    write_all(h, buf, len, &ok);
-    ok = ok && FlushFileBuffers(h);
-    CloseHandle(h);
-    free(buf);
-    if (!ok || !MoveFileExW(tmp, emu_state_path(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-        DWORD e = GetLastError();
-        DeleteFileW(tmp);
-        return e ? e : ERROR_WRITE_FAULT;
-    }
-    return ERROR_SUCCESS;
+    wchar_t path[MAX_PATH * 2 + 16];
+    state_file(path, sizeof path / sizeof path[0], L"meta.bin");
+    DWORD e = write_atomic(path, b.data, b.len);
+    free(b.data);
+    return e;
 }
 
 DWORD emu_txn_lock_acquire(HANDLE *lock, DWORD timeout_ms)
 {
     wchar_t path[MAX_PATH * 2 + 16];
-    swprintf(path, MAX_PATH * 2 + 16, L"%ls.txnlock", emu_state_path());
+    state_file(path, sizeof path / sizeof path[0], L"txnlock");
     HANDLE h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
                            NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (h == INVALID_HANDLE_VALUE)
@@ -469,20 +768,33 @@ static bool process_alive(DWORD pid)
 }
 
 /* Removes objects matching pred, filters before sublayers before providers
- * (the order references require), recording filter deletions. */
-static size_t purge(emu_state *s, bool (*pred)(const emu_object *, const void *), const void *ctx)
+ * (the order references require), recording filter deletions. With
+ * dynamic_only, only segments holding dynamic filters are read. */
+static size_t purge(emu_state *s, bool (*pred)(const emu_object *, const void *), const void *ctx,
+                    bool dynamic_only)
 {
     static const GUID nobody;
     size_t removed = 0;
-    for (int k = EMU_FILTER; k >= EMU_PROVIDER; k--) {
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (!g->count || (dynamic_only && !g->dynamic) || !segment_load(g))
+            continue;
+        for (size_t k = g->table.count; k-- > 0;) {
+            emu_object *o = &g->table.items[k];
+            if (!pred(o, ctx))
+                continue;
+            emu_journal_add(s, FWPM_CHANGE_DELETE, o, &nobody);
+            emu_remove(s, EMU_FILTER, o);
+            removed++;
+        }
+    }
+    for (int k = EMU_SUBLAYER; k >= EMU_PROVIDER; k--) {
         emu_table *t = &s->tables[k];
         for (size_t i = t->count; i-- > 0;) {
-            if (!pred(&t->items[i], ctx))
-                continue;
-            if (k == EMU_FILTER)
-                emu_journal_add(s, FWPM_CHANGE_DELETE, &t->items[i], &nobody);
-            emu_table_remove(s, (enum emu_kind)k, i);
-            removed++;
+            if (pred(&t->items[i], ctx)) {
+                table_remove(t, i);
+                removed++;
+            }
         }
     }
     return removed;
@@ -497,10 +809,12 @@ static bool is_dead_dynamic(const emu_object *o, const void *ctx)
 bool emu_purge_dead_sessions(emu_state *s)
 {
     bool any = false;
-    for (int k = 0; k < 3 && !any; k++)
+    for (int k = 0; k < 2 && !any; k++)
         for (size_t i = 0; i < s->tables[k].count && !any; i++)
             any = s->tables[k].items[i].lifetime == EMU_DYNAMIC;
-    return any && purge(s, is_dead_dynamic, NULL) > 0;
+    for (size_t i = 0; i < s->segment_count && !any; i++)
+        any = s->segments[i].dynamic > 0;
+    return any && purge(s, is_dead_dynamic, NULL, true) > 0;
 }
 
 static bool is_of_session(const emu_object *o, const void *ctx)
@@ -510,7 +824,7 @@ static bool is_of_session(const emu_object *o, const void *ctx)
 
 size_t emu_purge_session(emu_state *s, const GUID *session)
 {
-    return purge(s, is_of_session, session);
+    return purge(s, is_of_session, session, true);
 }
 
 static bool is_not_persistent(const emu_object *o, const void *ctx)
@@ -546,7 +860,7 @@ static bool service_auto_start(const wchar_t *name)
 
 void emu_state_reboot(emu_state *s)
 {
-    purge(s, is_not_persistent, NULL);
+    purge(s, is_not_persistent, NULL, false);
     emu_table *providers = &s->tables[EMU_PROVIDER];
     for (size_t i = 0; i < providers->count; i++) {
         emu_object *p = &providers->items[i];
@@ -557,11 +871,14 @@ void emu_state_reboot(emu_state *s)
     }
     /* A filter BFE did not add stays in the store, reported as disabled
      * (FWPM_FILTER_FLAG_DISABLED) and not enforced. */
-    emu_table *filters = &s->tables[EMU_FILTER];
-    for (size_t i = 0; i < filters->count; i++) {
-        emu_object *o = &filters->items[i];
-        emu_object *owner = o->has_provider ? emu_find_key(s, EMU_PROVIDER, &o->provider) : NULL;
-        o->suppressed = owner && owner->suppressed;
+    for (size_t i = 0; i < s->segment_count; i++) {
+        emu_segment *g = &s->segments[i];
+        if (!g->count || !segment_load(g))
+            continue;
+        emu_object *owner = g->has_provider ? emu_find_key(s, EMU_PROVIDER, &g->provider) : NULL;
+        for (size_t k = 0; k < g->table.count; k++)
+            g->table.items[k].suppressed = owner && owner->suppressed;
+        g->dirty = true;
     }
     s->journal_count = 0; /* notifications do not survive BFE restarts */
 }

@@ -108,11 +108,26 @@ static int compare_ids(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+typedef struct {
+    emu_object **items;
+    size_t count, cap;
+} pointer_list;
+
+static void collect_pointer(emu_object *o, void *ctx)
+{
+    pointer_list *l = ctx;
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->items = realloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->count++] = o;
+}
+
 static int cmd_dump(emu_state *s)
 {
     printf("{\n  \"generation\": %llu,\n  \"next_filter_id\": %llu,\n  \"providers\": [",
            (unsigned long long)s->generation, (unsigned long long)s->next_filter_id);
-    emu_table *t = &s->tables[EMU_PROVIDER];
+    emu_table *t = emu_kind_table(s, EMU_PROVIDER);
     for (size_t i = 0; i < t->count; i++) {
         FWPM_PROVIDER0 *p = emu_decode(EMU_PROVIDER, &t->items[i]);
         printf("%s\n    {\"key\": ", i ? "," : "");
@@ -128,7 +143,7 @@ static int cmd_dump(emu_state *s)
         free(p);
     }
     printf("\n  ],\n  \"sublayers\": [");
-    t = &s->tables[EMU_SUBLAYER];
+    t = emu_kind_table(s, EMU_SUBLAYER);
     for (size_t i = 0; i < t->count; i++) {
         FWPM_SUBLAYER0 *sl = emu_decode(EMU_SUBLAYER, &t->items[i]);
         printf("%s\n    {\"key\": ", i ? "," : "");
@@ -145,12 +160,11 @@ static int cmd_dump(emu_state *s)
         free(sl);
     }
     printf("\n  ],\n  \"filters\": [");
-    t = &s->tables[EMU_FILTER];
-    emu_object **sorted = malloc((t->count ? t->count : 1) * sizeof *sorted);
-    for (size_t i = 0; i < t->count; i++)
-        sorted[i] = &t->items[i];
-    qsort(sorted, t->count, sizeof *sorted, compare_ids);
-    for (size_t i = 0; i < t->count; i++) {
+    pointer_list all = {0};
+    emu_for_each_filter(s, NULL, false, collect_pointer, &all);
+    emu_object **sorted = all.items;
+    qsort(sorted, all.count, sizeof *sorted, compare_ids);
+    for (size_t i = 0; i < all.count; i++) {
         const emu_object *o = sorted[i];
         FWPM_FILTER0 *f = emu_decode(EMU_FILTER, o);
         if (!f)
@@ -375,12 +389,16 @@ static int cmd_classify(int argc, char **argv)
     emu_state s;
     emu_state_lock();
     DWORD e = emu_state_load(&s);
+    int rc = e ? (fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1) : classify_one(&s, &flow, program);
     emu_state_unlock();
-    if (e)
-        return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
-    int rc = classify_one(&s, &flow, program);
     emu_state_free(&s);
     return rc;
+}
+
+static void preload(emu_object *o, void *ctx)
+{
+    (void)o;
+    (void)ctx;
 }
 
 /* DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM], tab-separated. */
@@ -389,9 +407,12 @@ static int cmd_classify_batch(void)
     emu_state s;
     emu_state_lock();
     DWORD e = emu_state_load(&s);
-    emu_state_unlock();
-    if (e)
+    if (e) {
+        emu_state_unlock();
         return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
+    }
+    emu_for_each_filter(&s, NULL, false, preload, NULL); /* read everything, then let go of the mutex */
+    emu_state_unlock();
     char line[2048];
     int rc = 0;
     while (fgets(line, sizeof line, stdin)) {
@@ -456,10 +477,8 @@ int main(int argc, char **argv)
         emu_state s;
         emu_state_lock();
         DWORD e = emu_state_load(&s);
+        int rc = e ? (fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1) : cmd_dump(&s);
         emu_state_unlock();
-        if (e)
-            return fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1;
-        int rc = cmd_dump(&s);
         emu_state_free(&s);
         return rc;
     }

@@ -823,7 +823,7 @@ int main(void)
     wchar_t **argv = CommandLineToArgvW(GetCommandLineW(), &argc);
     GetModuleFileNameW(NULL, exe_dir, MAX_PATH);
     *wcsrchr(exe_dir, L'\\') = 0;
-    swprintf(state_path, MAX_PATH, L"%ls\\test-wfp-emulator-state.bin", exe_dir);
+    swprintf(state_path, MAX_PATH, L"%ls\\test-wfp-emulator-state", exe_dir);
     if (argc == 3 && wcscmp(argv[1], L"--child") == 0)
         return child_main(argv[2]); /* the state path is inherited */
     SetEnvironmentVariableW(L"FWPEMU_STATE", state_path);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Prints reconcile figures for fwsvc.exe against the WFP emulator under Wine:
+#   - WFP writes per apply / filters the profile needs (from the call log);
+#   - writes of an in-sync reconcile; transactions per apply;
+#   - with 100,000 filters of another provider present: call counts, and the
+#     median wall time of apply and of an in-sync status against the run
+#     with none (a ratio measured in one run, not a timed test).
+# Usage: bench/bench_reconcile.sh [BUILD_DIR]   (default build/windows)
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(cd "${1:-$root/build/windows}" && pwd)
+. "$root/scripts/wine-env.sh"
+cd "$bin"
+work=$(mktemp -d)
+trap 'rm -rf "$work"; wine reg delete "HKLM\\SOFTWARE\\fwsvc" /f >/dev/null 2>&1 || true' EXIT
+winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
+export FWPEMU_STATE=$(winpath "$work/state")
+export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
+RUNS=${RUNS:-7}
+profile=${PROFILE:-dpm}
+
+count() { grep -cE " ($1) " "$work/calls.log" || true; }
+writes_re='FwpmFilterAdd0|FwpmFilterDeleteByKey0|FwpmFilterDeleteById0|FwpmProviderAdd0|FwpmSubLayerAdd0|FwpmSubLayerDeleteByKey0|FwpmProviderDeleteByKey0'
+ms() { date +%s%N | cut -c1-13; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+prepare() { # FOREIGN: a fresh engine with that many filters of another provider
+  wine fwpemu.exe reset >/dev/null
+  [ "$1" -gt 0 ] && wine fwpemu.exe tamper add-foreign "$1" >/dev/null
+  rm -rf "$work/base-$1" && cp -r "$work/state" "$work/base-$1"
+}
+
+measure() { # FOREIGN -> prints "apply_ms status_ms apply_calls status_calls"
+  local applies=() statuses=()
+  rm -rf "$work/state" && cp -r "$work/base-$1" "$work/state" && sync
+  for _ in $(seq "$RUNS"); do
+    # Back to no fwsvc objects, untimed (copying the state again would
+    # leave its writeback competing with the timed run).
+    wine fwsvc.exe remove --all >/dev/null 2>&1 || true
+    : >"$work/calls.log"
+    t0=$(ms); wine fwsvc.exe apply --profile "$profile" >/dev/null; t1=$(ms)
+    apply_calls=$(wc -l <"$work/calls.log")
+    : >"$work/calls.log"
+    t2=$(ms); wine fwsvc.exe status >/dev/null || true; t3=$(ms)
+    status_calls=$(wc -l <"$work/calls.log")
+    applies+=($((t1 - t0))); statuses+=($((t3 - t2)))
+  done
+  echo "$(printf '%s\n' "${applies[@]}" | median) $(printf '%s\n' "${statuses[@]}" | median) $apply_calls $status_calls"
+}
+
+wine fwsvc.exe --version >/dev/null # warm up wineserver
+filters=$(wine fwsvc.exe plan --profile "$profile" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["filters"]))')
+
+prepare 0
+rm -rf "$work/state" && cp -r "$work/base-0" "$work/state"
+: >"$work/calls.log"
+wine fwsvc.exe apply --profile "$profile" >"$work/apply.out"
+pending=$(grep -c '^  ' "$work/apply.out" | tail -1 || true)
+filter_writes=$(count 'FwpmFilterAdd0|FwpmFilterDeleteByKey0')
+all_writes=$(count "$writes_re")
+txns=$(count FwpmTransactionBegin0)
+installed=$(count FwpmFilterAdd0)
+: >"$work/calls.log"
+wine fwsvc.exe apply --profile "$profile" >/dev/null
+insync_writes=$(count "$writes_re")
+
+echo "profile $profile: $filters filters planned, $installed installed (the rest wait for their program)"
+printf 'filter writes per apply / filters installed: %d / %d = %.2f\n' "$filter_writes" "$installed" \
+  "$(echo "$filter_writes / $installed" | bc -l)"
+echo "all WFP writes of a first apply: $all_writes (the filters + fwsvc's provider and sublayer)"
+echo "writes of an in-sync reconcile: $insync_writes"
+echo "transactions per apply: $txns"
+
+prepare 100000
+read -r a0 s0 ac0 sc0 <<<"$(measure 0)"
+read -r a1 s1 ac1 sc1 <<<"$(measure 100000)"
+echo "API calls, apply: $ac0 with no foreign filters, $ac1 with 100,000 ($([ "$ac0" = "$ac1" ] && echo unchanged || echo CHANGED))"
+echo "API calls, status: $sc0 / $sc1 ($([ "$sc0" = "$sc1" ] && echo unchanged || echo CHANGED))"
+printf 'apply, median of %d: %d ms without, %d ms with 100,000 foreign filters: ratio %.2f\n' "$RUNS" "$a0" "$a1" "$(echo "$a1 / $a0" | bc -l)"
+printf 'status (in sync), median of %d: %d ms without, %d ms with: ratio %.2f\n' "$RUNS" "$s0" "$s1" "$(echo "$s1 / $s0" | bc -l)"
+echo "emulator state with 100,000 foreign filters: $(du -sh "$work/base-100000" | cut -f1) (the foreign provider's segment is never read by apply or status)"
