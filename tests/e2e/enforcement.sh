@@ -8,7 +8,12 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/scripts/wine-env.sh"
 cd "$bin"
 work=$(mktemp -d)
-trap 'rm -rf "$work"; wine reg delete "HKLM\\SOFTWARE\\fwsvc" /f >/dev/null 2>&1; wine sc delete fwsvc >/dev/null 2>&1' EXIT
+cleanup() {
+  rm -rf "$work" "$WINEPREFIX/drive_c/Program Files/Microsoft DPM"
+  wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+  wine sc delete fwsvc >/dev/null 2>&1
+}
+trap cleanup EXIT
 winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
 export FWPEMU_STATE=$(winpath "$work/state")
 export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
