@@ -37,8 +37,9 @@ run_suite native-sanitize
 run_suite windows
 
 echo
-echo "== benchmark (a printed figure, not a test)"
+echo "== benchmarks (printed figures, not tests)"
 build/native/bench_catalog catalog || true
+bash bench/bench_reconcile.sh build/windows || true
 
 echo
 echo "test-all: $total_passed passed, $total_failed failed"
