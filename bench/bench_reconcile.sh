@@ -16,7 +16,7 @@ trap 'rm -rf "$work"; wine reg delete "HKLM\\SOFTWARE\\fwsvc" /f >/dev/null 2>&1
 winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
 export FWPEMU_STATE=$(winpath "$work/state")
 export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
-RUNS=${RUNS:-7}
+RUNS=${RUNS:-11}
 profile=${PROFILE:-dpm}
 
 count() { grep -cE " ($1) " "$work/calls.log" || true; }
@@ -30,22 +30,32 @@ prepare() { # FOREIGN: a fresh engine with that many filters of another provider
   rm -rf "$work/base-$1" && cp -r "$work/state" "$work/base-$1"
 }
 
-measure() { # FOREIGN -> prints "apply_ms status_ms apply_calls status_calls"
-  local applies=() statuses=()
-  rm -rf "$work/state" && cp -r "$work/base-$1" "$work/state" && sync
-  for _ in $(seq "$RUNS"); do
-    # Back to no fwsvc objects, untimed (copying the state again would
-    # leave its writeback competing with the timed run).
-    wine fwsvc.exe remove --all >/dev/null 2>&1 || true
-    : >"$work/calls.log"
-    t0=$(ms); wine fwsvc.exe apply --profile "$profile" >/dev/null; t1=$(ms)
-    apply_calls=$(wc -l <"$work/calls.log")
-    : >"$work/calls.log"
-    t2=$(ms); wine fwsvc.exe status >/dev/null || true; t3=$(ms)
-    status_calls=$(wc -l <"$work/calls.log")
-    applies+=($((t1 - t0))); statuses+=($((t3 - t2)))
+# Both engines measured in alternation, run after run, so that load on this
+# noisy machine falls on both alike. Prints per engine: apply_ms status_ms
+# apply_calls status_calls.
+measure_both() {
+  local -A applies statuses
+  for n in 0 100000; do
+    rm -rf "$work/state-$n" && cp -r "$work/base-$n" "$work/state-$n"
   done
-  echo "$(printf '%s\n' "${applies[@]}" | median) $(printf '%s\n' "${statuses[@]}" | median) $apply_calls $status_calls"
+  sync
+  for _ in $(seq "$RUNS"); do
+    for n in 0 100000; do
+      export FWPEMU_STATE=$(winpath "$work/state-$n")
+      wine fwsvc.exe remove --all >/dev/null 2>&1 || true # back to no fwsvc objects, untimed
+      : >"$work/calls.log"
+      t0=$(ms); wine fwsvc.exe apply --profile "$profile" >/dev/null; t1=$(ms)
+      echo "$(wc -l <"$work/calls.log")" >"$work/apply-calls-$n"
+      : >"$work/calls.log"
+      t2=$(ms); wine fwsvc.exe status >/dev/null || true; t3=$(ms)
+      echo "$(wc -l <"$work/calls.log")" >"$work/status-calls-$n"
+      applies[$n]+="$((t1 - t0)) "; statuses[$n]+="$((t3 - t2)) "
+    done
+  done
+  for n in 0 100000; do
+    echo "$(tr ' ' '\n' <<<"${applies[$n]}" | grep . | median) $(tr ' ' '\n' <<<"${statuses[$n]}" | grep . | median)" \
+      "$(cat "$work/apply-calls-$n") $(cat "$work/status-calls-$n")"
+  done
 }
 
 wine fwsvc.exe --version >/dev/null # warm up wineserver
@@ -72,10 +82,11 @@ echo "writes of an in-sync reconcile: $insync_writes"
 echo "transactions per apply: $txns"
 
 prepare 100000
-read -r a0 s0 ac0 sc0 <<<"$(measure 0)"
-read -r a1 s1 ac1 sc1 <<<"$(measure 100000)"
+measure_both >"$work/measured"
+read -r a0 s0 ac0 sc0 <"$work/measured"
+read -r a1 s1 ac1 sc1 < <(sed -n 2p "$work/measured")
 echo "API calls, apply: $ac0 with no foreign filters, $ac1 with 100,000 ($([ "$ac0" = "$ac1" ] && echo unchanged || echo CHANGED))"
 echo "API calls, status: $sc0 / $sc1 ($([ "$sc0" = "$sc1" ] && echo unchanged || echo CHANGED))"
-printf 'apply, median of %d: %d ms without, %d ms with 100,000 foreign filters: ratio %.2f\n' "$RUNS" "$a0" "$a1" "$(echo "$a1 / $a0" | bc -l)"
+printf 'apply, median of %d interleaved runs: %d ms without, %d ms with 100,000 foreign filters: ratio %.2f\n' "$RUNS" "$a0" "$a1" "$(echo "$a1 / $a0" | bc -l)"
 printf 'status (in sync), median of %d: %d ms without, %d ms with: ratio %.2f\n' "$RUNS" "$s0" "$s1" "$(echo "$s1 / $s0" | bc -l)"
 echo "emulator state with 100,000 foreign filters: $(du -sh "$work/base-100000" | cut -f1) (the foreign provider's segment is never read by apply or status)"
