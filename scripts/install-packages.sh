@@ -10,6 +10,7 @@ packages=(
   gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
   mingw-w64-tools                         # windmc/windres companions
   dpkg-dev                                # apt-get source unpacks with dpkg-source
+  clang libclang-rt-14-dev                # libFuzzer, for the services-file parser
   python3                                 # the CLI end-to-end test checks JSON with it
   wine wine64                             # runs the Windows build and its tests
 )

@@ -2,7 +2,10 @@
 # README command 2: runs every test. Builds what is needed first, then:
 #   1. the native unit tests and the CLI end-to-end test (ctest);
 #   2. the same under AddressSanitizer + UBSan (leaks are errors);
-#   3. the same unit tests cross-compiled, run under Wine.
+#   3. the same unit tests cross-compiled, run under Wine, with the
+#      end-to-end tests of fwsvc.exe against the WFP emulator.
+# The native suite also runs the services-file crash trials and a bounded
+# libFuzzer run; their figures are printed after the suites.
 # Ends with one line "test-all: N passed, M failed" over all suites.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +38,11 @@ run_suite() { # PRESET
 run_suite native
 run_suite native-sanitize
 run_suite windows
+
+echo
+echo "== services-file figures (from the tests above)"
+grep -hE "crash trials|control \(in-place|^fuzz:" build/native/Testing/Temporary/LastTest.log 2>/dev/null ||
+  echo "(no services-file figures found)"
 
 echo
 echo "== benchmarks (printed figures, not tests)"

@@ -48,6 +48,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_PROFILE;
         } else if (is_option(a, "--set")) {
             need = FW_OPT_SET;
+        } else if (is_option(a, "--services-file")) {
+            need = FW_OPT_SERVICES_FILE;
         } else if (strcmp(a, "--json") == 0) {
             need = FW_OPT_JSON;
         } else if (strcmp(a, "--dry-run") == 0) {
@@ -72,9 +74,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             args->all |= need == FW_OPT_ALL;
             continue;
         }
-        const char *opt = need == FW_OPT_CATALOG ? "--catalog"
-                          : need == FW_OPT_PROFILE ? "--profile"
-                                                   : "--set";
+        const char *opt = need == FW_OPT_CATALOG         ? "--catalog"
+                          : need == FW_OPT_PROFILE       ? "--profile"
+                          : need == FW_OPT_SERVICES_FILE ? "--services-file"
+                                                         : "--set";
         const char *value = option_value(argc, argv, &i, opt);
         if (!value || value[0] == '\0')
             return usage_error(cmd, "option '%s' needs a value", opt);
@@ -82,6 +85,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             if (args->catalog_dir)
                 return usage_error(cmd, "%s is given twice", opt);
             args->catalog_dir = value;
+        } else if (need == FW_OPT_SERVICES_FILE) {
+            if (args->services_file)
+                return usage_error(cmd, "%s is given twice", opt);
+            args->services_file = value;
         } else if (need == FW_OPT_PROFILE) {
             FW_PUSH(args->profiles, args->profile_count, profile_cap, value);
         } else {

@@ -25,6 +25,7 @@ enum {
     FW_OPT_DIR_ARG = 1 << 4, /* one optional positional folder */
     FW_OPT_DRY_RUN = 1 << 5,
     FW_OPT_ALL = 1 << 6,
+    FW_OPT_SERVICES_FILE = 1 << 7,
 };
 
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
     bool dry_run;
     bool all;
     const char *dir_arg;      /* lint [DIR] */
+    const char *services_file; /* --services-file, or NULL for the real one */
 } fw_cli_args;
 
 typedef struct {

@@ -9,6 +9,7 @@
 #include "fw_table.h"
 #include "fw_win32_text.h"
 #include "report.h"
+#include "services_step.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,15 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
         fw_desired_free(&d);
         return rc;
     }
+    /* The services file is read and checked first: a file fwsvc cannot
+     * edit stops the command before WFP changes. */
+    fw_services_step svc;
+    rc = fw_services_prepare(&svc, args->services_file, d.services, d.service_count, !dry_run);
+    if (rc != FW_EXIT_OK) {
+        fw_services_step_free(&svc);
+        fw_desired_free(&d);
+        return rc;
+    }
     fw_reconcile_request req;
     fw_desired_request(&d, &req);
     req.dry_run = dry_run;
@@ -53,6 +63,8 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
                 free(error);
                 rc = FW_EXIT_FAILURE;
             }
+            if (rc == FW_EXIT_OK)
+                rc = fw_services_commit(&svc);
         }
         if (args->json) {
             fw_report_json(&d, applied, &res, dry_run);
@@ -63,10 +75,13 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
             fw_report_changes(&d, &res, dry_run);
             fw_report_pending(&d);
         }
-        if (rc == FW_EXIT_OK && dry_run && fw_report_has_drift(&res))
+        fw_services_report(&svc, dry_run ? "dry-run" : strcmp(what, "apply") == 0 ? "apply" : "remove",
+                           args->json ? stderr : stdout);
+        if (rc == FW_EXIT_OK && dry_run && (fw_report_has_drift(&res) || fw_services_has_drift(&svc)))
             rc = FW_EXIT_DRIFT;
     }
     fw_reconcile_result_free(&res);
+    fw_services_step_free(&svc);
     fw_desired_free(&d);
     return rc;
 }
@@ -143,7 +158,10 @@ int fw_cmd_status(const fw_cli_args *args)
     if (!load_applied(&applied))
         return FW_EXIT_FAILURE;
     fw_desired d;
+    fw_services_step svc = {0};
     int rc = fw_desired_build(&d, args->catalog_dir, &applied);
+    if (rc == FW_EXIT_OK)
+        rc = fw_services_prepare(&svc, args->services_file, d.services, d.service_count, false);
     if (rc == FW_EXIT_OK) {
         fw_reconcile_request req;
         fw_desired_request(&d, &req);
@@ -161,10 +179,12 @@ int fw_cmd_status(const fw_cli_args *args)
                 fw_report_status(&d, &applied, &res);
                 fw_report_pending(&d);
             }
-            rc = drift ? FW_EXIT_DRIFT : FW_EXIT_OK;
+            fw_services_report(&svc, "status", args->json ? stderr : stdout);
+            rc = drift || fw_services_has_drift(&svc) ? FW_EXIT_DRIFT : FW_EXIT_OK;
         }
         fw_reconcile_result_free(&res);
     }
+    fw_services_step_free(&svc);
     fw_desired_free(&d);
     fw_applied_free(&applied);
     return rc;

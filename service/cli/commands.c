@@ -46,10 +46,11 @@ static const fw_command commands[] = {
      "  --profile NAME       a profile by name or alias; may be repeated\n"
      "  --set NAME=VALUE     override a variable of the profiles\n"
      "  --json               machine-readable output\n"},
-    {"apply", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_JSON | FW_OPT_DRY_RUN, fw_cmd_apply,
+    {"apply", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_JSON | FW_OPT_DRY_RUN | FW_OPT_SERVICES_FILE,
+     fw_cmd_apply,
      "install the filters of profiles in WFP (Windows, as administrator)",
      "Usage: fwsvc apply --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
-     "                   [--dry-run] [--json] [--catalog DIR]\n"
+     "                   [--dry-run] [--json] [--catalog DIR] [--services-file PATH]\n"
      "\n"
      "Makes the Windows Filtering Platform hold exactly the filters of the applied\n"
      "profiles: those named here, and those applied before (recorded in\n"
@@ -59,27 +60,44 @@ static const fw_command commands[] = {
      "the second time. A program rule whose program is not installed yet is\n"
      "reported as pending and added by a later apply or by the fwsvc service.\n"
      "\n"
+     "Profiles that need a services-file entry (Backup Exec: 'ndmp PORT/tcp', from\n"
+     "the same ndmp_port as the NDMP filter) also get that line, after the WFP\n"
+     "commit: an existing line is changed in place, keeping its aliases and\n"
+     "comment; a missing one is added. The file is replaced atomically, a backup is\n"
+     "kept once as services.fwsvc-backup, and the change is recorded so 'remove'\n"
+     "can undo it. A read-only, missing, oversized or non-text file stops apply\n"
+     "before WFP is touched.\n"
+     "\n"
      "  --profile NAME       a profile to apply, by name or alias; may be repeated\n"
      "  --set NAME=VALUE     a variable of the profile, kept for later reconciles\n"
      "  --dry-run            show what would change; exit 3 if something would\n"
-     "  --json               machine-readable output\n"
+     "  --json               machine-readable output (services-file notes go to stderr)\n"
+     "  --services-file PATH the services file to edit (default:\n"
+     "                       %SystemRoot%\\System32\\drivers\\etc\\services)\n"
      "\n"
      "Exit codes: 0 applied (or in sync), 1 failure (WFP unchanged), 2 invalid input,\n"
      "3 changes pending (--dry-run).\n"},
-    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_ALL | FW_OPT_JSON, fw_cmd_remove,
+    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_ALL | FW_OPT_JSON | FW_OPT_SERVICES_FILE, fw_cmd_remove,
      "remove a profile's filters, or everything of fwsvc's (--all)",
      "Usage: fwsvc remove --profile NAME [--profile NAME]... | --all [--catalog DIR]\n"
+     "                    [--services-file PATH]\n"
      "\n"
      "--profile removes only that profile's filters and forgets its settings; the\n"
      "other applied profiles keep theirs. --all deletes every filter of fwsvc's,\n"
      "then its sublayer, then its provider, and forgets every profile: nothing of\n"
-     "fwsvc's remains in WFP. One transaction either way.\n"},
-    {"status", FW_OPT_CATALOG | FW_OPT_JSON, fw_cmd_status,
+     "fwsvc's remains in WFP. One transaction either way.\n"
+     "\n"
+     "A services-file line no remaining profile needs is undone: a line fwsvc added\n"
+     "is deleted, a line it changed gets back its original text, and only if the\n"
+     "line is still exactly what fwsvc wrote; if someone changed it since, remove\n"
+     "says so and leaves it.\n"},
+    {"status", FW_OPT_CATALOG | FW_OPT_JSON | FW_OPT_SERVICES_FILE, fw_cmd_status,
      "compare WFP with the applied profiles; report drift (exit 3)",
-     "Usage: fwsvc status [--json] [--catalog DIR]\n"
+     "Usage: fwsvc status [--json] [--catalog DIR] [--services-file PATH]\n"
      "\n"
      "For each applied profile: in sync, or DRIFT with every missing, extra,\n"
-     "changed or disabled filter by name. Reads only (a read-only transaction).\n"
+     "changed or disabled filter by name. A services-file line that is missing or\n"
+     "has another port is drift too. Reads only (a read-only transaction).\n"
      "Exit codes: 0 in sync, 3 drift found, 1 failure, 2 invalid input.\n"},
     {"filters", FW_OPT_CATALOG, fw_cmd_filters, "list fwsvc's filters as WFP holds them",
      "Usage: fwsvc filters\n"

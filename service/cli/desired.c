@@ -31,6 +31,39 @@ static const char *program_of(const fw_planned_filter *f)
     return NULL;
 }
 
+/* Adds the profile's services entries. Two profiles may want the same
+ * entry only with the same port: the file can hold one. */
+static bool add_services(fw_desired *d, const fw_profile *p, const fw_binding *b)
+{
+    for (size_t i = 0; i < p->service_count; i++) {
+        const fw_service_entry *e = &p->services[i];
+        fw_svc_want w = {e->name, (unsigned)fw_binding_resolve(b, &e->port).lo, fw_protocol_name(e->protocol),
+                         e->comment};
+        size_t k = 0;
+        while (k < d->service_count &&
+               !(fw_str_ieq(d->services[k].name, w.name) && fw_str_ieq(d->services[k].protocol, w.protocol)))
+            k++;
+        if (k < d->service_count) {
+            if (d->services[k].port != w.port) {
+                fprintf(stderr,
+                        "fwsvc: error: profiles '%s' and '%s' need the services-file entry %s/%s on different "
+                        "ports (%u and %u); the file can hold only one. Give both the same --set value.\n",
+                        d->service_profiles[k], p->name, w.name, w.protocol, d->services[k].port, w.port);
+                return false;
+            }
+            continue;
+        }
+        if (d->service_count == d->service_cap) {
+            d->service_cap = d->service_cap ? d->service_cap * 2 : 4;
+            d->services = fw_xrealloc(d->services, d->service_cap * sizeof *d->services);
+            d->service_profiles = fw_xrealloc(d->service_profiles, d->service_cap * sizeof *d->service_profiles);
+        }
+        d->services[d->service_count] = w;
+        d->service_profiles[d->service_count++] = p->name;
+    }
+    return true;
+}
+
 int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied)
 {
     memset(d, 0, sizeof *d);
@@ -64,6 +97,10 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         }
         fw_binding_init(&d->bindings[d->binding_count++], &d->catalog, p, a->settings, a->count);
         fw_plan_add_profile(&d->plan, p, &d->bindings[d->binding_count - 1]);
+        if (!add_services(d, p, &d->bindings[d->binding_count - 1])) {
+            rc = FW_EXIT_INVALID;
+            goto out;
+        }
     }
     for (size_t i = 0; i < d->plan.count; i++) {
         const fw_planned_filter *f = &d->plan.filters[i];
@@ -120,6 +157,8 @@ void fw_desired_free(fw_desired *d)
     for (size_t i = 0; i < d->pending_count; i++)
         free(d->pending[i]);
     free(d->pending);
+    free(d->services);
+    free(d->service_profiles);
     fw_plan_free(&d->plan);
     for (size_t i = 0; i < d->binding_count; i++)
         fw_binding_free(&d->bindings[i]);

@@ -9,6 +9,7 @@
 #include "fw_diag.h"
 #include "plan.h"
 #include "reconcile.h"
+#include "services_sync.h"
 
 typedef struct {
     fw_catalog catalog;
@@ -24,6 +25,11 @@ typedef struct {
     size_t app_count, app_cap;
     char **pending; /* "dpm/msdpm-program: C:\...\msdpm.exe" */
     size_t pending_count, pending_cap;
+    /* Services-file entries the profiles need (strings are the catalog's);
+     * service_profiles[i] names the profile that first asked for one. */
+    fw_svc_want *services;
+    const char **service_profiles;
+    size_t service_count, service_cap;
 } fw_desired;
 
 /* Returns an exit code: FW_EXIT_OK, or FW_EXIT_INVALID after reporting. */

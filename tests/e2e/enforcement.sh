@@ -24,7 +24,17 @@ pass() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 check() { if eval "$2"; then pass; else fail "$1"; fi; }
 
-fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
+# Backup Exec profiles also edit a services file: a scratch copy, never the
+# prefix's own (tests/e2e/services_file.sh covers that edit).
+cp "$root/tests/services/corpus/windows-stock-crlf.txt" "$work/services"
+services_file=$(winpath "$work/services")
+fwsvc() {
+  case $1 in
+    apply|status|remove) wine fwsvc.exe "$@" --services-file "$services_file" ;;
+    *) wine fwsvc.exe "$@" ;;
+  esac >"$work/out" 2>"$work/err"
+  echo $? >"$work/rc"
+}
 rc() { cat "$work/rc"; }
 calls() { grep -c " $1 " "$work/calls.log" 2>/dev/null || true; }
 writes() { grep -cE " (FwpmFilterAdd0|FwpmFilterDeleteByKey0|FwpmFilterDeleteById0|FwpmProviderAdd0|FwpmProviderDeleteByKey0|FwpmSubLayerAdd0|FwpmSubLayerDeleteByKey0) " "$work/calls.log" 2>/dev/null || true; }
