@@ -92,6 +92,7 @@ bool fw_svc_write_atomic(const char *path, const char *data, size_t size, char *
     }
     char *tmp = fw_xasprintf("%s.fwsvc-new.%ld", path, (long)getpid());
     char *dir_copy = fw_xstrdup(path);
+    unlink(tmp); /* left by an earlier writer that was killed with this pid */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, st.st_mode & 07777);
     bool ok = fd >= 0 && fchmod(fd, st.st_mode & 07777) == 0 && write_all(fd, data, size) && fsync(fd) == 0;
     int saved = errno;

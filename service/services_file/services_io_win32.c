@@ -91,8 +91,9 @@ bool fw_svc_write_atomic(const char *path, const char *data, size_t size, char *
         CloseHandle(h);
     }
     /* The new file takes the old one's attributes before it replaces it. */
-    if (ok && attrs != INVALID_FILE_ATTRIBUTES)
-        ok = SetFileAttributesW(tmp, attrs & ~(DWORD)FILE_ATTRIBUTE_NORMAL) || attrs == FILE_ATTRIBUTE_NORMAL;
+    DWORD keep = attrs == INVALID_FILE_ATTRIBUTES ? 0 : attrs & ~(DWORD)FILE_ATTRIBUTE_NORMAL;
+    if (ok && keep)
+        ok = SetFileAttributesW(tmp, keep);
     if (ok)
         ok = MoveFileExW(tmp, w, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
     if (!ok) {
