@@ -62,7 +62,11 @@ bool fw_svc_check_writable(const char *path, char **error)
 {
     struct stat st;
     /* The owner's write bit, not access(2): root may write anything. */
-    if (stat(path, &st) != 0 || !(st.st_mode & S_IWUSR)) {
+    if (stat(path, &st) != 0) {
+        *error = fw_xasprintf("%s: %s", path, strerror(errno));
+        return false;
+    }
+    if (!(st.st_mode & S_IWUSR)) {
         *error = fw_xasprintf("%s: the file is read-only; left untouched", path);
         return false;
     }
