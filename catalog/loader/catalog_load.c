@@ -413,8 +413,17 @@ static void read_service(loader *l, const yaml_node_t *node, fw_service_entry *e
                           p);
         free(p);
     }
-    if (s[3])
+    if (s[3]) {
         e->comment = fw_yaml_string(&l->y, s[3], "comment");
+        /* It is written into the services file: one line, no control bytes. */
+        for (const char *c = e->comment; c && *c; c++) {
+            if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+                fw_yaml_error(&l->y, s[3], "a services entry's comment must be one line of text, without "
+                                           "line breaks or other control characters");
+                break;
+            }
+        }
+    }
 }
 
 static void read_rules(loader *l, const yaml_node_t *node, fw_profile *p)
