@@ -67,7 +67,7 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
                 rc = fw_services_commit(&svc);
         }
         if (args->json) {
-            fw_report_json(&d, applied, &res, dry_run);
+            fw_report_json(&d, applied, &res, &svc, dry_run);
         } else if (remove_all) {
             printf("Removed: %zu filter(s), fwsvc's sublayer and provider (%zu WFP write(s) in one transaction).\n",
                    res.existing_count, res.writes);
@@ -75,8 +75,9 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
             fw_report_changes(&d, &res, dry_run);
             fw_report_pending(&d);
         }
-        fw_services_report(&svc, dry_run ? "dry-run" : strcmp(what, "apply") == 0 ? "apply" : "remove",
-                           args->json ? stderr : stdout);
+        if (!args->json)
+            fw_services_report(&svc, dry_run ? "dry-run" : strcmp(what, "apply") == 0 ? "apply" : "remove");
+        fw_services_warn(&svc);
         if (rc == FW_EXIT_OK && dry_run && (fw_report_has_drift(&res) || fw_services_has_drift(&svc)))
             rc = FW_EXIT_DRIFT;
     }
@@ -172,14 +173,16 @@ int fw_cmd_status(const fw_cli_args *args)
         } else {
             bool drift = fw_report_has_drift(&res) && (applied.count || res.existing_count);
             if (args->json) {
-                fw_report_json(&d, &applied, &res, true);
+                fw_report_json(&d, &applied, &res, &svc, true);
             } else if (!applied.count && !res.existing_count) {
                 puts("No profile is applied, and WFP holds no filter of fwsvc's.");
             } else {
                 fw_report_status(&d, &applied, &res);
                 fw_report_pending(&d);
             }
-            fw_services_report(&svc, "status", args->json ? stderr : stdout);
+            if (!args->json)
+                fw_services_report(&svc, "status");
+            fw_services_warn(&svc);
             rc = drift || fw_services_has_drift(&svc) ? FW_EXIT_DRIFT : FW_EXIT_OK;
         }
         fw_reconcile_result_free(&res);

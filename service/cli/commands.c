@@ -71,7 +71,7 @@ static const fw_command commands[] = {
      "  --profile NAME       a profile to apply, by name or alias; may be repeated\n"
      "  --set NAME=VALUE     a variable of the profile, kept for later reconciles\n"
      "  --dry-run            show what would change; exit 3 if something would\n"
-     "  --json               machine-readable output (services-file notes go to stderr)\n"
+     "  --json               machine-readable output\n"
      "  --services-file PATH the services file to edit (default:\n"
      "                       %SystemRoot%\\System32\\drivers\\etc\\services)\n"
      "\n"

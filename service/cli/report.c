@@ -103,7 +103,33 @@ static void json_list(fw_json *j, const char *name, const fw_desired *d, const f
     fw_json_array_end(j);
 }
 
-void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res, bool dry_run)
+/* "services_file": null when no profile needs an entry and fwsvc has none
+ * to undo; else the path, whether it is in sync, and the notes. */
+static void json_services(fw_json *j, const fw_services_step *svc)
+{
+    fw_json_key(j, "services_file");
+    if (!svc->active) {
+        fw_json_null(j);
+        return;
+    }
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "path", svc->path);
+    fw_json_key(j, "in_sync");
+    fw_json_bool(j, !fw_services_has_drift(svc));
+    static const char *const keys[] = {"changes", "warnings"};
+    for (int kind = FW_SVC_NOTE_CHANGE; kind <= FW_SVC_NOTE_WARNING; kind++) {
+        fw_json_key(j, keys[kind]);
+        fw_json_array_begin(j);
+        for (size_t i = 0; i < svc->sync.note_count; i++)
+            if ((int)svc->sync.notes[i].kind == kind)
+                fw_json_string(j, svc->sync.notes[i].text);
+        fw_json_array_end(j);
+    }
+    fw_json_object_end(j);
+}
+
+void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res,
+                    const fw_services_step *svc, bool dry_run)
 {
     fw_json j;
     fw_json_init(&j, stdout);
@@ -111,7 +137,7 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
     fw_json_key(&j, "dry_run");
     fw_json_bool(&j, dry_run);
     fw_json_key(&j, "in_sync");
-    fw_json_bool(&j, !fw_report_has_drift(res));
+    fw_json_bool(&j, !fw_report_has_drift(res) && !fw_services_has_drift(svc));
     fw_json_key(&j, "writes");
     fw_json_uint(&j, res->writes);
     fw_json_key(&j, "profiles");
@@ -151,6 +177,7 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
             fw_json_string(&j, id);
     }
     fw_json_array_end(&j);
+    json_services(&j, svc);
     fw_json_object_end(&j);
     fw_json_finish(&j);
 }

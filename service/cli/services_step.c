@@ -5,6 +5,7 @@
 #include "services_io.h"
 #include "services_record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,29 +70,32 @@ bool fw_services_has_drift(const fw_services_step *s)
     return s->active && s->sync.content != NULL;
 }
 
-void fw_services_report(const fw_services_step *s, const char *mode, FILE *out)
+void fw_services_warn(const fw_services_step *s)
+{
+    for (size_t i = 0; s->active && i < s->sync.note_count; i++)
+        if (s->sync.notes[i].kind == FW_SVC_NOTE_WARNING)
+            fprintf(stderr, "fwsvc: warning: services file %s: %s\n", s->path, s->sync.notes[i].text);
+}
+
+void fw_services_report(const fw_services_step *s, const char *mode)
 {
     if (!s->active)
         return;
-    for (size_t i = 0; i < s->sync.note_count; i++)
-        if (s->sync.notes[i].kind == FW_SVC_NOTE_WARNING)
-            fprintf(stderr, "fwsvc: warning: services file %s: %s\n", s->path, s->sync.notes[i].text);
     bool status = strcmp(mode, "status") == 0;
     if (!s->sync.content) {
-        fprintf(out, "Services file %s: %s.\n", s->path,
-                status ? "in sync" : "nothing to change");
+        printf("Services file %s: %s.\n", s->path, status ? "in sync" : "nothing to change");
         return;
     }
     if (status)
-        fprintf(out, "Services file %s: DRIFT; apply would:\n", s->path);
+        printf("Services file %s: DRIFT; apply would:\n", s->path);
     else if (strcmp(mode, "dry-run") == 0)
-        fprintf(out, "Services file %s: changes pending; apply would:\n", s->path);
+        printf("Services file %s: changes pending; apply would:\n", s->path);
     else
-        fprintf(out, "Services file %s: replaced atomically (the file as it was before fwsvc's first change "
-                     "is kept as %s.fwsvc-backup):\n", s->path, s->path);
+        printf("Services file %s: replaced atomically (the file as it was before fwsvc's first change "
+               "is kept as %s.fwsvc-backup):\n", s->path, s->path);
     for (size_t i = 0; i < s->sync.note_count; i++)
         if (s->sync.notes[i].kind == FW_SVC_NOTE_CHANGE)
-            fprintf(out, "  - %s\n", s->sync.notes[i].text);
+            printf("  - %s\n", s->sync.notes[i].text);
 }
 
 void fw_services_step_free(fw_services_step *s)

@@ -7,7 +7,6 @@
 #include "services_sync.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 
 typedef struct {
     char *path;
@@ -23,8 +22,11 @@ int fw_services_prepare(fw_services_step *s, const char *path_arg, const fw_svc_
 /* Backs the file up once, replaces it atomically and saves the records.
  * Returns an exit code. */
 int fw_services_commit(fw_services_step *s);
-/* mode: "apply", "dry-run", "status" or "remove". */
-void fw_services_report(const fw_services_step *s, const char *mode, FILE *out);
+/* On stdout; mode: "apply", "dry-run", "status" or "remove". */
+void fw_services_report(const fw_services_step *s, const char *mode);
+/* The warnings (another service on the port, a line left as someone
+ * changed it...), on stderr. */
+void fw_services_warn(const fw_services_step *s);
 bool fw_services_has_drift(const fw_services_step *s);
 void fw_services_step_free(fw_services_step *s);
 

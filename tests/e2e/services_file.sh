@@ -77,6 +77,12 @@ echo "== drift: a deleted or changed line is reported and repaired"
 sed -i '/^ndmp/d' "$F"
 fwsvc status --services-file "$FW"
 check "deleted line: status exits 3 and says what apply would add" '[ "$(rc)" = 3 ] && grep -q "DRIFT" "$work/out" && grep -q "add the line .ndmp    10001/tcp" "$work/out"'
+fwsvc status --json --services-file "$FW"
+check "status --json: exit 3, services_file not in sync, its change listed, stdout one JSON document" '[ "$(rc)" = 3 ] && python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d[\"services_file\"]
+sys.exit(not (d[\"in_sync\"] is False and s[\"in_sync\"] is False and len(s[\"changes\"]) == 1 and \"10001\" in s[\"changes\"][0]))" "$work/out"'
 fwsvc apply --profile raws --set ndmp_port=10001 --services-file "$FW"
 check "apply puts it back" '[ "$(rc)" = 0 ] && [ "$(ndmp_port "$F")" = 10001 ]'
 sed -i 's/^ndmp    10001/ndmp    10009/' "$F"
@@ -132,6 +138,8 @@ echo "== profiles without services entries never read the file"
 fresh
 fwsvc apply --profile dpm-sql --services-file 'Z:\no\such\file'
 check "dpm-sql applies without a services file" '[ "$(rc)" = 0 ]'
+fwsvc status --json --services-file 'Z:\no\such\file'
+check "and its status --json has services_file null" '[ "$(rc)" = 0 ] && python3 -c "import json,sys; sys.exit(json.load(open(sys.argv[1]))[\"services_file\"] is not None)" "$work/out"'
 
 echo "services-file end-to-end: $passed passed, $failed failed"
 [ "$failed" = 0 ]
