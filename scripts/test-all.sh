@@ -4,8 +4,8 @@
 #   2. the same under AddressSanitizer + UBSan (leaks are errors);
 #   3. the same unit tests cross-compiled, run under Wine, with the
 #      end-to-end tests of fwsvc.exe against the WFP emulator.
-# The native suite also runs the services-file crash trials and a bounded
-# libFuzzer run; their figures are printed after the suites.
+# The services-file crash trials run natively and under Wine, a bounded
+# libFuzzer run natively; their figures are printed after the suites.
 # Ends with one line "test-all: N passed, M failed" over all suites.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,8 +41,10 @@ run_suite windows
 
 echo
 echo "== services-file figures (from the tests above)"
-grep -hE "crash trials|control \(in-place|^fuzz:" build/native/Testing/Temporary/LastTest.log 2>/dev/null ||
-  echo "(no services-file figures found)"
+for preset in native windows; do
+  grep -hE "crash trials|control \(in-place|^fuzz:" "build/$preset/Testing/Temporary/LastTest.log" 2>/dev/null ||
+    echo "(no services-file figures found in the $preset run)"
+done
 
 echo
 echo "== benchmarks (printed figures, not tests)"
