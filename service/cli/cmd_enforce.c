@@ -75,7 +75,7 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
             fw_report_changes(&d, &res, dry_run);
             fw_report_pending(&d);
         }
-        if (!args->json)
+        if (!args->json && rc == FW_EXIT_OK) /* a failed write said so already */
             fw_services_report(&svc, dry_run ? "dry-run" : strcmp(what, "apply") == 0 ? "apply" : "remove");
         fw_services_warn(&svc);
         if (rc == FW_EXIT_OK && dry_run && (fw_report_has_drift(&res) || fw_services_has_drift(&svc)))
