@@ -2,27 +2,16 @@
 # End-to-end enforcement under Wine: fwsvc.exe against the WFP emulator
 # (fwpuclnt.dll beside it), checked with the emulator's arbitration, call
 # log, fault injection and tools. Usage: enforcement.sh BUILD_DIR (windows)
-set -u
-bin=$(cd "$1" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-. "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
+. "$(dirname "$0")/wine-e2e.sh"
 cleanup() {
   rm -rf "$work" "$WINEPREFIX/drive_c/Program Files/Microsoft DPM"
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
   wine sc delete fwsvc >/dev/null 2>&1
 }
 trap cleanup EXIT
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
-export FWPEMU_STATE=$(winpath "$work/state")
 export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
 OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 OUR_SUBLAYER='{dc05f04f-4b86-4074-9437-b6567ab81075}'
-passed=0 failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then pass; else fail "$1"; fi; }
 
 # Backup Exec profiles also edit a services file: a scratch copy, never the
 # prefix's own (tests/e2e/services_file.sh covers that edit).
@@ -35,7 +24,6 @@ fwsvc() {
   esac >"$work/out" 2>"$work/err"
   echo $? >"$work/rc"
 }
-rc() { cat "$work/rc"; }
 calls() { grep -c " $1 " "$work/calls.log" 2>/dev/null || true; }
 writes() { grep -cE " (FwpmFilterAdd0|FwpmFilterDeleteByKey0|FwpmFilterDeleteById0|FwpmProviderAdd0|FwpmProviderDeleteByKey0|FwpmSubLayerAdd0|FwpmSubLayerDeleteByKey0) " "$work/calls.log" 2>/dev/null || true; }
 fresh() { # a fresh engine and no record of applied profiles
@@ -43,8 +31,6 @@ fresh() { # a fresh engine and no record of applied profiles
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
   : >"$work/calls.log"
 }
-# The engine's state: every file of the state folder (not the lock file).
-state_sum() { (cd "$work/state" && sha256sum meta.bin seg-*.bin idx-*.bin 2>/dev/null | sha256sum | cut -d' ' -f1); }
 
 # DPM's programs, so that its program rules are installed rather than pending.
 dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft DPM/DPM/bin"

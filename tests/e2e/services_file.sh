@@ -2,32 +2,19 @@
 # End-to-end services-file edit under Wine: fwsvc.exe apply/status/remove
 # with --services-file on copies of the corpus, against the WFP emulator.
 # Usage: services_file.sh BUILD_DIR (windows)
-set -u
-bin=$(cd "$1" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-. "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
+. "$(dirname "$0")/wine-e2e.sh"
 cleanup() {
   chmod -R u+w "$work"
   rm -rf "$work"
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 }
 trap cleanup EXIT
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
-export FWPEMU_STATE=$(winpath "$work/state")
-passed=0 failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { if eval "$2"; then pass; else fail "$1"; fi; }
 
 fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
-rc() { cat "$work/rc"; }
 fresh() {
   wine fwpemu.exe reset >/dev/null
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 }
-state_sum() { (cd "$work/state" && sha256sum meta.bin seg-*.bin idx-*.bin 2>/dev/null | sha256sum | cut -d' ' -f1); }
 ndmp_port() { sed -n 's/^[[:space:]]*ndmp[[:space:]]\+\([0-9]\+\)\/tcp.*/\1/Ip' "$1" | head -n 1; }
 
 F="$work/services"
