@@ -249,15 +249,15 @@ static void test_killed_writer_leaves_old_or_new(void **state)
     run_trials("atomic", TRIALS, &c);
     printf("crash trials (%s): %d; one write takes %.0f us, kills spread over %.0f us\n",
 #ifdef _WIN32
-                  "Wine, MoveFileExW",
+           "Wine, MoveFileExW",
 #else
-                  "native, rename",
+           "native, rename",
 #endif
-                  TRIALS, c.write_us, c.span_us);
+           TRIALS, c.write_us, c.span_us);
     printf("crash trials: killed before finishing %zu, temporary files left by a kill %zu\n", c.killed,
-                  c.leftovers);
+           c.leftovers);
     printf("crash trials: file was the old version %zu, the new version %zu, anything else %zu\n", c.olds,
-                  c.news, c.torn);
+           c.news, c.torn);
     fflush(stdout);
     assert_int_equal(c.torn, 0);
     assert_int_equal(c.olds + c.news, TRIALS);
@@ -270,7 +270,7 @@ static void test_harness_catches_an_in_place_writer(void **state)
     trial_counts c;
     run_trials("in-place", CONTROL_TRIALS, &c);
     printf("control (in-place writer): %d trials, killed %zu, torn files %zu\n", CONTROL_TRIALS, c.killed,
-                  c.torn);
+           c.torn);
     fflush(stdout); /* before cmocka's own lines */
     assert_true(c.torn > 0);
 }
