@@ -76,6 +76,8 @@ typedef struct {
     BYTE *index;    /* sorted (key, id) pairs from the index file, for lookups */
     UINT64 index_count;
     bool index_loaded;
+    BYTE *bloom;    /* large segments: which keys it cannot hold (NULL: none) */
+    bool bloom_loaded;
 } emu_segment;
 
 typedef struct {

@@ -1,6 +1,6 @@
 /* The engine's state: providers and sublayers, filters in per-provider
  * segments, the change journal subscriptions read, and the folder that
- * holds them (meta.bin, seg-*.bin, idx-*.bin).
+ * holds them (meta.bin, seg-*.bin, idx-*.bin, blm-*.bin).
  *
  * Concurrency: writers hold WFP's transaction lock, a byte-range lock on a
  * lock file that the OS drops when its process dies (as BFE aborts a dead
@@ -348,6 +348,59 @@ static bool segment_index_load(emu_segment *g)
     return true;
 }
 
+/* A Bloom filter of a large segment's keys (blm-<provider>.bin): adding a
+ * filter must check its key against every provider's, and BFE does that in
+ * memory. Reading a 2.4 MB index for 100,000 foreign filters per process
+ * would make the emulator, not the client, slower with them; 256 KB of
+ * bits answer "not there" for almost every key (about 0.1% false maybes
+ * at 100,000 keys, which then read the index). */
+#define BLOOM_MIN_KEYS 1024
+#define BLOOM_BITS (1u << 21)
+#define BLOOM_HASHES 4
+
+static UINT32 bloom_bit(const GUID *key, unsigned i)
+{
+    UINT64 h = emu_guid_hash(key);
+    h ^= h >> 33; /* splitmix-style finish: keys of one provider are often alike */
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    UINT32 h1 = (UINT32)h, h2 = (UINT32)(h >> 32) | 1u;
+    return (h1 + i * h2) & (BLOOM_BITS - 1);
+}
+
+static void bloom_add(BYTE *bits, const GUID *key)
+{
+    for (unsigned i = 0; i < BLOOM_HASHES; i++) {
+        UINT32 b = bloom_bit(key, i);
+        bits[b / 8] |= (BYTE)(1u << (b % 8));
+    }
+}
+
+/* True only if the segment certainly does not hold the key. */
+static bool bloom_excludes(emu_segment *g, const GUID *key)
+{
+    if (!g->bloom_loaded) {
+        wchar_t path[MAX_PATH * 2 + 64];
+        segment_file(path, sizeof path / sizeof path[0], g, L"blm");
+        size_t len = 0;
+        DWORD e;
+        g->bloom = g->count >= BLOOM_MIN_KEYS ? read_whole(path, &len, &e) : NULL;
+        if (g->bloom && len != BLOOM_BITS / 8) {
+            free(g->bloom);
+            g->bloom = NULL;
+        }
+        g->bloom_loaded = true;
+    }
+    if (!g->bloom)
+        return false;
+    for (unsigned i = 0; i < BLOOM_HASHES; i++) {
+        UINT32 b = bloom_bit(key, i);
+        if (!(g->bloom[b / 8] & (1u << (b % 8))))
+            return true;
+    }
+    return false;
+}
+
 static bool index_has_key(const emu_segment *g, const GUID *key)
 {
     UINT64 lo = 0, hi = g->index_count;
@@ -390,7 +443,10 @@ static emu_object *find_filter(emu_state *s, const GUID *key, UINT64 id, bool by
         if (!g->count)
             continue;
         if (!g->loaded) {
-            /* Look in the index first; load the segment only on a hit. */
+            /* Ask the Bloom filter, then the index; load the segment only
+             * on a hit. */
+            if (!by_id && bloom_excludes(g, key))
+                continue;
             if (!segment_index_load(g) || !(by_id ? index_has_id(g, id) : index_has_key(g, key)))
                 continue;
             if (!segment_load(g))
@@ -502,6 +558,7 @@ void emu_state_free(emu_state *s)
     for (size_t i = 0; i < s->segment_count; i++) {
         table_free(&s->segments[i].table);
         free(s->segments[i].index);
+        free(s->segments[i].bloom);
     }
     free(s->segments);
     free(s->journal);
@@ -657,6 +714,22 @@ static DWORD save_segment(emu_segment *g)
     segment_file(path, sizeof path / sizeof path[0], g, L"idx");
     if (!e)
         e = write_atomic(path, ix.data ? ix.data : (const BYTE *)"", ix.len);
+    /* The Bloom filter always matches the index: written with it, or
+     * deleted so that a stale one can never hide a key. */
+    segment_file(path, sizeof path / sizeof path[0], g, L"blm");
+    if (!e && count >= BLOOM_MIN_KEYS) {
+        BYTE *bits = calloc(BLOOM_BITS / 8, 1);
+        if (!bits) {
+            e = ERROR_NOT_ENOUGH_MEMORY;
+        } else {
+            for (size_t i = 0; i < g->table.count; i++)
+                bloom_add(bits, &g->table.items[i].key);
+            e = write_atomic(path, bits, BLOOM_BITS / 8);
+            free(bits);
+        }
+    } else if (!e && !DeleteFileW(path) && GetLastError() != ERROR_FILE_NOT_FOUND) {
+        e = GetLastError();
+    }
     free(b.data);
     free(ix.data);
     if (!e) {
@@ -664,6 +737,9 @@ static DWORD save_segment(emu_segment *g)
         free(g->index);
         g->index = NULL;
         g->index_loaded = false;
+        free(g->bloom);
+        g->bloom = NULL;
+        g->bloom_loaded = false;
     }
     return e;
 }

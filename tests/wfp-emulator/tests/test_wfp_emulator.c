@@ -365,6 +365,43 @@ static void filters_get_ids_and_keys_from_the_engine(void **state)
     close_engine(engine);
 }
 
+/* A provider with many filters answers key lookups from other sessions
+ * through a Bloom filter and an index without loading its filters: every
+ * key it holds must still be found, and a new key must still be free. */
+static void many_filters_keep_their_keys_unique(void **state)
+{
+    (void)state;
+    enum { COUNT = 1500 };
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1);
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    for (UINT32 i = 0; i < COUNT; i++) {
+        GUID key = filter_key;
+        key.Data1 = 0x5000 + i;
+        FWPM_FILTER0 f = port_filter(&key, (UINT16)(1 + i), 0);
+        assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    }
+    assert_int_equal(FwpmTransactionCommit0(engine), ERROR_SUCCESS);
+    /* Each call below loads the state afresh, its segments unloaded. */
+    for (UINT32 i = 0; i < COUNT; i += 7) {
+        GUID key = filter_key;
+        key.Data1 = 0x5000 + i;
+        FWPM_FILTER0 f = port_filter(&key, 9, 0);
+        assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), (DWORD)FWP_E_ALREADY_EXISTS);
+    }
+    GUID fresh = filter_key;
+    fresh.Data1 = 0x5000 + COUNT;
+    FWPM_FILTER0 f = port_filter(&fresh, 9, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    FWPM_FILTER0 *got = NULL;
+    GUID last = filter_key;
+    last.Data1 = 0x5000 + COUNT - 1;
+    assert_int_equal(FwpmFilterGetByKey0(engine, &last, &got), ERROR_SUCCESS);
+    assert_int_equal(got->filterCondition[1].conditionValue.uint16, COUNT);
+    FwpmFreeMemory0((void **)&got);
+    close_engine(engine);
+}
+
 static void enumeration_follows_the_template_in_batches(void **state)
 {
     (void)state;
@@ -831,6 +868,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(null_and_bad_handles_are_refused, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(one_transaction_per_session, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(many_filters_keep_their_keys_unique, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(abort_and_close_roll_back, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(a_failed_call_does_not_abort_the_transaction, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(the_lock_wait_ends_in_fwp_e_timeout, reset_engine, close_leftovers),
