@@ -47,6 +47,7 @@ measure_both() {
     for n in 0 100000; do
       export FWPEMU_STATE=$(winpath "$work/state-$n")
       wine fwsvc.exe remove --all >/dev/null 2>&1 || true # back to no fwsvc objects, untimed
+      sync # the emulator flushes each commit: start it with no other writes pending
       : >"$work/calls.log"
       t0=$(ms); wine fwsvc.exe apply --profile "$profile" >/dev/null; t1=$(ms)
       echo "$(wc -l <"$work/calls.log")" >"$work/apply-calls-$n"
