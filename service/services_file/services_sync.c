@@ -33,11 +33,6 @@ static fw_svc_owned *find(const fw_svc_records *r, const char *name, const char 
     return NULL;
 }
 
-const fw_svc_owned *fw_svc_records_find(const fw_svc_records *r, const char *name, const char *protocol)
-{
-    return find(r, name, protocol);
-}
-
 void fw_svc_records_put(fw_svc_records *r, const char *name, const char *protocol, const fw_svc_record *record)
 {
     fw_svc_owned *o = find(r, name, protocol);
@@ -51,20 +46,17 @@ void fw_svc_records_put(fw_svc_records *r, const char *name, const char *protoco
     record_copy(&o->record, record);
 }
 
-static void records_drop(fw_svc_records *r, const char *name, const char *protocol)
+static void records_drop_at(fw_svc_records *r, size_t i)
 {
-    fw_svc_owned *o = find(r, name, protocol);
-    if (!o)
-        return;
+    fw_svc_owned *o = &r->items[i];
     free(o->name);
     free(o->protocol);
     fw_svc_record_free(&o->record);
-    size_t i = (size_t)(o - r->items);
     memmove(o, o + 1, (r->count - i - 1) * sizeof *o);
     r->count--;
 }
 
-void fw_svc_records_copy(fw_svc_records *to, const fw_svc_records *from)
+static void records_copy(fw_svc_records *to, const fw_svc_records *from)
 {
     *to = (fw_svc_records){0};
     for (size_t i = 0; i < from->count; i++)
@@ -157,7 +149,7 @@ void fw_svc_sync_run(const char *data, size_t size, const fw_svc_want *want, siz
                      const fw_svc_records *owned, fw_svc_sync *out)
 {
     *out = (fw_svc_sync){0};
-    fw_svc_records_copy(&out->records, owned);
+    records_copy(&out->records, owned);
     char *work = fw_xmalloc(size + 1); /* bytes, NULs included */
     if (size)
         memcpy(work, data, size);
@@ -175,10 +167,7 @@ void fw_svc_sync_run(const char *data, size_t size, const fw_svc_want *want, siz
             continue;
         }
         restore_one(out, &work, &work_size, o);
-        char *name = fw_xstrdup(o->name), *protocol = fw_xstrdup(o->protocol);
-        records_drop(&out->records, name, protocol);
-        free(name);
-        free(protocol);
+        records_drop_at(&out->records, i);
     }
     if (work_size != size || memcmp(work, data, size) != 0) {
         out->content = work;

@@ -53,8 +53,6 @@ void fw_svc_sync_free(fw_svc_sync *s);
 
 /* Adds or replaces the record of name/protocol (copied). */
 void fw_svc_records_put(fw_svc_records *r, const char *name, const char *protocol, const fw_svc_record *record);
-const fw_svc_owned *fw_svc_records_find(const fw_svc_records *r, const char *name, const char *protocol);
-void fw_svc_records_copy(fw_svc_records *to, const fw_svc_records *from);
 void fw_svc_records_free(fw_svc_records *r);
 
 #endif
