@@ -35,9 +35,12 @@ typedef struct {
     UINT8 lifetime;
     UINT8 suppressed;    /* persistent, but not loaded at the last simulated boot */
     GUID session;        /* dynamic objects: the owning session */
-    DWORD pid;           /* ... and its process */
+    DWORD pid;           /* ... and its process, */
+    UINT64 pid_start;    /* ... told apart from a later one with the same id by its start time */
     BYTE *blob;
     UINT32 blob_len;
+    BYTE *sd;            /* filters: the self-relative security descriptor (NULL: the default) */
+    UINT32 sd_len;
 } emu_object;
 
 typedef struct {
@@ -89,9 +92,10 @@ typedef struct {
     size_t segment_count, segment_cap;
     emu_change *journal;
     size_t journal_count, journal_cap;
+    bool purged_on_load; /* loading removed a dead process's dynamic objects */
 } emu_state;
 
-#define EMU_JOURNAL_MAX 1024 /* subscribers poll every 10 ms: ample */
+#define EMU_JOURNAL_MAX 1024 /* subscribers poll every 10 ms; one further behind is told of a drop */
 
 /* emu_codec.c: FWPM structures <-> blobs */
 bool emu_encode_provider(const FWPM_PROVIDER0 *p, BYTE **blob, UINT32 *len);
@@ -134,16 +138,60 @@ UINT64 emu_state_generation(void);
 /* The transaction lock: waits up to timeout_ms; FWP_E_TIMEOUT otherwise. */
 DWORD emu_txn_lock_acquire(HANDLE *lock, DWORD timeout_ms);
 void emu_txn_lock_release(HANDLE *lock);
-/* Removes dynamic objects whose owning process is gone (RPC rundown). */
+/* Removes dynamic objects whose owning process is gone (RPC rundown).
+ * emu_state_load calls it, so every reader sees them gone at once. */
 bool emu_purge_dead_sessions(emu_state *s);
+/* A process is known by its id and its start time (ids are reused). */
+UINT64 emu_process_start(DWORD pid);
+bool emu_process_alive(DWORD pid, UINT64 start);
 /* Removes the dynamic objects of a session; returns how many. */
 size_t emu_purge_session(emu_state *s, const GUID *session);
-/* Simulated reboot: drops dynamic and static objects, and suppresses
- * persistent objects BFE would not add at service start. */
-void emu_state_reboot(emu_state *s);
+/* BFE stopping: dynamic and static objects are gone (boot-time filters
+ * stay, for the kernel to enforce until BFE is back). */
+void emu_state_bfe_stop(emu_state *s);
+/* BFE starting: boot-time filters are removed, and persistent objects are
+ * added only where Object Management's rule says so; the others stay in
+ * the store, disabled. */
+void emu_state_bfe_start(emu_state *s);
 /* A fresh engine modelling Windows Defender Firewall (see the docs). */
 void emu_state_reset(emu_state *s, UINT16 mpssvc_weight);
 #define EMU_DEFAULT_MPSSVC_WEIGHT 0x8000
+
+/* emu_bfe.c: whether BFE runs, and its epoch (bumped at every stop): a
+ * session or subscription of an earlier epoch is dead. bfe.bin in the
+ * state folder; absent means running, epoch 0. */
+typedef struct {
+    bool running;
+    UINT64 epoch;
+} emu_bfe;
+emu_bfe emu_bfe_get(void);
+DWORD emu_bfe_set(const emu_bfe *b);
+
+/* emu_clients.c: the open sessions and subscriptions of every process
+ * (clients.bin), for duplicate session keys, FwpmSessionEnum0 and
+ * FwpmFilterSubscriptionsGet0. Entries of dead processes or of an earlier
+ * BFE epoch are dropped as they are read. */
+enum emu_client_kind { EMU_CLIENT_SESSION = 0, EMU_CLIENT_FILTER_SUB = 1 };
+typedef struct {
+    UINT32 kind;
+    GUID key;            /* the session's key, or the subscription's own */
+    GUID session;        /* subscriptions: the session they belong to */
+    DWORD pid;
+    UINT64 pid_start;
+    UINT64 epoch;
+    UINT32 flags;        /* session flags, or subscription flags */
+    UINT32 wait_ms;      /* sessions: txnWaitTimeoutInMSec */
+    BOOL has_template;   /* subscriptions: the enum template's layer and provider */
+    GUID layer;
+    BOOL has_provider;
+    GUID provider;
+    wchar_t name[64];    /* sessions: display name */
+} emu_client;
+/* Registers c; a session whose key is already open is FWP_E_ALREADY_EXISTS. */
+DWORD emu_clients_add(const emu_client *c);
+void emu_clients_remove(const GUID *key);
+/* The live entries of one kind (caller frees *out). */
+DWORD emu_clients_list(UINT32 kind, emu_client **out, size_t *count);
 
 /* emu_rules.c: the layer/condition legality table and validation */
 bool emu_layer_known(const GUID *layer);
@@ -154,6 +202,9 @@ HRESULT emu_validate_filter(const FWPM_FILTER0 *f);
 HRESULT emu_validate_sublayer(const FWPM_SUBLAYER0 *s);
 HRESULT emu_validate_provider(const FWPM_PROVIDER0 *p);
 HRESULT emu_validate_enum_template(const FWPM_FILTER_ENUM_TEMPLATE0 *t);
+/* A security descriptor passed in a condition or as an object's sd:
+ * valid, and (for conditions, which carry it as bytes) self-relative. */
+HRESULT emu_validate_condition_sd(const FWP_BYTE_BLOB *sd);
 /* Effective weight per Filter Weight Assignment. */
 UINT64 emu_effective_weight(const FWPM_FILTER0 *f, UINT64 id);
 
@@ -161,13 +212,16 @@ UINT64 emu_effective_weight(const FWPM_FILTER0 *f, UINT64 id);
 typedef struct {
     GUID session;
     DWORD pid;
+    UINT64 pid_start;
     bool dynamic;
 } emu_caller;
 DWORD emu_op_provider_add(emu_state *s, const emu_caller *c, const FWPM_PROVIDER0 *p);
-DWORD emu_op_provider_delete(emu_state *s, const GUID *key);
+DWORD emu_op_provider_delete(emu_state *s, const emu_caller *c, const GUID *key);
 DWORD emu_op_sublayer_add(emu_state *s, const emu_caller *c, const FWPM_SUBLAYER0 *sl);
-DWORD emu_op_sublayer_delete(emu_state *s, const GUID *key);
-DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f, UINT64 *id);
+DWORD emu_op_sublayer_delete(emu_state *s, const emu_caller *c, const GUID *key);
+/* sd: a self-relative security descriptor for the filter, or NULL. */
+DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f, const BYTE *sd,
+                        UINT32 sd_len, UINT64 *id);
 DWORD emu_op_filter_delete(emu_state *s, const emu_caller *c, emu_object *filter);
 bool emu_filter_matches_template(const emu_object *f, const FWPM_FILTER_ENUM_TEMPLATE0 *t);
 bool emu_visible(const emu_object *o);
@@ -194,6 +248,8 @@ void emu_classify(emu_state *s, const emu_flow *flow, emu_verdict *v);
 
 /* emu_api.c: once per process, before any API call (DllMain, or a tool's main). */
 void emu_api_init(void);
+/* Appends a line to the call log (FWPEMU_CALLLOG). */
+void emu_call_log(const char *function, DWORD result);
 
 /* emu_appid.c */
 DWORD emu_app_id_from_path(const wchar_t *path, FWP_BYTE_BLOB **blob);

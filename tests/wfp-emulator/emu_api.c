@@ -4,6 +4,7 @@
 #include "emu.h"
 
 #include <rpc.h>
+#include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,12 @@ static DWORD fault(const char *function)
     return code;
 }
 
+/* FWPEMU_NOTIFY_LOSS=N: in this process, every N-th change notification a
+ * subscription would deliver is lost (logged as FwpmFilterChangeLost), as
+ * "Change Notifications" warns delivery is unreliable. */
+static unsigned long notify_loss_every;
+static UINT64 self_start; /* this process's start time: sessions outlive no reused pid */
+
 void emu_api_init(void)
 {
     QueryPerformanceFrequency(&qpc_frequency);
@@ -148,6 +155,15 @@ void emu_api_init(void)
     InitializeCriticalSection(&log_lock);
     InitializeCriticalSection(&fault_lock);
     parse_faults();
+    self_start = emu_process_start(GetCurrentProcessId());
+    char loss[32];
+    DWORD n = GetEnvironmentVariableA("FWPEMU_NOTIFY_LOSS", loss, sizeof loss);
+    notify_loss_every = n && n < sizeof loss ? strtoul(loss, NULL, 10) : 0;
+}
+
+void emu_call_log(const char *function, DWORD result)
+{
+    call_log(function, result);
 }
 
 #define RETURN(result)                                                                           \
@@ -175,6 +191,7 @@ typedef struct subscription subscription;
 typedef struct {
     UINT32 magic;
     GUID key;
+    UINT64 epoch; /* BFE's epoch when opened: the handle dies with that BFE */
     bool dynamic;
     DWORD wait_ms;
     bool in_txn, read_only, dirty;
@@ -192,9 +209,31 @@ static session *session_of(HANDLE h)
     return s;
 }
 
+/* The RPC error of a handle whose BFE is gone: while BFE is stopped, and
+ * after it started again (a new server instance knows nothing of the old
+ * context handle; docs/wfp-emulator.md explains the choice). */
+#define EMU_BFE_GONE RPC_S_SERVER_UNAVAILABLE
+
+static DWORD bfe_check(UINT64 epoch)
+{
+    emu_bfe b = emu_bfe_get();
+    return b.running && b.epoch == epoch ? ERROR_SUCCESS : (DWORD)EMU_BFE_GONE;
+}
+
+/* A live session, or the error its call returns: ERROR_INVALID_HANDLE for
+ * what is no handle, the RPC error once its BFE has stopped. */
+static DWORD session_get(HANDLE h, session **out)
+{
+    *out = session_of(h);
+    if (!*out)
+        return ERROR_INVALID_HANDLE;
+    return bfe_check((*out)->epoch);
+}
+
 static emu_caller caller_of(const session *s)
 {
-    return (emu_caller){.session = s->key, .pid = GetCurrentProcessId(), .dynamic = s->dynamic};
+    return (emu_caller){.session = s->key, .pid = GetCurrentProcessId(), .pid_start = self_start,
+                        .dynamic = s->dynamic};
 }
 
 /* Runs op on the state the session sees: its transaction's, or (for a
@@ -215,6 +254,8 @@ static DWORD with_state(session *s, bool write, state_op op, void *ctx)
     HANDLE lock = NULL;
     if (write) {
         DWORD e = emu_txn_lock_acquire(&lock, s->wait_ms);
+        if (!e && (e = bfe_check(s->epoch)) != ERROR_SUCCESS)
+            emu_txn_lock_release(&lock); /* BFE stopped while we waited */
         if (e)
             return e;
     }
@@ -234,8 +275,7 @@ static DWORD with_state(session *s, bool write, state_op op, void *ctx)
     /* Writers hold the transaction lock: only they replace files. */
     DWORD e = emu_state_load(&st);
     if (!e) {
-        emu_purge_dead_sessions(&st);
-        e = op(&st, s, ctx);
+        e = op(&st, s, ctx); /* loading purged dead processes' dynamic objects */
         if (e == ERROR_SUCCESS) {
             DWORD le = emu_state_lock();
             e = le ? le : emu_state_save(&st);
@@ -253,20 +293,24 @@ DWORD WINAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
                              HANDLE *engineHandle)
 {
     INJECT();
-    (void)authIdentity;
     if (!engineHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (serverName)
         RETURN(ERROR_INVALID_PARAMETER); /* "Must be NULL" */
     if (authnService != RPC_C_AUTHN_WINNT && authnService != RPC_C_AUTHN_DEFAULT)
         RETURN(ERROR_INVALID_PARAMETER);
+    if (authIdentity)
+        RETURN(ERROR_NOT_SUPPORTED); /* explicit credentials are not modelled: refused, not ignored */
     if (session0 && (session0->flags & ~FWPM_SESSION_FLAG_DYNAMIC & ~0x10000000u))
         RETURN((DWORD)FWP_E_INVALID_FLAGS);
+    emu_bfe bfe = emu_bfe_get();
+    if (!bfe.running)
+        RETURN(EPT_S_NOT_REGISTERED); /* BFE's endpoint is not registered */
     session *s = calloc(1, sizeof *s);
     if (!s)
         RETURN(ERROR_NOT_ENOUGH_MEMORY);
     s->magic = SESSION_MAGIC;
-    InitializeCriticalSection(&s->lock);
+    s->epoch = bfe.epoch;
     if (session0 && !emu_guid_is_null(&session0->sessionKey))
         s->key = session0->sessionKey;
     else
@@ -274,6 +318,18 @@ DWORD WINAPI FwpmEngineOpen0(const wchar_t *serverName, UINT32 authnService,
     s->dynamic = session0 && (session0->flags & FWPM_SESSION_FLAG_DYNAMIC);
     s->wait_ms = session0 && session0->txnWaitTimeoutInMSec ? session0->txnWaitTimeoutInMSec
                                                             : DEFAULT_TXN_WAIT_MS;
+    /* FwpmEngineOpen0: a sessionKey already in use is FWP_E_ALREADY_EXISTS. */
+    emu_client c = {.kind = EMU_CLIENT_SESSION, .key = s->key, .pid = GetCurrentProcessId(),
+                    .pid_start = self_start, .epoch = bfe.epoch,
+                    .flags = session0 ? session0->flags : 0, .wait_ms = s->wait_ms};
+    if (session0 && session0->displayData.name)
+        wcsncpy(c.name, session0->displayData.name, sizeof c.name / sizeof c.name[0] - 1);
+    DWORD e = emu_clients_add(&c);
+    if (e) {
+        free(s);
+        RETURN(e);
+    }
+    InitializeCriticalSection(&s->lock);
     *engineHandle = s;
     RETURN(ERROR_SUCCESS);
 }
@@ -293,6 +349,9 @@ DWORD WINAPI FwpmEngineClose0(HANDLE engineHandle)
     session *s = session_of(engineHandle);
     if (!s)
         RETURN(ERROR_INVALID_HANDLE);
+    /* Once BFE is gone the call fails, but the client's side of the handle
+     * is released all the same (RPC context rundown). */
+    DWORD gone = bfe_check(s->epoch);
     unsubscribe_all(s);
     if (s->in_txn) {
         /* Closing without commit rolls back (Object Management). */
@@ -300,12 +359,15 @@ DWORD WINAPI FwpmEngineClose0(HANDLE engineHandle)
         emu_txn_lock_release(&s->txn_lock);
         s->in_txn = false;
     }
-    if (s->dynamic)
-        with_state(s, true, purge_op, NULL); /* dynamic objects die with their session */
+    if (!gone) {
+        if (s->dynamic)
+            with_state(s, true, purge_op, NULL); /* dynamic objects die with their session */
+        emu_clients_remove(&s->key);
+    }
     s->magic = 0;
     DeleteCriticalSection(&s->lock);
     free(s);
-    RETURN(ERROR_SUCCESS);
+    RETURN(gone);
 }
 
 /* ---- transactions ---- */
@@ -313,9 +375,10 @@ DWORD WINAPI FwpmEngineClose0(HANDLE engineHandle)
 DWORD WINAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (flags & ~FWPM_TXN_READ_ONLY)
         RETURN((DWORD)FWP_E_INVALID_FLAGS);
     if (s->in_txn)
@@ -323,12 +386,14 @@ DWORD WINAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
     DWORD e = emu_txn_lock_acquire(&s->txn_lock, s->wait_ms);
     if (e)
         RETURN(e);
-    e = emu_state_load(&s->txn_state); /* the lock is ours: no file changes under us */
+    e = bfe_check(s->epoch); /* BFE may have stopped while we waited */
+    if (!e)
+        e = emu_state_load(&s->txn_state); /* the lock is ours: no file changes under us */
     if (e) {
         emu_txn_lock_release(&s->txn_lock);
         RETURN(e);
     }
-    s->dirty = emu_purge_dead_sessions(&s->txn_state);
+    s->dirty = s->txn_state.purged_on_load;
     s->in_txn = true;
     s->read_only = flags & FWPM_TXN_READ_ONLY;
     RETURN(ERROR_SUCCESS);
@@ -337,9 +402,10 @@ DWORD WINAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
 DWORD WINAPI FwpmTransactionCommit0(HANDLE engineHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!s->in_txn)
         RETURN((DWORD)FWP_E_NO_TXN_IN_PROGRESS);
     DWORD e = ERROR_SUCCESS;
@@ -359,9 +425,10 @@ DWORD WINAPI FwpmTransactionCommit0(HANDLE engineHandle)
 DWORD WINAPI FwpmTransactionAbort0(HANDLE engineHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!s->in_txn)
         RETURN((DWORD)FWP_E_NO_TXN_IN_PROGRESS);
     emu_state_free(&s->txn_state);
@@ -378,13 +445,24 @@ static DWORD provider_add_op(emu_state *st, session *s, void *ctx)
     return emu_op_provider_add(st, &c, ctx);
 }
 
+/* Security descriptors are modelled on filters only: on a provider or a
+ * sublayer one is refused (ERROR_NOT_SUPPORTED) rather than dropped. */
+static DWORD unmodelled_sd(PSECURITY_DESCRIPTOR sd)
+{
+    if (!sd)
+        return ERROR_SUCCESS;
+    return IsValidSecurityDescriptor(sd) ? ERROR_NOT_SUPPORTED : ERROR_INVALID_SECURITY_DESCR;
+}
+
 DWORD WINAPI FwpmProviderAdd0(HANDLE engineHandle, const FWPM_PROVIDER0 *provider, PSECURITY_DESCRIPTOR sd)
 {
     INJECT();
-    (void)sd;
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    if (unmodelled_sd(sd))
+        RETURN(unmodelled_sd(sd));
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!provider)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, provider_add_op, (void *)provider));
@@ -392,16 +470,17 @@ DWORD WINAPI FwpmProviderAdd0(HANDLE engineHandle, const FWPM_PROVIDER0 *provide
 
 static DWORD provider_delete_op(emu_state *st, session *s, void *ctx)
 {
-    (void)s;
-    return emu_op_provider_delete(st, ctx);
+    emu_caller c = caller_of(s);
+    return emu_op_provider_delete(st, &c, ctx);
 }
 
 DWORD WINAPI FwpmProviderDeleteByKey0(HANDLE engineHandle, const GUID *key)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!key)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, provider_delete_op, (void *)key));
@@ -431,9 +510,10 @@ static DWORD get_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmProviderGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_PROVIDER0 **provider)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!key || !provider)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_PROVIDER, .key = key};
@@ -454,10 +534,12 @@ static DWORD sublayer_add_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmSubLayerAdd0(HANDLE engineHandle, const FWPM_SUBLAYER0 *subLayer, PSECURITY_DESCRIPTOR sd)
 {
     INJECT();
-    (void)sd;
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    if (unmodelled_sd(sd))
+        RETURN(unmodelled_sd(sd));
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!subLayer)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, sublayer_add_op, (void *)subLayer));
@@ -465,16 +547,17 @@ DWORD WINAPI FwpmSubLayerAdd0(HANDLE engineHandle, const FWPM_SUBLAYER0 *subLaye
 
 static DWORD sublayer_delete_op(emu_state *st, session *s, void *ctx)
 {
-    (void)s;
-    return emu_op_sublayer_delete(st, ctx);
+    emu_caller c = caller_of(s);
+    return emu_op_sublayer_delete(st, &c, ctx);
 }
 
 DWORD WINAPI FwpmSubLayerDeleteByKey0(HANDLE engineHandle, const GUID *key)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!key)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, sublayer_delete_op, (void *)key));
@@ -483,9 +566,10 @@ DWORD WINAPI FwpmSubLayerDeleteByKey0(HANDLE engineHandle, const GUID *key)
 DWORD WINAPI FwpmSubLayerGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_SUBLAYER0 **subLayer)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!key || !subLayer)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_SUBLAYER, .key = key};
@@ -499,6 +583,8 @@ DWORD WINAPI FwpmSubLayerGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_SU
 
 typedef struct {
     const FWPM_FILTER0 *filter;
+    const BYTE *sd;
+    UINT32 sd_len;
     UINT64 id;
 } filter_add_ctx;
 
@@ -506,20 +592,59 @@ static DWORD filter_add_op(emu_state *st, session *s, void *ctx)
 {
     filter_add_ctx *a = ctx;
     emu_caller c = caller_of(s);
-    return emu_op_filter_add(st, &c, a->filter, &a->id);
+    return emu_op_filter_add(st, &c, a->filter, a->sd, a->sd_len, &a->id);
+}
+
+/* The filter's sd, as BFE keeps it: self-relative (an absolute one is
+ * converted, as its RPC marshalling would); invalid is refused. */
+static DWORD self_relative_sd(PSECURITY_DESCRIPTOR sd, BYTE **out, UINT32 *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (!sd)
+        return ERROR_SUCCESS;
+    if (!IsValidSecurityDescriptor(sd))
+        return ERROR_INVALID_SECURITY_DESCR;
+    SECURITY_DESCRIPTOR_CONTROL control;
+    DWORD revision;
+    if (!GetSecurityDescriptorControl(sd, &control, &revision))
+        return ERROR_INVALID_SECURITY_DESCR;
+    DWORD size = 0;
+    if (control & SE_SELF_RELATIVE) {
+        size = GetSecurityDescriptorLength(sd);
+        *out = malloc(size);
+        if (!*out)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        memcpy(*out, sd, size);
+    } else {
+        MakeSelfRelativeSD(sd, NULL, &size);
+        *out = size ? malloc(size) : NULL;
+        if (!*out || !MakeSelfRelativeSD(sd, *out, &size)) {
+            free(*out);
+            *out = NULL;
+            return ERROR_INVALID_SECURITY_DESCR;
+        }
+    }
+    *len = size;
+    return ERROR_SUCCESS;
 }
 
 DWORD WINAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, PSECURITY_DESCRIPTOR sd, UINT64 *id)
 {
     INJECT();
-    (void)sd;
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!filter)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     filter_add_ctx a = {.filter = filter};
-    DWORD e = with_state(s, true, filter_add_op, &a);
+    BYTE *rel = NULL;
+    DWORD e = self_relative_sd(sd, &rel, &a.sd_len);
+    a.sd = rel;
+    if (!e)
+        e = with_state(s, true, filter_add_op, &a);
+    free(rel);
     if (!e && id)
         *id = a.id;
     RETURN(e);
@@ -544,9 +669,10 @@ static DWORD filter_delete_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmFilterDeleteByKey0(HANDLE engineHandle, const GUID *key)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!key)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     filter_delete_ctx d = {.key = key};
@@ -556,9 +682,10 @@ DWORD WINAPI FwpmFilterDeleteByKey0(HANDLE engineHandle, const GUID *key)
 DWORD WINAPI FwpmFilterDeleteById0(HANDLE engineHandle, UINT64 id)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     filter_delete_ctx d = {.id = id, .by_id = true};
     RETURN(with_state(s, true, filter_delete_op, &d));
 }
@@ -566,9 +693,10 @@ DWORD WINAPI FwpmFilterDeleteById0(HANDLE engineHandle, UINT64 id)
 DWORD WINAPI FwpmFilterGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_FILTER0 **filter)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!key || !filter)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_FILTER, .key = key};
@@ -581,9 +709,10 @@ DWORD WINAPI FwpmFilterGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_FILT
 DWORD WINAPI FwpmFilterGetById0(HANDLE engineHandle, UINT64 id, FWPM_FILTER0 **filter)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!filter)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_FILTER, .id = id, .by_id = true};
@@ -591,6 +720,91 @@ DWORD WINAPI FwpmFilterGetById0(HANDLE engineHandle, UINT64 id, FWPM_FILTER0 **f
     if (!e)
         *filter = g.result;
     RETURN(e);
+}
+
+/* FwpmFilterGetSecurityInfoByKey0: the filter's descriptor as FwpmFilterAdd0
+ * stored it, or, for a filter added without one, the emulator's default
+ * (owner Administrators, full access for Administrators and SYSTEM: BFE's
+ * own default is not documented). The requested parts point into
+ * *securityDescriptor, one allocation freed with FwpmFreeMemory0. */
+#define EMU_DEFAULT_FILTER_SD L"O:BAG:SYD:(A;;GA;;;BA)(A;;GA;;;SY)"
+
+typedef struct {
+    const GUID *key;
+    BYTE *sd;
+    UINT32 sd_len;
+} sd_get_ctx;
+
+static DWORD sd_get_op(emu_state *st, session *s, void *ctx)
+{
+    (void)s;
+    sd_get_ctx *g = ctx;
+    emu_object *o = emu_find_key(st, EMU_FILTER, g->key);
+    if (!o)
+        return (DWORD)FWP_E_FILTER_NOT_FOUND;
+    if (o->sd_len) {
+        g->sd = malloc(o->sd_len);
+        if (!g->sd)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        memcpy(g->sd, o->sd, o->sd_len);
+        g->sd_len = o->sd_len;
+        return ERROR_SUCCESS;
+    }
+    PSECURITY_DESCRIPTOR def = NULL;
+    ULONG len = 0;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(EMU_DEFAULT_FILTER_SD, SDDL_REVISION_1, &def, &len))
+        return GetLastError();
+    g->sd = malloc(len);
+    if (g->sd) {
+        memcpy(g->sd, def, len);
+        g->sd_len = len;
+    }
+    LocalFree(def);
+    return g->sd ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+DWORD WINAPI FwpmFilterGetSecurityInfoByKey0(HANDLE engineHandle, const GUID *key, SECURITY_INFORMATION securityInfo,
+                                             PSID *sidOwner, PSID *sidGroup, PACL *dacl, PACL *sacl,
+                                             PSECURITY_DESCRIPTOR *securityDescriptor)
+{
+    INJECT();
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
+    if (!key || !securityDescriptor)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    if (securityInfo & ~(OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
+                         SACL_SECURITY_INFORMATION))
+        RETURN(ERROR_INVALID_PARAMETER);
+    sd_get_ctx g = {.key = key};
+    DWORD e = with_state(s, false, sd_get_op, &g);
+    if (e)
+        RETURN(e);
+    PSECURITY_DESCRIPTOR sd = g.sd;
+    BOOL present, defaulted;
+    PSID sid;
+    PACL acl;
+    if (sidOwner)
+        *sidOwner = (securityInfo & OWNER_SECURITY_INFORMATION) && GetSecurityDescriptorOwner(sd, &sid, &defaulted)
+                        ? sid
+                        : NULL;
+    if (sidGroup)
+        *sidGroup = (securityInfo & GROUP_SECURITY_INFORMATION) && GetSecurityDescriptorGroup(sd, &sid, &defaulted)
+                        ? sid
+                        : NULL;
+    if (dacl)
+        *dacl = (securityInfo & DACL_SECURITY_INFORMATION) &&
+                        GetSecurityDescriptorDacl(sd, &present, &acl, &defaulted) && present
+                    ? acl
+                    : NULL;
+    if (sacl)
+        *sacl = (securityInfo & SACL_SECURITY_INFORMATION) &&
+                        GetSecurityDescriptorSacl(sd, &present, &acl, &defaulted) && present
+                    ? acl
+                    : NULL;
+    *securityDescriptor = sd;
+    RETURN(ERROR_SUCCESS);
 }
 
 /* ---- enumeration ----
@@ -632,6 +846,8 @@ static void snapshot(enum_handle *h, enum emu_kind kind, const emu_object *o, co
     emu_object copy = *o;
     copy.blob = malloc(copy.blob_len ? copy.blob_len : 1);
     memcpy(copy.blob, o->blob, copy.blob_len);
+    copy.sd = NULL; /* enumeration returns no security descriptors */
+    copy.sd_len = 0;
     h->items[h->count++] = copy;
 }
 
@@ -639,6 +855,70 @@ static void snapshot_filter(emu_object *o, void *ctx)
 {
     enum_ctx *e = ctx;
     snapshot(e->h, EMU_FILTER, o, e->template);
+}
+
+/* Priority, as arbitration sees it: the sublayer's weight, then the
+ * filter's effective weight. */
+typedef struct {
+    UINT16 sublayer_weight;
+    UINT64 weight;
+    size_t position;
+} priority;
+
+static int by_priority_desc(const void *a, const void *b)
+{
+    const priority *x = a, *y = b;
+    if (x->sublayer_weight != y->sublayer_weight)
+        return x->sublayer_weight > y->sublayer_weight ? -1 : 1;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return x->position < y->position ? -1 : x->position > y->position;
+}
+
+static bool is_terminating(const emu_object *o)
+{
+    FWPM_FILTER0 *f = emu_decode(EMU_FILTER, o);
+    bool terminating = f && (f->action.type & FWP_ACTION_FLAG_TERMINATING);
+    free(f);
+    return terminating;
+}
+
+/* FWPM_FILTER_ENUM_TEMPLATE0 flags: SORTED "Return all matching filters
+ * sorted by priority"; BEST_TERMINATING_MATCH "Only return the terminating
+ * filter with the highest priority". */
+static DWORD order_by_priority(emu_state *st, enum_handle *h, UINT32 flags)
+{
+    if (!(flags & (FWP_FILTER_ENUM_FLAG_SORTED | FWP_FILTER_ENUM_FLAG_BEST_TERMINATING_MATCH)) || !h->count)
+        return ERROR_SUCCESS;
+    priority *order = malloc(h->count * sizeof *order);
+    emu_object *sorted = malloc(h->count * sizeof *sorted);
+    if (!order || !sorted) {
+        free(order);
+        free(sorted);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    for (size_t i = 0; i < h->count; i++) {
+        const emu_object *sl = emu_find_key(st, EMU_SUBLAYER, &h->items[i].sublayer);
+        order[i] = (priority){sl ? sl->weight : 0, h->items[i].effective_weight, i};
+    }
+    qsort(order, h->count, sizeof *order, by_priority_desc);
+    for (size_t i = 0; i < h->count; i++)
+        sorted[i] = h->items[order[i].position];
+    free(order);
+    free(h->items);
+    h->items = sorted;
+    if (flags & FWP_FILTER_ENUM_FLAG_BEST_TERMINATING_MATCH) {
+        size_t best = 0;
+        while (best < h->count && !is_terminating(&h->items[best]))
+            best++;
+        for (size_t i = 0; i < h->count; i++)
+            if (i != best)
+                free(h->items[i].blob);
+        if (best < h->count)
+            h->items[0] = h->items[best];
+        h->count = best < h->count ? 1 : 0;
+    }
+    return ERROR_SUCCESS;
 }
 
 static DWORD enum_snapshot_op(emu_state *st, session *s, void *ctx)
@@ -649,7 +929,7 @@ static DWORD enum_snapshot_op(emu_state *st, session *s, void *ctx)
         /* A provider's filters are one segment: read only that one. */
         const FWPM_FILTER_ENUM_TEMPLATE0 *t = e->template;
         emu_for_each_filter(st, t ? t->providerKey : NULL, false, snapshot_filter, e);
-        return ERROR_SUCCESS;
+        return order_by_priority(st, e->h, t ? t->flags : 0);
     }
     emu_table *t = emu_kind_table(st, e->kind);
     for (size_t i = 0; i < t->count; i++)
@@ -725,9 +1005,10 @@ DWORD WINAPI FwpmFilterCreateEnumHandle0(HANDLE engineHandle, const FWPM_FILTER_
                                          HANDLE *enumHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (enumTemplate) {
@@ -742,9 +1023,10 @@ DWORD WINAPI FwpmFilterEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 numE
                              FWPM_FILTER0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     enum_handle *h = enum_of(s, enumHandle, EMU_FILTER);
@@ -756,9 +1038,10 @@ DWORD WINAPI FwpmFilterEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 numE
 DWORD WINAPI FwpmFilterDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     enum_handle *h = enum_of(s, enumHandle, EMU_FILTER);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);
@@ -770,9 +1053,10 @@ DWORD WINAPI FwpmSubLayerCreateEnumHandle0(HANDLE engineHandle, const FWPM_SUBLA
                                            HANDLE *enumHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(create_enum(s, EMU_SUBLAYER, enumTemplate, enumHandle));
@@ -782,9 +1066,10 @@ DWORD WINAPI FwpmSubLayerEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
                                FWPM_SUBLAYER0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     enum_handle *h = enum_of(s, enumHandle, EMU_SUBLAYER);
@@ -796,9 +1081,10 @@ DWORD WINAPI FwpmSubLayerEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
 DWORD WINAPI FwpmSubLayerDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     enum_handle *h = enum_of(s, enumHandle, EMU_SUBLAYER);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);
@@ -811,9 +1097,10 @@ DWORD WINAPI FwpmProviderCreateEnumHandle0(HANDLE engineHandle, const FWPM_PROVI
 {
     INJECT();
     (void)enumTemplate; /* reserved in FWPM_PROVIDER_ENUM_TEMPLATE0 */
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(create_enum(s, EMU_PROVIDER, NULL, enumHandle));
@@ -823,9 +1110,10 @@ DWORD WINAPI FwpmProviderEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
                                FWPM_PROVIDER0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     enum_handle *h = enum_of(s, enumHandle, EMU_PROVIDER);
@@ -837,9 +1125,10 @@ DWORD WINAPI FwpmProviderEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
 DWORD WINAPI FwpmProviderDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     enum_handle *h = enum_of(s, enumHandle, EMU_PROVIDER);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);
@@ -865,11 +1154,14 @@ DWORD WINAPI FwpmGetAppIdFromFileName0(PCWSTR fileName, FWP_BYTE_BLOB **appId)
 
 /* ---- change notifications ----
  * A thread per subscription watches the state's generation and delivers
- * the journal's new filter changes, except the subscribing session's own. */
+ * the journal's new filter changes, except the subscribing session's own.
+ * It stops delivering once its BFE is gone. */
 
 struct subscription {
     UINT32 magic;
     session *owner;
+    GUID id;                 /* its entry in clients.bin */
+    UINT64 epoch;
     FWPM_FILTER_CHANGE_CALLBACK0 callback;
     void *context;
     UINT32 flags;
@@ -878,6 +1170,8 @@ struct subscription {
     GUID template_provider;
     UINT64 last_seq;
     UINT64 last_generation;
+    unsigned long offered;   /* changes it would deliver: FWPEMU_NOTIFY_LOSS counts these */
+    volatile LONG self_free; /* unsubscribed from its own callback: the thread frees it */
     HANDLE stop, thread;
     subscription *next;
 };
@@ -900,34 +1194,68 @@ static bool change_wanted(const subscription *sub, const emu_change *c)
     return true;
 }
 
+static bool stop_requested(const subscription *sub)
+{
+    return WaitForSingleObject(sub->stop, 0) == WAIT_OBJECT_0;
+}
+
+/* Delivers what the journal holds past last_seq. The journal keeps the last
+ * EMU_JOURNAL_MAX changes: a subscriber further behind has lost some, which
+ * is reported as FWP_E_NOTIFICATION_DROPPED in the call log instead of
+ * passing in silence. */
+static void deliver(subscription *sub, const emu_state *st)
+{
+    if (st->journal_count && st->journal[0].seq > sub->last_seq + 1) {
+        call_log("FwpmFilterChangeDropped", (DWORD)FWP_E_NOTIFICATION_DROPPED);
+        sub->last_seq = st->journal[0].seq - 1;
+    }
+    for (size_t i = 0; i < st->journal_count && !stop_requested(sub); i++) {
+        const emu_change *c = &st->journal[i];
+        if (c->seq <= sub->last_seq)
+            continue;
+        sub->last_seq = c->seq;
+        if (!change_wanted(sub, c))
+            continue;
+        if (notify_loss_every && ++sub->offered % notify_loss_every == 0) {
+            call_log("FwpmFilterChangeLost", ERROR_SUCCESS);
+            continue;
+        }
+        FWPM_FILTER_CHANGE0 change = {.changeType = c->type, .filterKey = c->filter_key,
+                                      .filterId = c->filter_id};
+        sub->callback(sub->context, &change);
+    }
+}
+
+static void subscription_free(subscription *sub)
+{
+    CloseHandle(sub->thread);
+    CloseHandle(sub->stop);
+    sub->magic = 0;
+    free(sub);
+}
+
 static DWORD WINAPI subscription_thread(void *arg)
 {
     subscription *sub = arg;
     while (WaitForSingleObject(sub->stop, 10) == WAIT_TIMEOUT) {
+        if (bfe_check(sub->epoch))
+            continue; /* dead with its BFE: nothing more is delivered */
         UINT64 g = emu_state_generation();
         if (g == sub->last_generation)
             continue;
         emu_state st;
         if (emu_state_lock() != ERROR_SUCCESS)
             continue;
-        DWORD e = emu_state_load(&st); /* the journal is in meta: no segment is read */
+        DWORD e = emu_state_load(&st); /* the journal is in meta */
         emu_state_unlock();
         if (e)
             continue;
         sub->last_generation = st.generation;
-        for (size_t i = 0; i < st.journal_count; i++) {
-            const emu_change *c = &st.journal[i];
-            if (c->seq <= sub->last_seq)
-                continue;
-            sub->last_seq = c->seq;
-            if (!change_wanted(sub, c))
-                continue;
-            FWPM_FILTER_CHANGE0 change = {.changeType = c->type, .filterKey = c->filter_key,
-                                          .filterId = c->filter_id};
-            sub->callback(sub->context, &change);
-        }
+        deliver(sub, &st);
         emu_state_free(&st);
     }
+    if (InterlockedCompareExchange(&sub->self_free, 0, 0))
+        subscription_free(sub);
     return 0;
 }
 
@@ -936,9 +1264,10 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
                                          HANDLE *changeHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
     if (!subscription0 || !callback || !changeHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (s->in_txn)
@@ -946,15 +1275,21 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
     if (subscription0->flags & ~(FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD | FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_DELETE))
         RETURN((DWORD)FWP_E_INVALID_FLAGS);
     if (subscription0->enumTemplate) {
-        HRESULT hr = emu_validate_enum_template(subscription0->enumTemplate);
+        const FWPM_FILTER_ENUM_TEMPLATE0 *t = subscription0->enumTemplate;
+        HRESULT hr = emu_validate_enum_template(t);
         if (hr != S_OK)
             RETURN((DWORD)hr);
+        /* Notifications are matched on layer and provider; any other
+         * template field would narrow them, so it is refused, not ignored. */
+        if (t->flags || t->calloutKey || t->actionMask != 0xFFFFFFFFu)
+            RETURN(ERROR_NOT_SUPPORTED);
     }
     subscription *sub = calloc(1, sizeof *sub);
     if (!sub)
         RETURN(ERROR_NOT_ENOUGH_MEMORY);
     sub->magic = SUB_MAGIC;
     sub->owner = s;
+    sub->epoch = s->epoch;
     sub->callback = callback;
     sub->context = context;
     /* Flags zero: both adds and deletes, as a subscription without a filter. */
@@ -981,25 +1316,44 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
     sub->last_seq = st.change_seq;
     sub->last_generation = st.generation;
     emu_state_free(&st);
+    UuidCreate(&sub->id);
+    emu_client c = {.kind = EMU_CLIENT_FILTER_SUB, .key = sub->id, .session = s->key,
+                    .pid = GetCurrentProcessId(), .pid_start = self_start, .epoch = s->epoch,
+                    .flags = subscription0->flags, .has_template = sub->has_template};
+    if (sub->has_template) {
+        c.layer = sub->template.layerKey;
+        c.has_provider = sub->template.providerKey != NULL;
+        c.provider = sub->template_provider;
+    }
+    e = emu_clients_add(&c);
+    if (e) {
+        free(sub);
+        RETURN(e);
+    }
     sub->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-    sub->thread = CreateThread(NULL, 0, subscription_thread, sub, 0, NULL);
     EnterCriticalSection(&s->lock);
     sub->next = s->subscriptions;
     s->subscriptions = sub;
     LeaveCriticalSection(&s->lock);
+    sub->thread = CreateThread(NULL, 0, subscription_thread, sub, 0, NULL);
     *changeHandle = sub;
     RETURN(ERROR_SUCCESS);
 }
 
+/* Ends a subscription. From another thread it waits for a callback in
+ * flight to return; from inside its own callback it cannot wait for
+ * itself, so its thread frees it once the callback returns. */
 static void subscription_stop(subscription *sub)
 {
+    emu_clients_remove(&sub->id);
+    if (GetCurrentThreadId() == GetThreadId(sub->thread)) {
+        InterlockedExchange(&sub->self_free, 1);
+        SetEvent(sub->stop);
+        return;
+    }
     SetEvent(sub->stop);
-    if (GetCurrentThreadId() != GetThreadId(sub->thread))
-        WaitForSingleObject(sub->thread, INFINITE);
-    CloseHandle(sub->thread);
-    CloseHandle(sub->stop);
-    sub->magic = 0;
-    free(sub);
+    WaitForSingleObject(sub->thread, INFINITE);
+    subscription_free(sub);
 }
 
 DWORD WINAPI FwpmFilterUnsubscribeChanges0(HANDLE engineHandle, HANDLE changeHandle)
@@ -1018,8 +1372,10 @@ DWORD WINAPI FwpmFilterUnsubscribeChanges0(HANDLE engineHandle, HANDLE changeHan
     LeaveCriticalSection(&s->lock);
     if (!sub)
         RETURN(ERROR_INVALID_HANDLE);
+    /* Once BFE is gone the call fails, but the thread is ended all the same. */
+    DWORD gone = bfe_check(s->epoch);
     subscription_stop(sub);
-    RETURN(ERROR_SUCCESS);
+    RETURN(gone);
 }
 
 static void unsubscribe_all(session *s)
@@ -1033,4 +1389,164 @@ static void unsubscribe_all(session *s)
         subscription_stop(sub);
         sub = next;
     }
+}
+
+/* FwpmFilterSubscriptionsGet0: "all the current filter change notification
+ * subscriptions", of every process; the array and its entries are one
+ * allocation ("The returned array (but not the individual entries in the
+ * array) must be freed through a call to FwpmFreeMemory0"). */
+DWORD WINAPI FwpmFilterSubscriptionsGet0(HANDLE engineHandle, FWPM_FILTER_SUBSCRIPTION0 ***entries, UINT32 *numEntries)
+{
+    INJECT();
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
+    if (!entries || !numEntries)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    emu_client *list = NULL;
+    size_t n = 0;
+    DWORD e = emu_clients_list(EMU_CLIENT_FILTER_SUB, &list, &n);
+    if (e)
+        RETURN(e);
+    typedef struct {
+        FWPM_FILTER_SUBSCRIPTION0 sub;
+        FWPM_FILTER_ENUM_TEMPLATE0 template;
+        GUID provider;
+    } entry;
+    BYTE *block = malloc(n * (sizeof(void *) + sizeof(entry)) + 1);
+    if (!block) {
+        free(list);
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    }
+    FWPM_FILTER_SUBSCRIPTION0 **array = (FWPM_FILTER_SUBSCRIPTION0 **)block;
+    entry *items = (entry *)(block + n * sizeof(void *));
+    for (size_t i = 0; i < n; i++) {
+        entry *it = &items[i];
+        memset(it, 0, sizeof *it);
+        it->sub.flags = list[i].flags;
+        it->sub.sessionKey = list[i].session;
+        if (list[i].has_template) {
+            it->template.layerKey = list[i].layer;
+            it->template.actionMask = 0xFFFFFFFFu;
+            it->provider = list[i].provider;
+            it->template.providerKey = list[i].has_provider ? &it->provider : NULL;
+            it->sub.enumTemplate = &it->template;
+        }
+        array[i] = &it->sub;
+    }
+    free(list);
+    *entries = n ? array : NULL;
+    if (!n)
+        free(block);
+    *numEntries = (UINT32)n;
+    RETURN(ERROR_SUCCESS);
+}
+
+/* ---- sessions: FwpmSessionEnum0 lists every process's open sessions ---- */
+
+#define SESSION_ENUM_MAGIC 0x53454E55u /* "SENU" */
+
+typedef struct {
+    UINT32 magic;
+    session *owner;
+    emu_client *items;
+    size_t count, next;
+} session_enum;
+
+DWORD WINAPI FwpmSessionCreateEnumHandle0(HANDLE engineHandle, const FWPM_SESSION_ENUM_TEMPLATE0 *enumTemplate,
+                                          HANDLE *enumHandle)
+{
+    INJECT();
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
+    if (!enumHandle)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    if (enumTemplate && enumTemplate->reserved)
+        RETURN((DWORD)FWP_E_RESERVED);
+    session_enum *h = calloc(1, sizeof *h);
+    if (!h)
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    DWORD e = emu_clients_list(EMU_CLIENT_SESSION, &h->items, &h->count);
+    if (e) {
+        free(h);
+        RETURN(e);
+    }
+    h->magic = SESSION_ENUM_MAGIC;
+    h->owner = s;
+    *enumHandle = h;
+    RETURN(ERROR_SUCCESS);
+}
+
+static session_enum *session_enum_of(session *s, HANDLE h)
+{
+    session_enum *e = (session_enum *)h;
+    if (!e || IsBadReadPtr(e, sizeof *e) || e->magic != SESSION_ENUM_MAGIC || e->owner != s)
+        return NULL;
+    return e;
+}
+
+DWORD WINAPI FwpmSessionEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 numEntriesRequested,
+                              FWPM_SESSION0 ***entries, UINT32 *numEntriesReturned)
+{
+    INJECT();
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
+    if (!entries || !numEntriesReturned)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    session_enum *h = session_enum_of(s, enumHandle);
+    if (!h)
+        RETURN(ERROR_INVALID_HANDLE);
+    size_t n = h->count - h->next;
+    if (n > numEntriesRequested)
+        n = numEntriesRequested;
+    *entries = NULL;
+    *numEntriesReturned = 0;
+    if (!n)
+        RETURN(ERROR_SUCCESS);
+    typedef struct {
+        FWPM_SESSION0 session;
+        wchar_t name[64];
+    } entry;
+    BYTE *block = malloc(n * (sizeof(void *) + sizeof(entry)));
+    if (!block)
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    FWPM_SESSION0 **array = (FWPM_SESSION0 **)block;
+    entry *items = (entry *)(block + n * sizeof(void *));
+    for (size_t i = 0; i < n; i++) {
+        const emu_client *c = &h->items[h->next + i];
+        entry *it = &items[i];
+        memset(it, 0, sizeof *it);
+        memcpy(it->name, c->name, sizeof it->name);
+        it->session.sessionKey = c->key;
+        it->session.displayData.name = it->name[0] ? it->name : NULL;
+        it->session.flags = c->flags;
+        it->session.txnWaitTimeoutInMSec = c->wait_ms;
+        it->session.processId = c->pid;
+        array[i] = &it->session;
+    }
+    h->next += n;
+    *entries = array;
+    *numEntriesReturned = (UINT32)n;
+    RETURN(ERROR_SUCCESS);
+}
+
+DWORD WINAPI FwpmSessionDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
+{
+    INJECT();
+    session *s;
+    DWORD dead_ = session_get(engineHandle, &s);
+    if (dead_)
+        RETURN(dead_);
+    session_enum *h = session_enum_of(s, enumHandle);
+    if (!h)
+        RETURN(ERROR_INVALID_HANDLE);
+    free(h->items);
+    h->magic = 0;
+    free(h);
+    RETURN(ERROR_SUCCESS);
 }

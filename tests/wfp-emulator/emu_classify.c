@@ -163,6 +163,7 @@ static int by_weight_desc(const void *a, const void *b)
 typedef struct {
     const GUID *layer, *sublayer;
     const emu_flow *flow;
+    bool boot_only;
     emu_object *best;
     FWPM_FILTER0 *decoded;
 } decide_ctx;
@@ -171,6 +172,8 @@ static void consider(emu_object *o, void *arg)
 {
     decide_ctx *d = arg;
     if (o->suppressed || !IsEqualGUID(&o->layer, d->layer) || !IsEqualGUID(&o->sublayer, d->sublayer))
+        return;
+    if (d->boot_only && !(o->flags & FWPM_FILTER_FLAG_BOOTTIME))
         return;
     if (d->best && o->effective_weight <= d->best->effective_weight)
         return;
@@ -187,9 +190,9 @@ static void consider(emu_object *o, void *arg)
 
 /* The deciding filter of one sublayer, or NULL: the highest-weight match. */
 static emu_object *decide_sublayer(emu_state *s, const GUID *layer, const GUID *sublayer,
-                                   const emu_flow *flow, FWPM_FILTER0 **decoded)
+                                   const emu_flow *flow, bool boot_only, FWPM_FILTER0 **decoded)
 {
-    decide_ctx d = {layer, sublayer, flow, NULL, NULL};
+    decide_ctx d = {layer, sublayer, flow, boot_only, NULL, NULL};
     emu_for_each_filter(s, NULL, false, consider, &d);
     *decoded = d.decoded;
     return d.best;
@@ -220,11 +223,15 @@ void emu_classify(emu_state *s, const emu_flow *flow, emu_verdict *v)
         order[i].sublayer = &sublayers->items[i];
     qsort(order, sublayers->count, sizeof *order, by_weight_desc);
 
+    /* While BFE is not running, the kernel enforces boot-time filters only
+     * (Object Management: "Boot-time filters ... are enforced ... until BFE
+     * has started"). */
+    bool boot_only = !emu_bfe_get().running;
     bool decided = false, hard = false;
     for (size_t i = 0; i < sublayers->count; i++) {
         GUID key = order[i].sublayer->key;
         FWPM_FILTER0 *f;
-        emu_object *o = decide_sublayer(s, &layer, &key, flow, &f);
+        emu_object *o = decide_sublayer(s, &layer, &key, flow, boot_only, &f);
         if (!o)
             continue;
         bool clear_right = (f->flags & FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT) != 0;

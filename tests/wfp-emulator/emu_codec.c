@@ -428,6 +428,8 @@ void *emu_decode_into(enum emu_kind kind, const emu_object *o, BYTE *mem, size_t
         p->displayData.name = get_wstr(&r);
         p->displayData.description = get_wstr(&r);
         p->flags = get_u32(&r);
+        if (o->suppressed) /* BFE held its objects back at start (FWPM_PROVIDER0) */
+            p->flags |= FWPM_PROVIDER_FLAG_DISABLED;
         get_blob_into(&r, &p->providerData);
         p->serviceName = get_wstr(&r);
         result = p;

@@ -50,6 +50,24 @@ static bool may_refer(UINT8 lifetime, const emu_caller *c, const GUID *owner,
     return false;
 }
 
+/* FwpmFilterDeleteByKey0 (and the provider and sublayer deletes), Remarks:
+ * "This function can be called within a dynamic session if the
+ * corresponding object was added during the same session. If this function
+ * is called for an object that was added during a different dynamic
+ * session, it will fail with FWP_E_WRONG_SESSION. If this function is called
+ * for an object that was not added during a dynamic session, it will fail
+ * with FWP_E_DYNAMIC_SESSION_IN_PROGRESS." */
+static DWORD may_delete(const emu_caller *c, const emu_object *o)
+{
+    if (o->lifetime == EMU_BUILTIN)
+        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    if (!c->dynamic)
+        return ERROR_SUCCESS;
+    if (o->lifetime != EMU_DYNAMIC)
+        return (DWORD)FWP_E_DYNAMIC_SESSION_IN_PROGRESS;
+    return IsEqualGUID(&o->session, &c->session) ? ERROR_SUCCESS : (DWORD)FWP_E_WRONG_SESSION;
+}
+
 static void new_key(GUID *key)
 {
     if (emu_guid_is_null(key))
@@ -65,7 +83,8 @@ DWORD emu_op_provider_add(emu_state *s, const emu_caller *c, const FWPM_PROVIDER
     new_key(&copy.providerKey);
     if (emu_find_key(s, EMU_PROVIDER, &copy.providerKey))
         return (DWORD)FWP_E_ALREADY_EXISTS;
-    emu_object o = {.key = copy.providerKey, .flags = copy.flags, .session = c->session, .pid = c->pid};
+    emu_object o = {.key = copy.providerKey, .flags = copy.flags, .session = c->session, .pid = c->pid,
+                    .pid_start = c->pid_start};
     DWORD e = lifetime_of(c, copy.flags & FWPM_PROVIDER_FLAG_PERSISTENT, &o.lifetime);
     if (e)
         return e;
@@ -85,7 +104,7 @@ DWORD emu_op_sublayer_add(emu_state *s, const emu_caller *c, const FWPM_SUBLAYER
     if (emu_find_key(s, EMU_SUBLAYER, &copy.subLayerKey))
         return (DWORD)FWP_E_ALREADY_EXISTS;
     emu_object o = {.key = copy.subLayerKey, .flags = copy.flags, .weight = copy.weight,
-                    .session = c->session, .pid = c->pid};
+                    .session = c->session, .pid = c->pid, .pid_start = c->pid_start};
     DWORD e = lifetime_of(c, copy.flags & FWPM_SUBLAYER_FLAG_PERSISTENT, &o.lifetime);
     if (e)
         return e;
@@ -104,10 +123,11 @@ DWORD emu_op_sublayer_add(emu_state *s, const emu_caller *c, const FWPM_SUBLAYER
     return ERROR_SUCCESS;
 }
 
-DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f, UINT64 *id)
+DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f, const BYTE *sd,
+                        UINT32 sd_len, UINT64 *id)
 {
     HRESULT hr = emu_validate_filter(f);
-    if (FAILED(hr))
+    if (hr != S_OK)
         return (DWORD)hr;
     FWPM_FILTER0 copy = *f;
     new_key(&copy.filterKey);
@@ -118,7 +138,7 @@ DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f
         return (DWORD)FWP_E_ALREADY_EXISTS;
 
     emu_object o = {.key = copy.filterKey, .layer = copy.layerKey, .sublayer = copy.subLayerKey,
-                    .flags = copy.flags, .session = c->session, .pid = c->pid};
+                    .flags = copy.flags, .session = c->session, .pid = c->pid, .pid_start = c->pid_start};
     DWORD e = lifetime_of(c, copy.flags & FWPM_FILTER_FLAG_PERSISTENT, &o.lifetime);
     if (e)
         return e;
@@ -145,6 +165,15 @@ DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f
     o.effective_weight = emu_effective_weight(&copy, o.id);
     if (!emu_encode_filter(&copy, &o.blob, &o.blob_len))
         return (DWORD)FWP_E_NULL_POINTER;
+    if (sd && sd_len) {
+        o.sd = malloc(sd_len);
+        if (!o.sd) {
+            free(o.blob);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        memcpy(o.sd, sd, sd_len);
+        o.sd_len = sd_len;
+    }
     emu_table_add(s, EMU_FILTER, &o);
     emu_journal_add(s, FWPM_CHANGE_ADD, &o, &c->session);
     if (id)
@@ -154,8 +183,9 @@ DWORD emu_op_filter_add(emu_state *s, const emu_caller *c, const FWPM_FILTER0 *f
 
 DWORD emu_op_filter_delete(emu_state *s, const emu_caller *c, emu_object *filter)
 {
-    if (filter->lifetime == EMU_BUILTIN)
-        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    DWORD e = may_delete(c, filter);
+    if (e)
+        return e;
     emu_journal_add(s, FWPM_CHANGE_DELETE, filter, &c->session);
     emu_remove(s, EMU_FILTER, filter);
     return ERROR_SUCCESS;
@@ -172,13 +202,14 @@ static void note_sublayer_use(emu_object *f, void *ctx)
     u->found |= IsEqualGUID(&f->sublayer, u->sublayer) != 0;
 }
 
-DWORD emu_op_sublayer_delete(emu_state *s, const GUID *key)
+DWORD emu_op_sublayer_delete(emu_state *s, const emu_caller *c, const GUID *key)
 {
     emu_object *sl = emu_find_key(s, EMU_SUBLAYER, key);
     if (!sl)
         return (DWORD)FWP_E_SUBLAYER_NOT_FOUND;
-    if (sl->lifetime == EMU_BUILTIN)
-        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    DWORD e = may_delete(c, sl);
+    if (e)
+        return e;
     in_use_ctx use = {key, false};
     emu_for_each_filter(s, NULL, false, note_sublayer_use, &use);
     if (use.found)
@@ -187,13 +218,14 @@ DWORD emu_op_sublayer_delete(emu_state *s, const GUID *key)
     return ERROR_SUCCESS;
 }
 
-DWORD emu_op_provider_delete(emu_state *s, const GUID *key)
+DWORD emu_op_provider_delete(emu_state *s, const emu_caller *c, const GUID *key)
 {
     emu_object *p = emu_find_key(s, EMU_PROVIDER, key);
     if (!p)
         return (DWORD)FWP_E_PROVIDER_NOT_FOUND;
-    if (p->lifetime == EMU_BUILTIN)
-        return (DWORD)FWP_E_BUILTIN_OBJECT;
+    DWORD e = may_delete(c, p);
+    if (e)
+        return e;
     /* A provider's filters are its segment; its sublayers name it. */
     const emu_table *sublayers = emu_kind_table(s, EMU_SUBLAYER);
     for (size_t i = 0; i < sublayers->count; i++)
@@ -225,6 +257,8 @@ bool emu_filter_matches_template(const emu_object *f, const FWPM_FILTER_ENUM_TEM
         return false;
     if (t->providerKey && !(f->has_provider && IsEqualGUID(&f->provider, t->providerKey)))
         return false;
+    if (t->calloutKey)
+        return false; /* "only filters with the specified callout": no filter has one here */
     if (t->actionMask != 0xFFFFFFFFu) {
         /* Only filters whose action type has a bit of actionMask. */
         FWPM_FILTER0 *decoded = emu_decode(EMU_FILTER, f);

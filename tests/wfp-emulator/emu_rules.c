@@ -122,6 +122,11 @@ static bool is_comparison(FWP_MATCH_TYPE m)
            m == FWP_MATCH_NOT_EQUAL;
 }
 
+static bool is_flags_match(FWP_MATCH_TYPE m)
+{
+    return m == FWP_MATCH_FLAGS_ALL_SET || m == FWP_MATCH_FLAGS_ANY_SET || m == FWP_MATCH_FLAGS_NONE_SET;
+}
+
 static HRESULT check_scalar(FWP_DATA_TYPE want, FWP_MATCH_TYPE m, const FWP_CONDITION_VALUE0 *v)
 {
     if (v->type == FWP_RANGE_TYPE) {
@@ -163,7 +168,12 @@ static HRESULT check_scalar(FWP_DATA_TYPE want, FWP_MATCH_TYPE m, const FWP_COND
         return FWP_E_TYPE_MISMATCH;
     if ((want == FWP_UINT64 && !v->uint64) || (want == FWP_BYTE_ARRAY16_TYPE && !v->byteArray16))
         return FWP_E_NULL_POINTER;
-    return is_comparison(m) ? S_OK : FWP_E_MATCH_TYPE_MISMATCH;
+    if (is_comparison(m))
+        return S_OK;
+    /* FWP_MATCH_TYPE: the FLAGS match types test bits of an unsigned
+     * integer, whatever the field. */
+    bool is_unsigned = want == FWP_UINT8 || want == FWP_UINT16 || want == FWP_UINT32 || want == FWP_UINT64;
+    return is_unsigned && is_flags_match(m) ? S_OK : FWP_E_MATCH_TYPE_MISMATCH;
 }
 
 static bool contiguous_mask(UINT32 mask)
@@ -193,10 +203,7 @@ static HRESULT check_condition(const layer_def *layer, const FWPM_FILTER_CONDITI
     case FK_FLAGS:
         if (v->type != FWP_UINT32)
             return FWP_E_TYPE_MISMATCH;
-        return (m == FWP_MATCH_FLAGS_ALL_SET || m == FWP_MATCH_FLAGS_ANY_SET ||
-                m == FWP_MATCH_FLAGS_NONE_SET || is_comparison(m))
-                   ? S_OK
-                   : FWP_E_MATCH_TYPE_MISMATCH;
+        return is_flags_match(m) || is_comparison(m) ? S_OK : FWP_E_MATCH_TYPE_MISMATCH;
     case FK_ADDRESS:
         if (v->type == FWP_V4_ADDR_MASK || v->type == FWP_V6_ADDR_MASK) {
             if ((v->type == FWP_V6_ADDR_MASK) != layer->v6)
@@ -225,7 +232,9 @@ static HRESULT check_condition(const layer_def *layer, const FWPM_FILTER_CONDITI
             return FWP_E_TYPE_MISMATCH;
         if (m != FWP_MATCH_EQUAL && m != FWP_MATCH_NOT_EQUAL)
             return FWP_E_MATCH_TYPE_MISMATCH;
-        return v->sd && v->sd->data ? S_OK : FWP_E_NULL_POINTER;
+        if (!v->sd || !v->sd->data)
+            return FWP_E_NULL_POINTER;
+        return emu_validate_condition_sd(v->sd);
     }
     return FWP_E_CONDITION_NOT_FOUND;
 }
@@ -268,7 +277,7 @@ HRESULT emu_validate_filter(const FWPM_FILTER0 *f)
         return FWP_E_NULL_POINTER;
     for (UINT32 i = 0; i < f->numFilterConditions; i++) {
         HRESULT hr = check_condition(layer, &f->filterCondition[i]);
-        if (FAILED(hr))
+        if (hr != S_OK) /* an FWP_E_* code, or a Win32 one (a bad security descriptor) */
             return hr;
     }
     switch (f->action.type) {
@@ -297,7 +306,9 @@ HRESULT emu_validate_provider(const FWPM_PROVIDER0 *p)
 {
     if (!p->displayData.name)
         return FWP_E_NULL_DISPLAY_NAME;
-    if (p->flags & ~(FWPM_PROVIDER_FLAG_PERSISTENT | FWPM_PROVIDER_FLAG_DISABLED))
+    /* DISABLED is BFE's to set, at start (FWPM_PROVIDER0: "the provider's
+     * filters and the provider itself were not added"), never a caller's. */
+    if (p->flags & ~FWPM_PROVIDER_FLAG_PERSISTENT)
         return FWP_E_INVALID_FLAGS;
     return S_OK;
 }
@@ -314,6 +325,21 @@ HRESULT emu_validate_enum_template(const FWPM_FILTER_ENUM_TEMPLATE0 *t)
         return FWP_E_INVALID_FLAGS;
     if (t->numFilterConditions || t->providerContextTemplate)
         return ERROR_NOT_SUPPORTED; /* not modelled: see docs/wfp-emulator.md */
+    return S_OK;
+}
+
+HRESULT emu_validate_condition_sd(const FWP_BYTE_BLOB *sd)
+{
+    /* The value travels as bytes, so only a self-relative descriptor means
+     * anything; an absolute one (pointers) or a malformed one is
+     * ERROR_INVALID_SECURITY_DESCR ("The security descriptor structure is
+     * invalid"). */
+    if (sd->size < sizeof(SECURITY_DESCRIPTOR_RELATIVE))
+        return (HRESULT)ERROR_INVALID_SECURITY_DESCR;
+    const SECURITY_DESCRIPTOR_RELATIVE *rel = (const SECURITY_DESCRIPTOR_RELATIVE *)sd->data;
+    if (!(rel->Control & SE_SELF_RELATIVE) || !IsValidSecurityDescriptor((PSECURITY_DESCRIPTOR)sd->data) ||
+        GetSecurityDescriptorLength((PSECURITY_DESCRIPTOR)sd->data) > sd->size)
+        return (HRESULT)ERROR_INVALID_SECURITY_DESCR;
     return S_OK;
 }
 

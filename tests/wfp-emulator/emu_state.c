@@ -94,6 +94,7 @@ static void table_add(emu_table *t, const emu_object *o, bool with_ids)
 static void table_remove(emu_table *t, size_t position)
 {
     free(t->items[position].blob);
+    free(t->items[position].sd);
     t->items[position] = t->items[--t->count];
     /* Rebuilt lazily on the next lookup: removals are rare and batched. */
     index_free(&t->by_key);
@@ -102,8 +103,10 @@ static void table_remove(emu_table *t, size_t position)
 
 static void table_free(emu_table *t)
 {
-    for (size_t i = 0; i < t->count; i++)
+    for (size_t i = 0; i < t->count; i++) {
         free(t->items[i].blob);
+        free(t->items[i].sd);
+    }
     free(t->items);
     index_free(&t->by_key);
     index_free(&t->by_id);
@@ -244,8 +247,12 @@ static void put_object(out_buf *b, const emu_object *o)
     put(b, &o->suppressed, 1);
     put(b, &o->session, 16);
     put(b, &o->pid, 4);
+    put(b, &o->pid_start, 8);
     put(b, &o->blob_len, 4);
     put(b, o->blob, o->blob_len);
+    put(b, &o->sd_len, 4);
+    if (o->sd_len)
+        put(b, o->sd, o->sd_len);
 }
 
 static bool take_object(cursor *c, emu_object *o)
@@ -265,18 +272,34 @@ static bool take_object(cursor *c, emu_object *o)
     take(c, &o->suppressed, 1);
     take(c, &o->session, 16);
     take(c, &o->pid, 4);
+    take(c, &o->pid_start, 8);
     take(c, &o->blob_len, 4);
+    o->sd = NULL;
+    o->sd_len = 0;
     if (!c->ok || (size_t)(c->end - c->p) < o->blob_len) {
         c->ok = false;
+        o->blob = NULL;
         return false;
     }
     o->blob = malloc(o->blob_len ? o->blob_len : 1);
     take(c, o->blob, o->blob_len);
+    take(c, &o->sd_len, 4);
+    if (!c->ok || (size_t)(c->end - c->p) < o->sd_len) {
+        c->ok = false;
+        free(o->blob);
+        o->blob = NULL;
+        o->sd_len = 0;
+        return false;
+    }
+    if (o->sd_len) {
+        o->sd = malloc(o->sd_len);
+        take(c, o->sd, o->sd_len);
+    }
     return true;
 }
 
-static const char meta_magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 'M', 3};
-static const char seg_magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 'S', 3};
+static const char meta_magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 'M', 4};
+static const char seg_magic[8] = {'F', 'W', 'P', 'E', 'M', 'U', 'S', 4};
 
 /* ---- segments ---- */
 
@@ -687,6 +710,9 @@ DWORD emu_state_load(emu_state *s)
         emu_state_init(s);
         return ERROR_FILE_CORRUPT;
     }
+    /* A dead process's dynamic objects are gone for every reader at once,
+     * not only once some process writes. */
+    s->purged_on_load = emu_purge_dead_sessions(s);
     return ERROR_SUCCESS;
 }
 
@@ -833,12 +859,34 @@ void emu_txn_lock_release(HANDLE *lock)
 
 /* ---- lifetimes ---- */
 
-static bool process_alive(DWORD pid)
+UINT64 emu_process_start(DWORD pid)
 {
-    HANDLE h = OpenProcess(SYNCHRONIZE, FALSE, pid);
+    UINT64 start = 0;
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    if (!h)
+        h = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, pid);
+    if (h) {
+        FILETIME created, exited, kernel, user;
+        if (GetProcessTimes(h, &created, &exited, &kernel, &user))
+            start = (UINT64)created.dwHighDateTime << 32 | created.dwLowDateTime;
+        CloseHandle(h);
+    }
+    return start;
+}
+
+/* BFE's RPC rundown ends a session when its client process dies. A process
+ * id is reused, so the id must also have started when the session's did. */
+bool emu_process_alive(DWORD pid, UINT64 start)
+{
+    HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
     if (!h)
         return false;
     bool alive = WaitForSingleObject(h, 0) == WAIT_TIMEOUT;
+    if (alive && start) {
+        FILETIME created, exited, kernel, user;
+        alive = GetProcessTimes(h, &created, &exited, &kernel, &user) &&
+                ((UINT64)created.dwHighDateTime << 32 | created.dwLowDateTime) == start;
+    }
     CloseHandle(h);
     return alive;
 }
@@ -879,7 +927,7 @@ static size_t purge(emu_state *s, bool (*pred)(const emu_object *, const void *)
 static bool is_dead_dynamic(const emu_object *o, const void *ctx)
 {
     (void)ctx;
-    return o->lifetime == EMU_DYNAMIC && !process_alive(o->pid);
+    return o->lifetime == EMU_DYNAMIC && !emu_process_alive(o->pid, o->pid_start);
 }
 
 bool emu_purge_dead_sessions(emu_state *s)
@@ -903,10 +951,18 @@ size_t emu_purge_session(emu_state *s, const GUID *session)
     return purge(s, is_of_session, session, true);
 }
 
-static bool is_not_persistent(const emu_object *o, const void *ctx)
+/* What BFE drops when it stops: dynamic and static objects. Boot-time
+ * filters stay: the kernel enforces them while BFE is not running. */
+static bool gone_at_stop(const emu_object *o, const void *ctx)
 {
     (void)ctx;
-    return o->lifetime < EMU_PERSISTENT;
+    return o->lifetime < EMU_PERSISTENT && !(o->flags & FWPM_FILTER_FLAG_BOOTTIME);
+}
+
+static bool is_boottime(const emu_object *o, const void *ctx)
+{
+    (void)ctx;
+    return (o->flags & FWPM_FILTER_FLAG_BOOTTIME) != 0;
 }
 
 /* Object Management: "At service start, BFE only adds persistent objects to
@@ -934,19 +990,33 @@ static bool service_auto_start(const wchar_t *name)
     return auto_start;
 }
 
-void emu_state_reboot(emu_state *s)
+void emu_state_bfe_stop(emu_state *s)
 {
-    purge(s, is_not_persistent, NULL, false);
+    purge(s, gone_at_stop, NULL, false);
+    s->journal_count = 0; /* notifications do not survive BFE */
+}
+
+void emu_state_bfe_start(emu_state *s)
+{
+    /* "Boot-time filters ... are removed once BFE has started." */
+    purge(s, is_boottime, NULL, false);
+    /* Built-in objects are BFE's own (the modelled Windows Firewall among
+     * them: mpssvc is auto-start on every Windows), never held back. */
     emu_table *providers = &s->tables[EMU_PROVIDER];
     for (size_t i = 0; i < providers->count; i++) {
         emu_object *p = &providers->items[i];
+        if (p->lifetime == EMU_BUILTIN) {
+            p->suppressed = 0;
+            continue;
+        }
         FWPM_PROVIDER0 *decoded = emu_decode(EMU_PROVIDER, p);
         p->suppressed = decoded && decoded->serviceName && decoded->serviceName[0] &&
                         !service_auto_start(decoded->serviceName);
         free(decoded);
     }
-    /* A filter BFE did not add stays in the store, reported as disabled
-     * (FWPM_FILTER_FLAG_DISABLED) and not enforced. */
+    /* A persistent object BFE did not add stays in the store, reported as
+     * disabled (FWPM_FILTER_FLAG_DISABLED / FWPM_PROVIDER_FLAG_DISABLED)
+     * and not enforced. */
     for (size_t i = 0; i < s->segment_count; i++) {
         emu_segment *g = &s->segments[i];
         if (!g->count || !segment_load(g))
@@ -956,7 +1026,7 @@ void emu_state_reboot(emu_state *s)
             g->table.items[k].suppressed = owner && owner->suppressed;
         g->dirty = true;
     }
-    s->journal_count = 0; /* notifications do not survive BFE restarts */
+    s->journal_count = 0;
 }
 
 /* ---- a fresh engine ---- */

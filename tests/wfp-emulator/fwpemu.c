@@ -2,7 +2,8 @@
  *
  *   fwpemu dump                         the state as JSON (docs/wfp-emulator.md)
  *   fwpemu reset [--mpssvc-weight N]    a fresh engine modelling Windows Firewall
- *   fwpemu reboot                       keep persistent objects only
+ *   fwpemu reboot                       BFE stops and starts (a machine restart)
+ *   fwpemu bfe stop|start|status        the Base Filtering Engine service alone
  *   fwpemu tamper delete-one --provider GUID
  *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
  *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
@@ -125,8 +126,10 @@ static void collect_pointer(emu_object *o, void *ctx)
 
 static int cmd_dump(emu_state *s)
 {
-    printf("{\n  \"generation\": %llu,\n  \"next_filter_id\": %llu,\n  \"providers\": [",
-           (unsigned long long)s->generation, (unsigned long long)s->next_filter_id);
+    emu_bfe bfe = emu_bfe_get();
+    printf("{\n  \"generation\": %llu,\n  \"next_filter_id\": %llu,\n  \"bfe\": {\"running\": %s, \"epoch\": %llu},\n  \"providers\": [",
+           (unsigned long long)s->generation, (unsigned long long)s->next_filter_id, bfe.running ? "true" : "false",
+           (unsigned long long)bfe.epoch);
     emu_table *t = emu_kind_table(s, EMU_PROVIDER);
     for (size_t i = 0; i < t->count; i++) {
         FWPM_PROVIDER0 *p = emu_decode(EMU_PROVIDER, &t->items[i]);
@@ -203,6 +206,8 @@ static int cmd_dump(emu_state *s)
     return 0;
 }
 
+static void do_reset(emu_state *s, void *ctx);
+
 /* Runs a state change under the transaction lock, as BFE itself would. */
 static int with_locked_state(void (*change)(emu_state *, void *), void *ctx)
 {
@@ -215,6 +220,8 @@ static int with_locked_state(void (*change)(emu_state *, void *), void *ctx)
     emu_state s;
     emu_state_lock();
     e = emu_state_load(&s);
+    if (e == ERROR_FILE_CORRUPT && change == do_reset)
+        e = ERROR_SUCCESS; /* a store of an older format, or damaged: a reset replaces it */
     if (!e) {
         change(&s, ctx);
         e = emu_state_save(&s);
@@ -227,10 +234,67 @@ static int with_locked_state(void (*change)(emu_state *, void *), void *ctx)
     return e ? 1 : 0;
 }
 
-static void do_reboot(emu_state *s, void *ctx)
+/* BFE stops: its objects but persistent and boot-time ones are gone, and
+ * every handle of its epoch is dead. The transaction lock is taken first,
+ * so a transaction in flight ends (commits or aborts) before. */
+static void do_bfe_stop(emu_state *s, void *ctx)
 {
     (void)ctx;
-    emu_state_reboot(s);
+    emu_state_bfe_stop(s);
+}
+
+static void do_bfe_start(emu_state *s, void *ctx)
+{
+    (void)ctx;
+    emu_state_bfe_start(s);
+}
+
+static int bfe_transition(bool start)
+{
+    emu_bfe b = emu_bfe_get();
+    if (b.running == start) {
+        fprintf(stderr, "fwpemu: BFE is already %s\n", start ? "running" : "stopped");
+        return 1;
+    }
+    int rc = 0;
+    if (!start) {
+        /* Dead first, so that no new call starts against the old epoch. */
+        b.running = false;
+        b.epoch++;
+        if (emu_bfe_set(&b))
+            return fprintf(stderr, "fwpemu: cannot write bfe.bin\n"), 1;
+        rc = with_locked_state(do_bfe_stop, NULL);
+    } else {
+        rc = with_locked_state(do_bfe_start, NULL);
+        b.running = true;
+        if (!rc && emu_bfe_set(&b))
+            return fprintf(stderr, "fwpemu: cannot write bfe.bin\n"), 1;
+    }
+    return rc;
+}
+
+static int cmd_bfe(const char *what)
+{
+    if (strcmp(what, "stop") == 0)
+        return bfe_transition(false);
+    if (strcmp(what, "start") == 0)
+        return bfe_transition(true);
+    if (strcmp(what, "status") == 0) {
+        emu_bfe b = emu_bfe_get();
+        printf("%s epoch %llu\n", b.running ? "running" : "stopped", (unsigned long long)b.epoch);
+        return 0;
+    }
+    fprintf(stderr, "fwpemu: bfe stop|start|status\n");
+    return 2;
+}
+
+/* A machine restart: BFE stops (boot-time filters are what the kernel
+ * enforces until it is back), then starts. */
+static int cmd_reboot(void)
+{
+    if (emu_bfe_get().running && bfe_transition(false))
+        return 1;
+    return bfe_transition(true);
 }
 
 static void do_reset(emu_state *s, void *ctx)
@@ -467,7 +531,7 @@ int main(int argc, char **argv)
 {
     emu_api_init();
     if (argc < 2) {
-        fputs("usage: fwpemu dump | reset [--mpssvc-weight N] | reboot | "
+        fputs("usage: fwpemu dump | reset [--mpssvc-weight N] | reboot | bfe stop|start|status | "
               "tamper delete-one --provider GUID | tamper add-foreign N | classify ...\n",
               stderr);
         return 2;
@@ -483,12 +547,21 @@ int main(int argc, char **argv)
         return rc;
     }
     if (strcmp(cmd, "reboot") == 0)
-        return with_locked_state(do_reboot, NULL);
+        return cmd_reboot();
+    if (strcmp(cmd, "bfe") == 0 && argc == 3)
+        return cmd_bfe(argv[2]);
     if (strcmp(cmd, "reset") == 0) {
         UINT16 weight = EMU_DEFAULT_MPSSVC_WEIGHT;
         if (argc == 4 && strcmp(argv[2], "--mpssvc-weight") == 0)
             weight = (UINT16)strtoul(argv[3], NULL, 0);
-        return with_locked_state(do_reset, &weight);
+        int rc = with_locked_state(do_reset, &weight);
+        /* A fresh engine, running; handles of the one before are dead. */
+        emu_bfe b = emu_bfe_get();
+        b.running = true;
+        b.epoch++;
+        if (!rc && emu_bfe_set(&b))
+            rc = 1;
+        return rc;
     }
     if (strcmp(cmd, "tamper") == 0 && argc >= 3) {
         if (strcmp(argv[2], "delete-one") == 0 && argc == 5 && strcmp(argv[3], "--provider") == 0) {
