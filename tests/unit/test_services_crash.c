@@ -120,7 +120,19 @@ static bool run_child(const char *kind, double delay_us, double *write_us)
     PROCESS_INFORMATION pi;
     wchar_t cmd[MAX_PATH + 64];
     _snwprintf(cmd, MAX_PATH + 64, L"\"%ls\" --child %hs", self, kind);
-    assert_true(CreateProcessW(self, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
+    /* Wine, after a thousand children, now and then fails a process start
+     * for a moment: retry, since only what happens after "ready" counts. */
+    BOOL started = FALSE;
+    DWORD start_error = 0;
+    for (int attempt = 0; attempt < 5 && !started; attempt++) {
+        started = CreateProcessW(self, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi);
+        if (!started) {
+            start_error = GetLastError();
+            Sleep(50);
+        }
+    }
+    if (!started)
+        fail_msg("CreateProcessW failed 5 times, last error %lu", (unsigned long)start_error);
     CloseHandle(wr);
     char byte;
     DWORD got = 0;

@@ -7,6 +7,7 @@
 #include <windows.h>
 #include <fwpmu.h>
 #include <rpc.h>
+#include <sddl.h>
 
 #include <stdbool.h>
 #include <setjmp.h>
@@ -165,6 +166,21 @@ static UINT32 count_filters(HANDLE engine, const GUID *layer, UINT32 flags)
                                     .flags = flags, .actionMask = 0xFFFFFFFFu};
     HANDLE en;
     assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    UINT32 total = 0, n;
+    FWPM_FILTER0 **entries;
+    do {
+        assert_int_equal(FwpmFilterEnum0(engine, en, 100, &entries, &n), ERROR_SUCCESS);
+        total += n;
+        FwpmFreeMemory0((void **)&entries);
+    } while (n > 0);
+    assert_int_equal(FwpmFilterDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    return total;
+}
+
+static UINT32 count_filters_with(HANDLE engine, const FWPM_FILTER_ENUM_TEMPLATE0 *t)
+{
+    HANDLE en;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, t, &en), ERROR_SUCCESS);
     UINT32 total = 0, n;
     FWPM_FILTER0 **entries;
     do {
@@ -832,14 +848,521 @@ static void a_hard_permit_below_the_firewall_sublayer_loses(void **state)
     classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "BLOCK by filter");
 }
 
+/* ---- sessions: keys, enumeration, dynamic deletes ---- */
+
+static const GUID session_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x31}};
+
+static DWORD open_keyed(const GUID *key, HANDLE *engine)
+{
+    FWPM_SESSION0 session = {.sessionKey = *key, .displayData = {L"keyed test session", NULL}};
+    return FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, engine);
+}
+
+static DWORD child(const wchar_t *faults, const wchar_t *what, const wchar_t *calllog);
+
+/* FwpmEngineOpen0: a session key already open is FWP_E_ALREADY_EXISTS, in
+ * this process or another; FwpmSessionEnum0 lists open sessions. */
+static void a_session_key_is_open_once(void **state)
+{
+    (void)state;
+    HANDLE first = NULL, second = NULL;
+    assert_int_equal(open_keyed(&session_key, &first), ERROR_SUCCESS);
+    assert_int_equal(open_keyed(&session_key, &second), (DWORD)FWP_E_ALREADY_EXISTS);
+    assert_int_equal(child(NULL, L"open-keyed", NULL), (DWORD)FWP_E_ALREADY_EXISTS);
+
+    HANDLE en;
+    assert_int_equal(FwpmSessionCreateEnumHandle0(first, NULL, &en), ERROR_SUCCESS);
+    FWPM_SESSION0 **sessions;
+    UINT32 n = 0;
+    bool listed = false;
+    assert_int_equal(FwpmSessionEnum0(first, en, 100, &sessions, &n), ERROR_SUCCESS);
+    for (UINT32 i = 0; i < n; i++)
+        if (IsEqualGUID(&sessions[i]->sessionKey, &session_key)) {
+            listed = true;
+            assert_int_equal(sessions[i]->processId, GetCurrentProcessId());
+            assert_true(wcscmp(sessions[i]->displayData.name, L"keyed test session") == 0);
+        }
+    FwpmFreeMemory0((void **)&sessions);
+    assert_true(listed);
+    assert_int_equal(FwpmSessionDestroyEnumHandle0(first, en), ERROR_SUCCESS);
+
+    assert_int_equal(FwpmEngineClose0(first), ERROR_SUCCESS);
+    assert_int_equal(child(NULL, L"open-keyed", NULL), ERROR_SUCCESS); /* free again */
+    assert_int_equal(open_keyed(&session_key, &second), ERROR_SUCCESS);
+    assert_int_equal(FwpmEngineClose0(second), ERROR_SUCCESS);
+}
+
+/* FwpmFilterDeleteByKey0, Remarks: in a dynamic session only objects added
+ * in that session; another dynamic session's: FWP_E_WRONG_SESSION; a
+ * non-dynamic object: FWP_E_DYNAMIC_SESSION_IN_PROGRESS. */
+static void a_dynamic_session_deletes_only_its_own_objects(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1);
+    FWPM_FILTER0 f = port_filter(&filter_key, 80, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+
+    HANDLE mine = open_engine(FWPM_SESSION_FLAG_DYNAMIC, 0), theirs = open_engine(FWPM_SESSION_FLAG_DYNAMIC, 0);
+    GUID my_key = filter_key, their_key = filter_key;
+    my_key.Data4[7] = 0x22;
+    their_key.Data4[7] = 0x23;
+    f = port_filter(&my_key, 81, 0);
+    assert_int_equal(FwpmFilterAdd0(mine, &f, NULL, NULL), ERROR_SUCCESS);
+    f = port_filter(&their_key, 82, 0);
+    assert_int_equal(FwpmFilterAdd0(theirs, &f, NULL, NULL), ERROR_SUCCESS);
+
+    assert_int_equal(FwpmFilterDeleteByKey0(mine, &filter_key), (DWORD)FWP_E_DYNAMIC_SESSION_IN_PROGRESS);
+    assert_int_equal(FwpmFilterDeleteByKey0(mine, &their_key), (DWORD)FWP_E_WRONG_SESSION);
+    assert_int_equal(FwpmSubLayerDeleteByKey0(mine, &sublayer_key), (DWORD)FWP_E_DYNAMIC_SESSION_IN_PROGRESS);
+    assert_int_equal(FwpmProviderDeleteByKey0(mine, &provider_key), (DWORD)FWP_E_DYNAMIC_SESSION_IN_PROGRESS);
+    assert_int_equal(FwpmFilterDeleteByKey0(mine, &my_key), ERROR_SUCCESS);
+    /* A non-dynamic session may still delete a dynamic session's filter. */
+    assert_int_equal(FwpmFilterDeleteByKey0(engine, &their_key), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterDeleteByKey0(engine, &filter_key), ERROR_SUCCESS);
+    close_engine(mine);
+    close_engine(theirs);
+    close_engine(engine);
+}
+
+/* A dead process's dynamic objects are gone for every reader at once, not
+ * only after some process writes. */
+static void a_dead_processes_dynamic_objects_are_gone_for_readers(void **state)
+{
+    (void)state;
+    assert_int_equal(child(NULL, L"dynamic-add-and-die", NULL), 0);
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 *p = NULL;
+    assert_int_equal(FwpmProviderGetByKey0(engine, &other_provider_key, &p), (DWORD)FWP_E_PROVIDER_NOT_FOUND);
+    close_engine(engine);
+}
+
+/* ---- security descriptors ---- */
+
+static PSECURITY_DESCRIPTOR sd_from(const wchar_t *sddl, ULONG *len)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, len));
+    return sd;
+}
+
+static void security_descriptors_are_checked_and_kept(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 1);
+    const GUID *in4 = &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4;
+
+    /* A condition's descriptor travels as bytes: only self-relative is valid. */
+    ULONG len = 0;
+    PSECURITY_DESCRIPTOR rel = sd_from(L"O:SYG:SYD:(A;;0x1;;;SY)", &len);
+    FWP_BYTE_BLOB blob = {len, rel};
+    FWPM_FILTER_CONDITION0 user = {.fieldKey = FWPM_CONDITION_ALE_USER_ID, .matchType = FWP_MATCH_EQUAL,
+                                   .conditionValue = {.type = FWP_SECURITY_DESCRIPTOR_TYPE, .sd = &blob}};
+    assert_int_equal(add_with_condition(engine, in4, user), ERROR_SUCCESS);
+    SECURITY_DESCRIPTOR absolute;
+    assert_true(InitializeSecurityDescriptor(&absolute, SECURITY_DESCRIPTOR_REVISION));
+    FWP_BYTE_BLOB absolute_blob = {sizeof absolute, (UINT8 *)&absolute};
+    user.conditionValue.sd = &absolute_blob;
+    assert_int_equal(add_with_condition(engine, in4, user), ERROR_INVALID_SECURITY_DESCR);
+    BYTE junk[64];
+    memset(junk, 0x5A, sizeof junk);
+    FWP_BYTE_BLOB junk_blob = {sizeof junk, junk};
+    user.conditionValue.sd = &junk_blob;
+    assert_int_equal(add_with_condition(engine, in4, user), ERROR_INVALID_SECURITY_DESCR);
+
+    /* FwpmFilterAdd0's sd is stored, and returned by FwpmFilterGetSecurityInfoByKey0. */
+    FWPM_FILTER0 f = port_filter(&filter_key, 80, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, junk, NULL), ERROR_INVALID_SECURITY_DESCR);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, rel, NULL), ERROR_SUCCESS);
+    PSID owner = NULL;
+    PACL dacl = NULL;
+    PSECURITY_DESCRIPTOR got = NULL;
+    assert_int_equal(FwpmFilterGetSecurityInfoByKey0(engine, &filter_key, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                                                     &owner, NULL, &dacl, NULL, &got),
+                     ERROR_SUCCESS);
+    BYTE system_sid[SECURITY_MAX_SID_SIZE];
+    DWORD sid_len = sizeof system_sid;
+    assert_true(CreateWellKnownSid(WinLocalSystemSid, NULL, system_sid, &sid_len));
+    assert_non_null(owner);
+    assert_true(EqualSid(owner, system_sid));
+    assert_non_null(dacl);
+    assert_int_equal(dacl->AceCount, 1);
+    FwpmFreeMemory0(&got);
+    assert_null(got);
+
+    /* An absolute descriptor passed as sd is kept too (made self-relative). */
+    assert_true(SetSecurityDescriptorOwner(&absolute, system_sid, FALSE));
+    GUID second = filter_key;
+    second.Data4[7] = 0x24;
+    f = port_filter(&second, 81, 0);
+    assert_int_equal(FwpmFilterAdd0(engine, &f, &absolute, NULL), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterGetSecurityInfoByKey0(engine, &second, OWNER_SECURITY_INFORMATION, &owner, NULL, NULL, NULL, &got),
+                     ERROR_SUCCESS);
+    assert_true(EqualSid(owner, system_sid));
+    FwpmFreeMemory0(&got);
+
+    /* On providers and sublayers a descriptor is not modelled: refused. */
+    FWPM_PROVIDER0 p = provider(&other_provider_key, 0);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, rel), ERROR_NOT_SUPPORTED);
+    LocalFree(rel);
+    close_engine(engine);
+}
+
+/* ---- match types, provider flags ---- */
+
+static void flags_match_types_apply_to_unsigned_integers(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, true, 0xFFF0);
+    FWPM_FILTER_CONDITION0 high_port = {.fieldKey = FWPM_CONDITION_IP_REMOTE_PORT, .matchType = FWP_MATCH_FLAGS_ALL_SET,
+                                        .conditionValue = {.type = FWP_UINT16, .uint16 = 0x8000}};
+    FWPM_FILTER0 f = port_filter(&filter_key, 0, FWPM_FILTER_FLAG_PERSISTENT);
+    f.layerKey = FWPM_LAYER_ALE_AUTH_CONNECT_V4;
+    f.displayData.name = L"block remote ports from 32768";
+    f.action.type = FWP_ACTION_BLOCK;
+    f.numFilterConditions = 1;
+    f.filterCondition = &high_port;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    /* Not on a byte blob. */
+    FWP_BYTE_BLOB app = {4, (UINT8 *)"a\0\0\0"};
+    FWPM_FILTER_CONDITION0 app_flags = {.fieldKey = FWPM_CONDITION_ALE_APP_ID, .matchType = FWP_MATCH_FLAGS_ANY_SET,
+                                        .conditionValue = {.type = FWP_BYTE_BLOB_TYPE, .byteBlob = &app}};
+    assert_int_equal(add_with_condition(engine, &FWPM_LAYER_ALE_AUTH_CONNECT_V4, app_flags), (DWORD)FWP_E_MATCH_TYPE_MISMATCH);
+    close_engine(engine);
+    classify_to(L"classify --dir out --proto tcp --remote-port 40000 --remote 10.0.0.1",
+                "BLOCK by filter");
+    classify_to(L"classify --dir out --proto tcp --remote-port 443 --remote 10.0.0.1", "PERMIT (no filter matched)");
+}
+
+static void only_bfe_sets_a_provider_disabled(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWPM_PROVIDER0 p = provider(&provider_key, FWPM_PROVIDER_FLAG_DISABLED);
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), (DWORD)FWP_E_INVALID_FLAGS);
+    close_engine(engine);
+}
+
+/* ---- enumeration order ---- */
+
+static UINT64 weight_of(const FWPM_FILTER0 *f)
+{
+    return *f->effectiveWeight.uint64;
+}
+
+static void enumeration_sorts_by_priority_and_finds_the_best_match(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 10);
+    GUID heavy = sublayer_key;
+    heavy.Data4[7] = 0x12;
+    FWPM_SUBLAYER0 sl = sublayer(&heavy, &provider_key, 0, 20);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &sl, NULL), ERROR_SUCCESS);
+    /* Light sublayer: weights 9 and 3; heavy sublayer: weight 1 (a permit)
+     * and 5 (a callout-free block of another port). */
+    const struct { UINT8 weight; const GUID *sublayer; FWP_ACTION_TYPE action; } specs[] = {
+        {9, &sublayer_key, FWP_ACTION_PERMIT}, {3, &sublayer_key, FWP_ACTION_BLOCK},
+        {1, &heavy, FWP_ACTION_PERMIT}, {5, &heavy, FWP_ACTION_BLOCK}};
+    for (int i = 0; i < 4; i++) {
+        FWPM_FILTER0 f = port_filter(NULL, (UINT16)(100 + i), 0);
+        f.subLayerKey = *specs[i].sublayer;
+        f.weight.type = FWP_UINT8;
+        f.weight.uint8 = specs[i].weight;
+        f.action.type = specs[i].action;
+        assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    }
+    FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key, .layerKey = FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4,
+                                    .flags = FWP_FILTER_ENUM_FLAG_SORTED, .actionMask = 0xFFFFFFFFu};
+    HANDLE en;
+    FWPM_FILTER0 **got;
+    UINT32 n;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterEnum0(engine, en, 10, &got, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 4);
+    /* Heavy sublayer first (5 then 1), then the light one (9 then 3). */
+    const UINT8 want[4] = {5, 1, 9, 3};
+    for (UINT32 i = 0; i < n; i++)
+        assert_int_equal(weight_of(got[i]) >> 60, want[i]);
+    FwpmFreeMemory0((void **)&got);
+    FwpmFilterDestroyEnumHandle0(engine, en);
+
+    t.flags = FWP_FILTER_ENUM_FLAG_BEST_TERMINATING_MATCH;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterEnum0(engine, en, 10, &got, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 1);
+    assert_int_equal(weight_of(got[0]) >> 60, 5);
+    FwpmFreeMemory0((void **)&got);
+    FwpmFilterDestroyEnumHandle0(engine, en);
+
+    /* A callout key: no filter here has a callout. Conditions: not modelled. */
+    t.flags = 0;
+    t.calloutKey = (GUID *)&provider_key;
+    assert_int_equal(count_filters_with(engine, &t), 0);
+    t.calloutKey = NULL;
+    FWPM_FILTER_CONDITION0 c = {.fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = FWP_MATCH_EQUAL,
+                                .conditionValue = {.type = FWP_UINT16, .uint16 = 100}};
+    t.numFilterConditions = 1;
+    t.filterCondition = &c;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_NOT_SUPPORTED);
+    close_engine(engine);
+}
+
+/* ---- the BFE lifecycle ---- */
+
+static const GUID auto_provider_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x03}};
+static const GUID auto_sublayer_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x13}};
+static const GUID auto_filter_key = {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x25}};
+#define AUTO_SERVICE L"fwpemu-test-auto"
+
+/* A service of Wine's service manager set to auto-start (never started). */
+static void auto_start_service(bool create)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS);
+    assert_non_null(scm);
+    SC_HANDLE svc = OpenServiceW(scm, AUTO_SERVICE, SERVICE_ALL_ACCESS);
+    if (svc) {
+        DeleteService(svc);
+        CloseServiceHandle(svc);
+    }
+    if (create) {
+        svc = CreateServiceW(scm, AUTO_SERVICE, AUTO_SERVICE, SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS,
+                             SERVICE_AUTO_START, SERVICE_ERROR_IGNORE, L"C:\\windows\\system32\\notepad.exe", NULL,
+                             NULL, NULL, NULL, NULL);
+        assert_non_null(svc);
+        CloseServiceHandle(svc);
+    }
+    CloseServiceHandle(scm);
+}
+
+static void add_persistent_set(HANDLE engine, const GUID *p_key, const GUID *s_key, const GUID *f_key,
+                               const wchar_t *service, UINT16 port)
+{
+    FWPM_PROVIDER0 p = provider(p_key, FWPM_PROVIDER_FLAG_PERSISTENT);
+    p.serviceName = (wchar_t *)service;
+    assert_int_equal(FwpmProviderAdd0(engine, &p, NULL), ERROR_SUCCESS);
+    FWPM_SUBLAYER0 s = sublayer(s_key, p_key, FWPM_SUBLAYER_FLAG_PERSISTENT, 0xFFF0);
+    assert_int_equal(FwpmSubLayerAdd0(engine, &s, NULL), ERROR_SUCCESS);
+    FWPM_FILTER0 f = port_filter(f_key, port, FWPM_FILTER_FLAG_PERSISTENT | FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT);
+    f.providerKey = (GUID *)p_key;
+    f.subLayerKey = *s_key;
+    assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+}
+
+static bool filter_disabled(HANDLE engine, const GUID *key)
+{
+    FWPM_FILTER0 *f = NULL;
+    assert_int_equal(FwpmFilterGetByKey0(engine, key, &f), ERROR_SUCCESS);
+    bool disabled = (f->flags & FWPM_FILTER_FLAG_DISABLED) != 0;
+    FwpmFreeMemory0((void **)&f);
+    return disabled;
+}
+
+static void bfe_stops_and_starts_under_its_clients(void **state)
+{
+    (void)state;
+    auto_start_service(true);
+    HANDLE old = open_engine(0, 0);
+    /* One provider per rule: auto-start service, missing service. */
+    add_persistent_set(old, &auto_provider_key, &auto_sublayer_key, &auto_filter_key, AUTO_SERVICE, 5719);
+    add_persistent_set(old, &provider_key, &sublayer_key, &filter_key, L"fwpemu-no-such-service", 5720);
+    GUID static_key = filter_key, boot_key = filter_key;
+    static_key.Data4[7] = 0x26;
+    boot_key.Data4[7] = 0x27;
+    FWPM_FILTER0 f = port_filter(&static_key, 5721, 0);
+    assert_int_equal(FwpmFilterAdd0(old, &f, NULL, NULL), ERROR_SUCCESS);
+    f = port_filter(&boot_key, 5722, FWPM_FILTER_FLAG_BOOTTIME);
+    f.action.type = FWP_ACTION_BLOCK;
+    f.displayData.name = L"boot-time block";
+    assert_int_equal(FwpmFilterAdd0(old, &f, NULL, NULL), ERROR_SUCCESS);
+    change_counts counts = {0};
+    FWPM_FILTER_SUBSCRIPTION0 sub = {0};
+    HANDLE change;
+    assert_int_equal(FwpmFilterSubscribeChanges0(old, &sub, on_change, &counts, &change), ERROR_SUCCESS);
+
+    /* Stopped: no new session, old handles fail with the RPC error, and
+     * only boot-time filters are enforced. */
+    assert_int_equal(fwpemu(L"bfe stop", NULL, 0), 0);
+    HANDLE engine = NULL;
+    assert_int_equal(FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &engine), EPT_S_NOT_REGISTERED);
+    FWPM_FILTER0 *got = NULL;
+    assert_int_equal(FwpmFilterGetByKey0(old, &auto_filter_key, &got), RPC_S_SERVER_UNAVAILABLE);
+    classify_to(L"classify --dir in --proto tcp --local-port 5722 --remote 10.0.0.1", "BLOCK by filter");
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "PERMIT (no filter matched)");
+
+    /* Started: the old handle stays dead; static and boot-time filters are
+     * gone; persistent ones are back by the documented rule. */
+    assert_int_equal(fwpemu(L"bfe start", NULL, 0), 0);
+    assert_int_equal(FwpmFilterGetByKey0(old, &auto_filter_key, &got), RPC_S_SERVER_UNAVAILABLE);
+    assert_int_equal(fwpemu(L"tamper add-foreign 2", NULL, 0), 0);
+    Sleep(300);
+    assert_int_equal(counts.adds, 0); /* its subscription died with it */
+    assert_int_equal(FwpmFilterUnsubscribeChanges0(old, change), RPC_S_SERVER_UNAVAILABLE);
+    assert_int_equal(close_engine(old), RPC_S_SERVER_UNAVAILABLE);
+
+    engine = open_engine(0, 0);
+    assert_int_equal(FwpmFilterGetByKey0(engine, &static_key, &got), (DWORD)FWP_E_FILTER_NOT_FOUND);
+    assert_int_equal(FwpmFilterGetByKey0(engine, &boot_key, &got), (DWORD)FWP_E_FILTER_NOT_FOUND);
+    assert_false(filter_disabled(engine, &auto_filter_key));
+    assert_true(filter_disabled(engine, &filter_key));
+    FWPM_PROVIDER0 *p = NULL;
+    assert_int_equal(FwpmProviderGetByKey0(engine, &provider_key, &p), ERROR_SUCCESS);
+    assert_true(p->flags & FWPM_PROVIDER_FLAG_DISABLED);
+    FwpmFreeMemory0((void **)&p);
+    assert_int_equal(FwpmProviderGetByKey0(engine, &auto_provider_key, &p), ERROR_SUCCESS);
+    assert_false(p->flags & FWPM_PROVIDER_FLAG_DISABLED);
+    FwpmFreeMemory0((void **)&p);
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "PERMIT by filter");
+    /* The disabled permit does not count; Windows Firewall still blocks. */
+    classify_to(L"classify --dir in --proto tcp --local-port 5720 --remote 10.0.0.1", "BLOCK by filter");
+
+    /* A new session subscribes and is notified again. */
+    assert_int_equal(FwpmFilterSubscribeChanges0(engine, &sub, on_change, &counts, &change), ERROR_SUCCESS);
+    assert_int_equal(fwpemu(L"tamper add-foreign 1", NULL, 0), 0);
+    assert_true(wait_for(&counts.adds, 1, 3000));
+    assert_int_equal(FwpmFilterUnsubscribeChanges0(engine, change), ERROR_SUCCESS);
+    close_engine(engine);
+
+    /* After a reboot with the service no longer auto-start, its filters
+     * come back disabled too. */
+    auto_start_service(false);
+    assert_int_equal(fwpemu(L"reboot", NULL, 0), 0);
+    engine = open_engine(0, 0);
+    assert_true(filter_disabled(engine, &auto_filter_key));
+    close_engine(engine);
+    classify_to(L"classify --dir in --proto tcp --local-port 5719 --remote 10.0.0.1", "BLOCK by filter");
+}
+
+/* ---- change notifications: loss, drops, unsubscribing ---- */
+
+static void lost_and_dropped_notifications_are_faults_not_silence(void **state)
+{
+    (void)state;
+    /* The child counts the adds of 4 foreign filters it is told of. */
+    assert_int_equal(child(NULL, L"count-adds:4", NULL), 4);
+    SetEnvironmentVariableW(L"FWPEMU_NOTIFY_LOSS", L"2");
+    assert_int_equal(child(NULL, L"count-adds:4", NULL), 2); /* every 2nd lost */
+    SetEnvironmentVariableW(L"FWPEMU_NOTIFY_LOSS", NULL);
+
+    /* 1,100 changes in one commit: the journal keeps 1,024; the subscriber
+     * is told of those and logs the drop. */
+    wchar_t log[MAX_PATH];
+    swprintf(log, MAX_PATH, L"%ls\\test-droplog.txt", exe_dir);
+    DeleteFileW(log);
+    assert_int_equal(child(NULL, L"count-adds:1100", log), 1024);
+    FILE *f = _wfopen(log, L"r");
+    assert_non_null(f);
+    char line[256];
+    int dropped = 0;
+    while (fgets(line, sizeof line, f))
+        dropped += strstr(line, " FwpmFilterChangeDropped 0x80320019") != NULL;
+    fclose(f);
+    assert_int_equal(dropped, 1);
+}
+
+typedef struct {
+    HANDLE engine, change;
+    volatile LONG calls, in_callback;
+    DWORD unsubscribed;
+    DWORD hold_ms;
+} callback_probe;
+
+static void CALLBACK unsubscribe_from_inside(void *context, const FWPM_FILTER_CHANGE0 *change)
+{
+    (void)change;
+    callback_probe *p = context;
+    if (InterlockedIncrement(&p->calls) == 1)
+        p->unsubscribed = FwpmFilterUnsubscribeChanges0(p->engine, p->change);
+}
+
+static void CALLBACK slow_callback(void *context, const FWPM_FILTER_CHANGE0 *change)
+{
+    (void)change;
+    callback_probe *p = context;
+    InterlockedExchange(&p->in_callback, 1);
+    Sleep(p->hold_ms);
+    InterlockedIncrement(&p->calls);
+    InterlockedExchange(&p->in_callback, 0);
+}
+
+static void unsubscribing_waits_for_a_callback_and_works_from_inside_one(void **state)
+{
+    (void)state;
+    callback_probe probe = {.engine = open_engine(0, 0), .unsubscribed = 0xFFFFFFFF};
+    FWPM_FILTER_SUBSCRIPTION0 sub = {0};
+    assert_int_equal(FwpmFilterSubscribeChanges0(probe.engine, &sub, unsubscribe_from_inside, &probe, &probe.change),
+                     ERROR_SUCCESS);
+    FWPM_FILTER_SUBSCRIPTION0 **subs;
+    UINT32 n = 0;
+    assert_int_equal(FwpmFilterSubscriptionsGet0(probe.engine, &subs, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 1);
+    FwpmFreeMemory0((void **)&subs);
+    assert_int_equal(fwpemu(L"tamper add-foreign 3", NULL, 0), 0);
+    assert_true(wait_for(&probe.calls, 1, 3000));
+    Sleep(300);
+    assert_int_equal(probe.calls, 1); /* nothing after it unsubscribed */
+    assert_int_equal(probe.unsubscribed, ERROR_SUCCESS);
+    assert_int_equal(FwpmFilterSubscriptionsGet0(probe.engine, &subs, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+
+    callback_probe slow = {.engine = probe.engine, .hold_ms = 500};
+    assert_int_equal(FwpmFilterSubscribeChanges0(slow.engine, &sub, slow_callback, &slow, &slow.change), ERROR_SUCCESS);
+    assert_int_equal(fwpemu(L"tamper add-foreign 1", NULL, 0), 0);
+    assert_true(wait_for(&slow.in_callback, 1, 3000));
+    assert_int_equal(FwpmFilterUnsubscribeChanges0(slow.engine, slow.change), ERROR_SUCCESS);
+    assert_int_equal(slow.in_callback, 0); /* returned only once the callback had */
+    assert_int_equal(slow.calls, 1);
+    close_engine(probe.engine);
+}
+
 /* ---- child mode ---- */
+
+static void CALLBACK count_add(void *context, const FWPM_FILTER_CHANGE0 *change)
+{
+    if (change->changeType == FWPM_CHANGE_ADD)
+        InterlockedIncrement((volatile LONG *)context);
+}
 
 static int child_main(const wchar_t *what)
 {
     HANDLE engine = NULL;
+    if (wcscmp(what, L"open-keyed") == 0) {
+        DWORD e = open_keyed(&session_key, &engine);
+        if (!e)
+            FwpmEngineClose0(engine);
+        return (int)e;
+    }
+    if (wcscmp(what, L"dynamic-add-and-die") == 0) {
+        FWPM_SESSION0 dynamic = {.flags = FWPM_SESSION_FLAG_DYNAMIC};
+        DWORD e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &dynamic, &engine);
+        FWPM_PROVIDER0 p = provider(&other_provider_key, 0);
+        if (!e)
+            e = FwpmProviderAdd0(engine, &p, NULL);
+        ExitProcess(e); /* no FwpmEngineClose0: the process just dies */
+    }
     DWORD e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, &engine);
     if (e || wcscmp(what, L"open") == 0)
         return (int)e;
+    if (wcsncmp(what, L"count-adds:", 11) == 0) {
+        volatile LONG adds = 0;
+        FWPM_FILTER_SUBSCRIPTION0 sub = {0};
+        HANDLE change;
+        if (FwpmFilterSubscribeChanges0(engine, &sub, count_add, (void *)&adds, &change))
+            return -1;
+        wchar_t args[64];
+        swprintf(args, 64, L"tamper add-foreign %ls", what + 11);
+        SetEnvironmentVariableW(L"FWPEMU_CALLLOG", NULL); /* fwpemu's own calls stay out of the log */
+        if (fwpemu(args, NULL, 0) != 0)
+            return -2;
+        LONG seen = -1;
+        for (int quiet = 0; quiet < 10; Sleep(100)) /* until a second passes with nothing new */
+            quiet = adds == seen ? quiet + 1 : (seen = adds, 0);
+        FwpmFilterUnsubscribeChanges0(engine, change);
+        FwpmEngineClose0(engine);
+        return (int)adds;
+    }
     if (wcscmp(what, L"add3") == 0) {
         const GUID *keys[3] = {&provider_key, &other_provider_key, &sublayer_key};
         int failures = 0, first_failure = 0;
@@ -889,6 +1412,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_hard_permit_in_a_heavier_sublayer_wins, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(a_soft_permit_is_overridden_by_the_firewall_block, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(a_hard_permit_below_the_firewall_sublayer_loses, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_session_key_is_open_once, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_dynamic_session_deletes_only_its_own_objects, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(a_dead_processes_dynamic_objects_are_gone_for_readers, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(security_descriptors_are_checked_and_kept, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(flags_match_types_apply_to_unsigned_integers, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(only_bfe_sets_a_provider_disabled, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(enumeration_sorts_by_priority_and_finds_the_best_match, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(bfe_stops_and_starts_under_its_clients, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(lost_and_dropped_notifications_are_faults_not_silence, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(unsubscribing_waits_for_a_callback_and_works_from_inside_one, reset_engine, close_leftovers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
