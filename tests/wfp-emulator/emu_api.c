@@ -1237,12 +1237,16 @@ static void subscription_free(subscription *sub)
 static DWORD WINAPI subscription_thread(void *arg)
 {
     subscription *sub = arg;
-    while (WaitForSingleObject(sub->stop, 10) == WAIT_TIMEOUT) {
-        if (bfe_check(sub->epoch))
-            continue; /* dead with its BFE: nothing more is delivered */
+    bool dead = false;
+    while (WaitForSingleObject(sub->stop, 10) == WAIT_TIMEOUT && !dead) {
         UINT64 g = emu_state_generation();
         if (g == sub->last_generation)
             continue;
+        /* BFE's stop and start each commit a generation: checked here. */
+        if (bfe_check(sub->epoch)) {
+            dead = true; /* dead with its BFE: nothing more is delivered */
+            continue;
+        }
         emu_state st;
         if (emu_state_lock() != ERROR_SUCCESS)
             continue;
@@ -1254,6 +1258,8 @@ static DWORD WINAPI subscription_thread(void *arg)
         deliver(sub, &st);
         emu_state_free(&st);
     }
+    if (dead)
+        WaitForSingleObject(sub->stop, INFINITE); /* until the client unsubscribes or closes */
     if (InterlockedCompareExchange(&sub->self_free, 0, 0))
         subscription_free(sub);
     return 0;

@@ -49,7 +49,15 @@ DWORD emu_bfe_set(const emu_bfe *b)
     DWORD done = 0;
     BOOL ok = WriteFile(h, data, sizeof data, &done, NULL) && done == sizeof data && FlushFileBuffers(h);
     CloseHandle(h);
-    if (!ok || !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    /* Readers open it briefly and often (every client call): a replace
+     * that meets one of them is retried. */
+    BOOL moved = FALSE;
+    for (int attempt = 0; ok && !moved && attempt < 50; attempt++) {
+        moved = MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+        if (!moved)
+            Sleep(10);
+    }
+    if (!moved) {
         DWORD e = GetLastError();
         DeleteFileW(tmp);
         return e ? e : ERROR_WRITE_FAULT;

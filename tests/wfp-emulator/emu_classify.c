@@ -224,8 +224,9 @@ void emu_classify(emu_state *s, const emu_flow *flow, emu_verdict *v)
     qsort(order, sublayers->count, sizeof *order, by_weight_desc);
 
     /* While BFE is not running, the kernel enforces boot-time filters only
-     * (Object Management: "Boot-time filters ... are enforced ... until BFE
-     * has started"). */
+     * (FwpmProviderAdd0, Remarks: boot-time objects are added "when the
+     * TCP/IP driver starts, and are removed once the BFE finishes
+     * initialization"). */
     bool boot_only = !emu_bfe_get().running;
     bool decided = false, hard = false;
     for (size_t i = 0; i < sublayers->count; i++) {

@@ -998,7 +998,8 @@ void emu_state_bfe_stop(emu_state *s)
 
 void emu_state_bfe_start(emu_state *s)
 {
-    /* "Boot-time filters ... are removed once BFE has started." */
+    /* Boot-time objects "are removed once the BFE finishes initialization"
+     * (FwpmProviderAdd0, Remarks). */
     purge(s, is_boottime, NULL, false);
     /* Built-in objects are BFE's own (the modelled Windows Firewall among
      * them: mpssvc is auto-start on every Windows), never held back. */
