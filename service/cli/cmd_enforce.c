@@ -99,16 +99,38 @@ int fw_cmd_apply(const fw_cli_args *args)
         return FW_EXIT_FAILURE;
     }
     for (size_t i = 0; i < s.profile_count; i++) {
-        /* Each profile keeps the settings that name one of its variables. */
-        fw_setting *mine = fw_xcalloc(args->setting_count ? args->setting_count : 1, sizeof *mine);
+        /* Each profile keeps the settings that name one of its variables:
+         * those given now, and those recorded before that are not given
+         * again. A re-apply must never widen an opening silently, so a
+         * recorded value is dropped only by removing the profile. */
+        const fw_applied_profile *before = fw_applied_find(&applied, s.profiles[i]->name);
+        size_t cap = args->setting_count + (before ? before->count : 0);
+        fw_setting *mine = fw_xcalloc(cap ? cap : 1, sizeof *mine);
         size_t n = 0;
         for (size_t k = 0; k < args->setting_count; k++)
             for (size_t v = 0; v < s.catalog.files[s.profiles[i]->file]->variable_count; v++)
                 if (strcmp(s.catalog.files[s.profiles[i]->file]->variables[v].name, args->settings[k].name) == 0 &&
                     fw_profile_uses_variable(s.profiles[i], (int)v))
                     mine[n++] = args->settings[k];
-        fw_applied_set(&applied, s.profiles[i]->name, mine, n);
+        size_t given = n;
+        for (size_t r = 0; before && r < before->count; r++) {
+            bool overridden = false;
+            for (size_t k = 0; k < given && !overridden; k++)
+                overridden = strcmp(mine[k].name, before->settings[r].name) == 0;
+            if (overridden)
+                continue;
+            mine[n++] = before->settings[r];
+            if (!args->json)
+                printf("Keeping %s=%s for profile %s, as recorded (fwsvc remove --profile %s, then apply, returns it "
+                       "to the catalog's default).\n",
+                       before->settings[r].name, before->settings[r].value, s.profiles[i]->name, s.profiles[i]->name);
+        }
+        fw_setting *copy = fw_xcalloc(n ? n : 1, sizeof *copy); /* fw_applied_set replaces `before` */
+        for (size_t k = 0; k < n; k++)
+            copy[k] = (fw_setting){fw_xstrdup(mine[k].name), fw_xstrdup(mine[k].value)};
         free(mine);
+        fw_applied_set(&applied, s.profiles[i]->name, copy, n);
+        fw_settings_free(copy, n);
     }
     fw_cli_session_close(&s);
     rc = reconcile_to(args, &applied, args->dry_run, false, "apply");

@@ -192,5 +192,17 @@ wait $holder
 fwsvc apply --profile no-such-profile
 check "unknown profile: exit 2" '[ "$(rc)" = 2 ]'
 
+echo "== a re-apply keeps what the administrator set: nothing widens silently (issue: host configuration, finding 1)"
+fresh
+verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote 10.0.0.1 | cut -d' ' -f1; }
+fwsvc apply --profile dpm --set dcom_ports=5000-5100
+check "narrowed DCOM range: 6000 is blocked, 5050 permitted" '[ "$(verdict 6000)" = BLOCK ] && [ "$(verdict 5050)" = PERMIT ]'
+: >"$work/calls.log"
+fwsvc apply --profile dpm
+check "plain re-apply: exit 0, says it keeps dcom_ports=5000-5100" '[ "$(rc)" = 0 ] && grep -q "Keeping dcom_ports=5000-5100 for profile dpm" "$work/out"'
+check "plain re-apply: no WFP write, 6000 still blocked" '[ "$(writes)" = 0 ] && [ "$(verdict 6000)" = BLOCK ]'
+fwsvc apply --profile dpm --set dcom_ports=5000-5200
+check "--set replaces the recorded value: 5150 permitted, 6000 blocked" '[ "$(verdict 5150)" = PERMIT ] && [ "$(verdict 6000)" = BLOCK ]'
+
 echo "enforcement end-to-end: $passed passed, $failed failed"
 [ "$failed" = 0 ]

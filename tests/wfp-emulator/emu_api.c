@@ -230,6 +230,15 @@ static DWORD session_get(HANDLE h, session **out)
     return bfe_check((*out)->epoch);
 }
 
+/* Declares s, the live session behind handle h, or returns its error. */
+#define LIVE_SESSION(s, h)                                                                       \
+    session *s;                                                                                  \
+    do {                                                                                         \
+        DWORD dead_ = session_get((h), &s);                                                      \
+        if (dead_)                                                                               \
+            RETURN(dead_);                                                                       \
+    } while (0)
+
 static emu_caller caller_of(const session *s)
 {
     return (emu_caller){.session = s->key, .pid = GetCurrentProcessId(), .pid_start = self_start,
@@ -375,10 +384,7 @@ DWORD WINAPI FwpmEngineClose0(HANDLE engineHandle)
 DWORD WINAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (flags & ~FWPM_TXN_READ_ONLY)
         RETURN((DWORD)FWP_E_INVALID_FLAGS);
     if (s->in_txn)
@@ -402,10 +408,7 @@ DWORD WINAPI FwpmTransactionBegin0(HANDLE engineHandle, UINT32 flags)
 DWORD WINAPI FwpmTransactionCommit0(HANDLE engineHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!s->in_txn)
         RETURN((DWORD)FWP_E_NO_TXN_IN_PROGRESS);
     DWORD e = ERROR_SUCCESS;
@@ -425,10 +428,7 @@ DWORD WINAPI FwpmTransactionCommit0(HANDLE engineHandle)
 DWORD WINAPI FwpmTransactionAbort0(HANDLE engineHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!s->in_txn)
         RETURN((DWORD)FWP_E_NO_TXN_IN_PROGRESS);
     emu_state_free(&s->txn_state);
@@ -459,10 +459,7 @@ DWORD WINAPI FwpmProviderAdd0(HANDLE engineHandle, const FWPM_PROVIDER0 *provide
     INJECT();
     if (unmodelled_sd(sd))
         RETURN(unmodelled_sd(sd));
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!provider)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, provider_add_op, (void *)provider));
@@ -477,10 +474,7 @@ static DWORD provider_delete_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmProviderDeleteByKey0(HANDLE engineHandle, const GUID *key)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, provider_delete_op, (void *)key));
@@ -510,10 +504,7 @@ static DWORD get_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmProviderGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_PROVIDER0 **provider)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key || !provider)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_PROVIDER, .key = key};
@@ -536,10 +527,7 @@ DWORD WINAPI FwpmSubLayerAdd0(HANDLE engineHandle, const FWPM_SUBLAYER0 *subLaye
     INJECT();
     if (unmodelled_sd(sd))
         RETURN(unmodelled_sd(sd));
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!subLayer)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, sublayer_add_op, (void *)subLayer));
@@ -554,10 +542,7 @@ static DWORD sublayer_delete_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmSubLayerDeleteByKey0(HANDLE engineHandle, const GUID *key)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(with_state(s, true, sublayer_delete_op, (void *)key));
@@ -566,10 +551,7 @@ DWORD WINAPI FwpmSubLayerDeleteByKey0(HANDLE engineHandle, const GUID *key)
 DWORD WINAPI FwpmSubLayerGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_SUBLAYER0 **subLayer)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key || !subLayer)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_SUBLAYER, .key = key};
@@ -632,10 +614,7 @@ static DWORD self_relative_sd(PSECURITY_DESCRIPTOR sd, BYTE **out, UINT32 *len)
 DWORD WINAPI FwpmFilterAdd0(HANDLE engineHandle, const FWPM_FILTER0 *filter, PSECURITY_DESCRIPTOR sd, UINT64 *id)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!filter)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     filter_add_ctx a = {.filter = filter};
@@ -669,10 +648,7 @@ static DWORD filter_delete_op(emu_state *st, session *s, void *ctx)
 DWORD WINAPI FwpmFilterDeleteByKey0(HANDLE engineHandle, const GUID *key)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     filter_delete_ctx d = {.key = key};
@@ -682,10 +658,7 @@ DWORD WINAPI FwpmFilterDeleteByKey0(HANDLE engineHandle, const GUID *key)
 DWORD WINAPI FwpmFilterDeleteById0(HANDLE engineHandle, UINT64 id)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     filter_delete_ctx d = {.id = id, .by_id = true};
     RETURN(with_state(s, true, filter_delete_op, &d));
 }
@@ -693,10 +666,7 @@ DWORD WINAPI FwpmFilterDeleteById0(HANDLE engineHandle, UINT64 id)
 DWORD WINAPI FwpmFilterGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_FILTER0 **filter)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key || !filter)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_FILTER, .key = key};
@@ -709,10 +679,7 @@ DWORD WINAPI FwpmFilterGetByKey0(HANDLE engineHandle, const GUID *key, FWPM_FILT
 DWORD WINAPI FwpmFilterGetById0(HANDLE engineHandle, UINT64 id, FWPM_FILTER0 **filter)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!filter)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     get_ctx g = {.kind = EMU_FILTER, .id = id, .by_id = true};
@@ -768,10 +735,7 @@ DWORD WINAPI FwpmFilterGetSecurityInfoByKey0(HANDLE engineHandle, const GUID *ke
                                              PSECURITY_DESCRIPTOR *securityDescriptor)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!key || !securityDescriptor)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (securityInfo & ~(OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION |
@@ -1005,10 +969,7 @@ DWORD WINAPI FwpmFilterCreateEnumHandle0(HANDLE engineHandle, const FWPM_FILTER_
                                          HANDLE *enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (enumTemplate) {
@@ -1023,10 +984,7 @@ DWORD WINAPI FwpmFilterEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 numE
                              FWPM_FILTER0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     enum_handle *h = enum_of(s, enumHandle, EMU_FILTER);
@@ -1038,10 +996,7 @@ DWORD WINAPI FwpmFilterEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 numE
 DWORD WINAPI FwpmFilterDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     enum_handle *h = enum_of(s, enumHandle, EMU_FILTER);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);
@@ -1053,10 +1008,7 @@ DWORD WINAPI FwpmSubLayerCreateEnumHandle0(HANDLE engineHandle, const FWPM_SUBLA
                                            HANDLE *enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(create_enum(s, EMU_SUBLAYER, enumTemplate, enumHandle));
@@ -1066,10 +1018,7 @@ DWORD WINAPI FwpmSubLayerEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
                                FWPM_SUBLAYER0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     enum_handle *h = enum_of(s, enumHandle, EMU_SUBLAYER);
@@ -1081,10 +1030,7 @@ DWORD WINAPI FwpmSubLayerEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
 DWORD WINAPI FwpmSubLayerDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     enum_handle *h = enum_of(s, enumHandle, EMU_SUBLAYER);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);
@@ -1097,10 +1043,7 @@ DWORD WINAPI FwpmProviderCreateEnumHandle0(HANDLE engineHandle, const FWPM_PROVI
 {
     INJECT();
     (void)enumTemplate; /* reserved in FWPM_PROVIDER_ENUM_TEMPLATE0 */
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     RETURN(create_enum(s, EMU_PROVIDER, NULL, enumHandle));
@@ -1110,10 +1053,7 @@ DWORD WINAPI FwpmProviderEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
                                FWPM_PROVIDER0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     enum_handle *h = enum_of(s, enumHandle, EMU_PROVIDER);
@@ -1125,10 +1065,7 @@ DWORD WINAPI FwpmProviderEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 nu
 DWORD WINAPI FwpmProviderDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     enum_handle *h = enum_of(s, enumHandle, EMU_PROVIDER);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);
@@ -1270,10 +1207,7 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
                                          HANDLE *changeHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!subscription0 || !callback || !changeHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (s->in_txn)
@@ -1404,10 +1338,7 @@ static void unsubscribe_all(session *s)
 DWORD WINAPI FwpmFilterSubscriptionsGet0(HANDLE engineHandle, FWPM_FILTER_SUBSCRIPTION0 ***entries, UINT32 *numEntries)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!entries || !numEntries)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     emu_client *list = NULL;
@@ -1464,10 +1395,7 @@ DWORD WINAPI FwpmSessionCreateEnumHandle0(HANDLE engineHandle, const FWPM_SESSIO
                                           HANDLE *enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!enumHandle)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     if (enumTemplate && enumTemplate->reserved)
@@ -1498,10 +1426,7 @@ DWORD WINAPI FwpmSessionEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 num
                               FWPM_SESSION0 ***entries, UINT32 *numEntriesReturned)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     if (!entries || !numEntriesReturned)
         RETURN((DWORD)FWP_E_NULL_POINTER);
     session_enum *h = session_enum_of(s, enumHandle);
@@ -1544,10 +1469,7 @@ DWORD WINAPI FwpmSessionEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 num
 DWORD WINAPI FwpmSessionDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
 {
     INJECT();
-    session *s;
-    DWORD dead_ = session_get(engineHandle, &s);
-    if (dead_)
-        RETURN(dead_);
+    LIVE_SESSION(s, engineHandle);
     session_enum *h = session_enum_of(s, enumHandle);
     if (!h)
         RETURN(ERROR_INVALID_HANDLE);

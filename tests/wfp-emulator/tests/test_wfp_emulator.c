@@ -160,23 +160,6 @@ static void add_owner_objects(HANDLE engine, bool persistent, UINT16 weight)
     assert_int_equal(FwpmSubLayerAdd0(engine, &s, NULL), ERROR_SUCCESS);
 }
 
-static UINT32 count_filters(HANDLE engine, const GUID *layer, UINT32 flags)
-{
-    FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key, .layerKey = *layer,
-                                    .flags = flags, .actionMask = 0xFFFFFFFFu};
-    HANDLE en;
-    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
-    UINT32 total = 0, n;
-    FWPM_FILTER0 **entries;
-    do {
-        assert_int_equal(FwpmFilterEnum0(engine, en, 100, &entries, &n), ERROR_SUCCESS);
-        total += n;
-        FwpmFreeMemory0((void **)&entries);
-    } while (n > 0);
-    assert_int_equal(FwpmFilterDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
-    return total;
-}
-
 static UINT32 count_filters_with(HANDLE engine, const FWPM_FILTER_ENUM_TEMPLATE0 *t)
 {
     HANDLE en;
@@ -190,6 +173,13 @@ static UINT32 count_filters_with(HANDLE engine, const FWPM_FILTER_ENUM_TEMPLATE0
     } while (n > 0);
     assert_int_equal(FwpmFilterDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
     return total;
+}
+
+static UINT32 count_filters(HANDLE engine, const GUID *layer, UINT32 flags)
+{
+    FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key, .layerKey = *layer,
+                                    .flags = flags, .actionMask = 0xFFFFFFFFu};
+    return count_filters_with(engine, &t);
 }
 
 /* ---- sessions and arguments ---- */
