@@ -1,5 +1,7 @@
 #include "reconcile.h"
 
+#include "filter_content.h"
+
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_win32_text.h"
@@ -201,7 +203,8 @@ static void collect(const FWPM_FILTER0 *f, void *ctx)
 {
     existing_list *list = ctx;
     fw_existing_filter e = {.key = fw_wfp_key(&f->filterKey),
-                            .disabled = (f->flags & FWPM_FILTER_FLAG_DISABLED) != 0};
+                            .disabled = (f->flags & FWPM_FILTER_FLAG_DISABLED) != 0,
+                            .content = fw_wfp_filter_content(f)};
     const FWP_BYTE_BLOB *d = &f->providerData;
     if (d->size > 1 && d->data && d->data[d->size - 1] == 0 && memchr(d->data, 0, d->size) == d->data + d->size - 1)
         e.identity = fw_xstrdup((const char *)d->data);

@@ -15,7 +15,7 @@ static int find_key(const fw_existing_filter *e, size_t n, const fw_key *k)
 
 static void push(fw_diff *d, fw_diff_kind kind, const char *identity, size_t wanted, size_t existing)
 {
-    fw_diff_item item = {kind, identity, wanted, existing};
+    fw_diff_item item = {.kind = kind, .identity = identity, .wanted = wanted, .existing = existing};
     FW_PUSH(d->items, d->count, d->cap, item);
 }
 
@@ -26,7 +26,11 @@ void fw_diff_compute(fw_diff *d, const fw_wanted_filter *wanted, size_t wanted_c
     bool *existing_used = fw_xcalloc(existing_count ? existing_count : 1, sizeof *existing_used);
     bool *wanted_done = fw_xcalloc(wanted_count ? wanted_count : 1, sizeof *wanted_done);
 
-    /* Same key: in sync, or disabled by BFE. */
+    /* Same key: in sync, disabled by BFE, or rewritten by someone else
+     * (same key, other content). Rewrites are held back to be listed with
+     * the other changes. */
+    size_t *rewritten = fw_xcalloc(wanted_count ? wanted_count : 1, sizeof *rewritten);
+    size_t rewritten_count = 0;
     for (size_t w = 0; w < wanted_count; w++) {
         int e = find_key(existing, existing_count, &wanted[w].key);
         if (e < 0)
@@ -35,11 +39,19 @@ void fw_diff_compute(fw_diff *d, const fw_wanted_filter *wanted, size_t wanted_c
         wanted_done[w] = true;
         if (existing[e].disabled)
             push(d, FW_DIFF_DISABLED, wanted[w].identity, w, (size_t)e);
+        else if (wanted[w].content && existing[e].content && wanted[w].content != existing[e].content)
+            rewritten[rewritten_count++] = w;
         else
             d->unchanged++;
     }
-    /* Same identity, other key: the rule changed. */
     size_t first_changed = d->count;
+    for (size_t r = 0; r < rewritten_count; r++) {
+        size_t w = rewritten[r];
+        push(d, FW_DIFF_CHANGED, wanted[w].identity, w, (size_t)find_key(existing, existing_count, &wanted[w].key));
+        d->items[d->count - 1].rewritten = true;
+    }
+    free(rewritten);
+    /* Same identity, other key: the rule changed. */
     for (size_t w = 0; w < wanted_count; w++) {
         if (wanted_done[w])
             continue;

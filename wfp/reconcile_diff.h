@@ -8,27 +8,32 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     fw_key key;
     char *identity; /* "profile/rule/layer"; NULL if a filter carries none */
     bool disabled;  /* present but not enforced (FWPM_FILTER_FLAG_DISABLED) */
+    uint64_t content; /* what it enforces (filter_content.h); 0: not known */
 } fw_existing_filter;
 
 typedef struct {
     fw_key key;
     char *identity;
+    uint64_t content; /* what it must enforce; 0: not known */
 } fw_wanted_filter;
 
 typedef enum {
     FW_DIFF_MISSING, /* wanted, not in WFP: add */
     FW_DIFF_EXTRA,   /* in WFP, not wanted: delete */
-    FW_DIFF_CHANGED, /* same identity, other content: delete the old, add the new */
+    FW_DIFF_CHANGED, /* same identity, other key (the rule changed), or same key and other
+                        content (someone rewrote it): delete the old, add the new */
     FW_DIFF_DISABLED /* wanted and present, but BFE did not enforce it at boot */
 } fw_diff_kind;
 
 typedef struct {
     fw_diff_kind kind;
+    bool rewritten;  /* CHANGED: same key, other content (not a rule edit) */
     const char *identity;
     size_t wanted;   /* index into wanted (MISSING, CHANGED, DISABLED) */
     size_t existing; /* index into existing (EXTRA, CHANGED, DISABLED) */

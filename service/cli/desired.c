@@ -1,5 +1,7 @@
 #include "desired.h"
 
+#include "filter_content.h"
+
 #include "catalog_load.h"
 #include "cli.h"
 #include "fw_alloc.h"
@@ -120,7 +122,12 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
             d->plans = fw_xrealloc(d->plans, d->cap * sizeof *d->plans);
             d->app_ids = fw_xrealloc(d->app_ids, d->cap * sizeof *d->app_ids);
         }
-        d->wanted[d->count] = (fw_wanted_filter){fw_filter_key(f, app ? app->text : NULL), identity};
+        fw_key key = fw_filter_key(f, app ? app->text : NULL);
+        /* What the filter must enforce, from the very FWPM_FILTER0 reconcile
+         * would add: status compares installed filters against it. */
+        fw_wfp_filter *built = fw_wfp_filter_build(f, &key, app ? app->blob : NULL);
+        d->wanted[d->count] = (fw_wanted_filter){key, identity, fw_wfp_filter_content(&built->filter)};
+        fw_wfp_filter_free(built);
         d->plans[d->count] = f;
         d->app_ids[d->count] = app ? app->blob : NULL;
         d->count++;

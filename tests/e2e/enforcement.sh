@@ -97,6 +97,16 @@ check "the re-added filter has the same key" 'grep -q "$deleted" "$work/dump.jso
 fwsvc status
 check "status in sync after repair" '[ "$(rc)" = 0 ]'
 
+echo "== drift: a filter re-added under fwsvc's key with other conditions (issue: host configuration, finding 11)"
+rewrote=$(wine fwpemu.exe tamper rewrite-one --provider "$OURS" | sed -n 's/^rewrote (any port) \({[^}]*}\).*/\1/p')
+fwsvc status --json
+check "status sees the rewritten filter: exit 3, one changed" '[ -n "$rewrote" ] && [ "$(rc)" = 3 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p=d[\"profiles\"][0]; sys.exit(not (len(p[\"changed\"])==1 and not p[\"missing\"]))" "$work/out"'
+: >"$work/calls.log"
+fwsvc apply --profile dpm
+check "apply replaces it: one delete, one add" '[ "$(rc)" = 0 ] && [ "$(calls FwpmFilterDeleteByKey0)" = 1 ] && [ "$(calls FwpmFilterAdd0)" = 1 ]'
+fwsvc status
+check "status in sync after the rewrite is repaired" '[ "$(rc)" = 0 ]'
+
 echo "== a changed setting replaces exactly the affected filters"
 fresh
 fwsvc apply --profile raws

@@ -15,8 +15,8 @@ static fw_key key(uint8_t n)
 static void in_sync_means_zero_writes(void **state)
 {
     (void)state;
-    fw_wanted_filter w[] = {{key(1), "p/a/x"}, {key(2), "p/b/x"}};
-    fw_existing_filter e[] = {{key(2), "p/b/x", false}, {key(1), "p/a/x", false}};
+    fw_wanted_filter w[] = {{key(1), "p/a/x", 0}, {key(2), "p/b/x", 0}};
+    fw_existing_filter e[] = {{key(2), "p/b/x", false, 0}, {key(1), "p/a/x", false, 0}};
     fw_diff d;
     fw_diff_compute(&d, w, 2, e, 2);
     assert_int_equal(d.count, 0);
@@ -25,15 +25,36 @@ static void in_sync_means_zero_writes(void **state)
     fw_diff_free(&d);
 }
 
+/* Same key, other content: someone deleted fwsvc's filter and added another
+ * under its key. That is drift (replace it), not "in sync". */
+static void a_filter_rewritten_under_our_key_is_changed(void **state)
+{
+    (void)state;
+    fw_wanted_filter w[] = {{key(1), "p/a/x", 0x1111}, {key(2), "p/b/x", 0x2222}, {key(3), "p/c/x", 0}};
+    fw_existing_filter e[] = {{key(1), "p/a/x", false, 0x1111},   /* as wanted */
+                              {key(2), "p/b/x", false, 0x9999},   /* rewritten */
+                              {key(3), "p/c/x", false, 0x3333}};  /* content not known: key decides */
+    fw_diff d;
+    fw_diff_compute(&d, w, 3, e, 3);
+    assert_int_equal(d.unchanged, 2);
+    assert_int_equal(d.count, 1);
+    assert_int_equal(d.items[0].kind, FW_DIFF_CHANGED);
+    assert_true(d.items[0].rewritten);
+    assert_int_equal(d.items[0].wanted, 1);
+    assert_int_equal(d.items[0].existing, 1);
+    assert_int_equal(fw_diff_writes(&d), 2); /* delete it, add ours */
+    fw_diff_free(&d);
+}
+
 static void each_drift_has_its_repair(void **state)
 {
     (void)state;
-    fw_wanted_filter w[] = {{key(1), "p/a/x"}, {key(2), "p/b/x"}, {key(3), "p/c/x"}, {key(4), "p/d/x"}};
+    fw_wanted_filter w[] = {{key(1), "p/a/x", 0}, {key(2), "p/b/x", 0}, {key(3), "p/c/x", 0}, {key(4), "p/d/x", 0}};
     fw_existing_filter e[] = {
-        {key(1), "p/a/x", false},  /* in sync */
-        {key(9), "p/b/x", false},  /* b changed: old content under another key */
-        {key(4), "p/d/x", true},   /* d disabled by BFE */
-        {key(7), "q/z/x", false},  /* a profile no longer applied */
+        {key(1), "p/a/x", false, 0},  /* in sync */
+        {key(9), "p/b/x", false, 0},  /* b changed: old content under another key */
+        {key(4), "p/d/x", true, 0},   /* d disabled by BFE */
+        {key(7), "q/z/x", false, 0},  /* a profile no longer applied */
     };
     fw_diff d;
     fw_diff_compute(&d, w, 4, e, 4);
@@ -55,8 +76,8 @@ static void each_drift_has_its_repair(void **state)
 static void one_deleted_filter_is_one_add(void **state)
 {
     (void)state;
-    fw_wanted_filter w[] = {{key(1), "p/a/x"}, {key(2), "p/b/x"}};
-    fw_existing_filter e[] = {{key(1), "p/a/x", false}};
+    fw_wanted_filter w[] = {{key(1), "p/a/x", 0}, {key(2), "p/b/x", 0}};
+    fw_existing_filter e[] = {{key(1), "p/a/x", false, 0}};
     fw_diff d;
     fw_diff_compute(&d, w, 2, e, 1);
     assert_int_equal(d.count, 1);
@@ -69,8 +90,8 @@ static void one_deleted_filter_is_one_add(void **state)
 static void foreign_looking_filters_without_identity_are_extra(void **state)
 {
     (void)state;
-    fw_wanted_filter w[] = {{key(1), "p/a/x"}};
-    fw_existing_filter e[] = {{key(5), NULL, false}};
+    fw_wanted_filter w[] = {{key(1), "p/a/x", 0}};
+    fw_existing_filter e[] = {{key(5), NULL, false, 0}};
     fw_diff d;
     fw_diff_compute(&d, w, 1, e, 1);
     assert_int_equal(d.count, 2);
@@ -93,6 +114,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(in_sync_means_zero_writes),
+        cmocka_unit_test(a_filter_rewritten_under_our_key_is_changed),
         cmocka_unit_test(each_drift_has_its_repair),
         cmocka_unit_test(one_deleted_filter_is_one_add),
         cmocka_unit_test(foreign_looking_filters_without_identity_are_extra),

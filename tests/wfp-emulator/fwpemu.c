@@ -5,6 +5,7 @@
  *   fwpemu reboot                       BFE stops and starts (a machine restart)
  *   fwpemu bfe stop|start|status        the Base Filtering Engine service alone
  *   fwpemu tamper delete-one --provider GUID
+ *   fwpemu tamper rewrite-one --provider GUID   same key, any port: wider
  *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
  *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
  *                   [--remote ADDR] [--v6] [--program PATH]
@@ -307,7 +308,9 @@ static DWORD open_engine(HANDLE *engine)
     return FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, engine);
 }
 
-static int cmd_delete_one(const GUID *provider)
+/* The first filter of a provider, found through the API as another
+ * program would; acted on by delete-one or rewrite-one. */
+static int tamper_first(const GUID *provider, DWORD (*act)(HANDLE, const FWPM_FILTER0 *), const char *verb)
 {
     HANDLE engine, en;
     DWORD e = open_engine(&engine);
@@ -327,10 +330,10 @@ static int cmd_delete_one(const GUID *provider)
         if (FwpmFilterCreateEnumHandle0(engine, &t, &en))
             continue;
         if (!FwpmFilterEnum0(engine, en, 1, &entries, &n) && n == 1) {
-            e = FwpmFilterDeleteByKey0(engine, &entries[0]->filterKey);
+            e = act(engine, entries[0]);
             char key[39];
             emu_guid_format(&entries[0]->filterKey, key);
-            printf("deleted %s: 0x%08lx\n", key, (unsigned long)e);
+            printf("%s %s: 0x%08lx\n", verb, key, (unsigned long)e);
             rc = e ? 1 : 0;
         }
         FwpmFreeMemory0((void **)&entries);
@@ -340,6 +343,34 @@ static int cmd_delete_one(const GUID *provider)
     if (rc)
         fprintf(stderr, "fwpemu: no filter of that provider\n");
     return rc;
+}
+
+static DWORD delete_filter(HANDLE engine, const FWPM_FILTER0 *f)
+{
+    return FwpmFilterDeleteByKey0(engine, &f->filterKey);
+}
+
+/* Deletes the filter and adds one under the same key, name and provider
+ * that matches any local or remote port: wider, yet indistinguishable by
+ * key. One transaction. */
+static DWORD rewrite_filter(HANDLE engine, const FWPM_FILTER0 *f)
+{
+    FWPM_FILTER0 copy = *f;
+    FWPM_FILTER_CONDITION0 kept[16];
+    UINT32 n = 0;
+    for (UINT32 i = 0; i < f->numFilterConditions && n < 16; i++)
+        if (!IsEqualGUID(&f->filterCondition[i].fieldKey, &FWPM_CONDITION_IP_LOCAL_PORT) &&
+            !IsEqualGUID(&f->filterCondition[i].fieldKey, &FWPM_CONDITION_IP_REMOTE_PORT))
+            kept[n++] = f->filterCondition[i];
+    copy.numFilterConditions = n;
+    copy.filterCondition = n ? kept : NULL;
+    copy.flags &= ~FWPM_FILTER_FLAG_DISABLED; /* BFE's to set */
+    copy.filterId = 0;
+    DWORD e = FwpmTransactionBegin0(engine, 0);
+    if (!e && !(e = FwpmFilterDeleteByKey0(engine, &f->filterKey)) && !(e = FwpmFilterAdd0(engine, &copy, NULL, NULL)))
+        return FwpmTransactionCommit0(engine);
+    FwpmTransactionAbort0(engine);
+    return e;
 }
 
 static const GUID foreign_provider = {0x0f0e1d2c, 0x3b4a, 0x5968, {0x77, 0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1, 0xe0}};
@@ -568,7 +599,13 @@ int main(int argc, char **argv)
             GUID g;
             if (!emu_guid_parse(argv[4], &g))
                 return fprintf(stderr, "fwpemu: bad GUID %s\n", argv[4]), 2;
-            return cmd_delete_one(&g);
+            return tamper_first(&g, delete_filter, "deleted");
+        }
+        if (strcmp(argv[2], "rewrite-one") == 0 && argc == 5 && strcmp(argv[3], "--provider") == 0) {
+            GUID g;
+            if (!emu_guid_parse(argv[4], &g))
+                return fprintf(stderr, "fwpemu: bad GUID %s\n", argv[4]), 2;
+            return tamper_first(&g, rewrite_filter, "rewrote (any port)");
         }
         if (strcmp(argv[2], "add-foreign") == 0 && argc == 4)
             return cmd_add_foreign(strtoul(argv[3], NULL, 10));
