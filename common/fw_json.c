@@ -116,9 +116,17 @@ void fw_json_null(fw_json *j)
     fputs("null", j->out);
 }
 
+static unsigned long documents_finished;
+
 void fw_json_finish(fw_json *j)
 {
     fputc('\n', j->out);
+    documents_finished++;
+}
+
+unsigned long fw_json_documents_finished(void)
+{
+    return documents_finished;
 }
 
 void fw_json_member_string(fw_json *j, const char *key, const char *value)

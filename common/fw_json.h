@@ -27,6 +27,9 @@ void fw_json_bool(fw_json *j, bool v);
 void fw_json_null(fw_json *j);
 /* Ends the document with a newline. */
 void fw_json_finish(fw_json *j);
+/* How many documents this process has finished: a command that failed
+ * before writing one owes its --json caller an error object. */
+unsigned long fw_json_documents_finished(void);
 
 /* Convenience: "key": "value" */
 void fw_json_member_string(fw_json *j, const char *key, const char *value);

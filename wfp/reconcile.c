@@ -103,7 +103,7 @@ static DWORD check_sublayer(HANDLE engine, const fw_reconcile_request *req, fw_r
     if (e)
         return fail(res->message, sizeof res->message, "FwpmSubLayerGetByKey0", "fwsvc sublayer", e);
     BOOL ours = s->providerKey && IsEqualGUID(s->providerKey, &FW_PROVIDER_KEY);
-    res->sublayer_reweighted = ours && !req->remove_all && s->weight != req->sublayer_weight;
+    res->sublayer_reweighted = ours && res->owners_needed && s->weight != req->sublayer_weight;
     FwpmFreeMemory0((void **)&s);
     if (!ours) {
         snprintf(res->message, sizeof res->message,
@@ -151,11 +151,19 @@ static DWORD check_firewall_weights(HANDLE engine, UINT16 ours, fw_reconcile_res
         return fail(res->message, sizeof res->message, "FwpmSubLayerEnum0", "all sublayers", e);
     if (heaviest[0] && ours <= res->firewall_weight) {
         char *name = fw_wide_to_utf8(heaviest);
-        snprintf(res->message, sizeof res->message,
-                 "fwsvc's sublayer weight 0x%04X does not outrank Windows Firewall's sublayer \"%s\" "
-                 "(weight 0x%04X): its blocks would be decided before fwsvc's permits. Set a higher "
-                 "weight in HKLM\\SOFTWARE\\fwsvc, value SublayerWeight (DWORD, at most 0xFFFF)",
-                 ours, name, res->firewall_weight);
+        if (res->firewall_weight == 0xFFFF)
+            snprintf(res->message, sizeof res->message,
+                     "Windows Firewall's sublayer \"%s\" has the highest weight there is (0xFFFF): no "
+                     "sublayer can outrank it, so its blocks would be decided before fwsvc's permits "
+                     "whatever fwsvc's weight (now 0x%04X). Find which policy set that weight; fwsvc "
+                     "cannot work around it",
+                     name, ours);
+        else
+            snprintf(res->message, sizeof res->message,
+                     "fwsvc's sublayer weight 0x%04X does not outrank Windows Firewall's sublayer \"%s\" "
+                     "(weight 0x%04X): its blocks would be decided before fwsvc's permits. Set a weight "
+                     "from 0x%04X to 0xFFFF in HKLM\\SOFTWARE\\fwsvc, value SublayerWeight (DWORD)",
+                     ours, name, res->firewall_weight, res->firewall_weight + 1u);
         free(name);
         return ERROR_INVALID_DATA;
     }
@@ -286,7 +294,7 @@ static DWORD write_diff(HANDLE engine, const fw_reconcile_request *req, fw_recon
         if (d->kind != FW_DIFF_MISSING && (e = delete_filter(engine, &res->existing[d->existing], res)))
             return e;
     }
-    if ((e = add_owner_objects(engine, req, res)))
+    if (res->owners_needed && (e = add_owner_objects(engine, req, res)))
         return e;
     for (size_t i = 0; i < res->diff.count; i++) {
         const fw_diff_item *d = &res->diff.items[i];
@@ -320,6 +328,8 @@ static size_t planned_writes(const fw_reconcile_request *req, const fw_reconcile
 {
     if (req->remove_all)
         return res->existing_count + !res->sublayer_missing + !res->provider_missing;
+    if (!res->owners_needed)
+        return fw_diff_writes(&res->diff); /* nothing wanted: the provider and sublayer are not added */
     size_t owners = res->provider_missing + res->sublayer_missing + 2 * res->sublayer_reweighted;
     if (res->sublayer_reweighted)
         return res->existing_count + owners + req->count;
@@ -340,10 +350,17 @@ DWORD fw_reconcile(const fw_reconcile_request *req, fw_reconcile_result *res)
     if (e)
         goto out;
     in_txn = true;
+    res->owners_needed = !req->remove_all && req->count > 0;
     if ((e = check_provider(engine, res)) || (e = check_sublayer(engine, req, res)))
         goto out;
-    if (!req->remove_all && (e = check_firewall_weights(engine, req->sublayer_weight, res)))
-        goto out;
+    /* Only what fwsvc wants to enforce can be outranked. */
+    if (res->owners_needed && (e = check_firewall_weights(engine, req->sublayer_weight, res))) {
+        if (!req->dry_run || e != ERROR_INVALID_DATA)
+            goto out;
+        /* A read is not refused: status reports what it found, this too. */
+        res->outranked = true;
+        e = ERROR_SUCCESS;
+    }
     if (!res->provider_missing &&
         (e = fw_wfp_for_each_ours(engine, collect, &existing, res->message, sizeof res->message)))
         goto out;

@@ -34,6 +34,9 @@ typedef struct {
     bool sublayer_missing;
     bool sublayer_reweighted;  /* ours exists with another weight: recreated */
     UINT16 firewall_weight;    /* the heaviest Windows Firewall sublayer seen */
+    bool owners_needed;        /* something is wanted: a missing provider or sublayer is drift */
+    bool outranked;            /* dry run: Windows Firewall's sublayer is at least as heavy as
+                                  ours (message says so); apply refuses instead */
     char message[1024];        /* on failure: function, object, WFP error name */
 } fw_reconcile_result;
 

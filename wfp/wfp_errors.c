@@ -7,7 +7,7 @@ static const struct {
     const char *name;
     const char *hint;
 } errors[] = {
-    {5, "ERROR_ACCESS_DENIED", "changing the firewall needs administrator rights: run fwsvc from an elevated prompt"},
+    {5, "ERROR_ACCESS_DENIED", "the Windows Filtering Platform answers administrators only: run fwsvc from an elevated prompt"},
     {6, "ERROR_INVALID_HANDLE", NULL},
     {8, "ERROR_NOT_ENOUGH_MEMORY", NULL},
     {87, "ERROR_INVALID_PARAMETER", NULL},

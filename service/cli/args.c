@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_error.h"
 
 #include "fw_alloc.h"
 
@@ -8,9 +9,10 @@
 
 static int usage_error(const fw_command *cmd, const char *fmt, const char *arg)
 {
-    fputs("fwsvc: error: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'fwsvc %s --help'.\n", cmd->name);
+    char message[512];
+    snprintf(message, sizeof message, fmt, arg);
+    fw_cli_error("%s\n", message);
+    fprintf(stderr, "Try 'fwsvc %s --help'.\n", cmd->name);
     return FW_EXIT_INVALID;
 }
 

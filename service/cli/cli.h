@@ -14,6 +14,7 @@ enum {
     FW_EXIT_FAILURE = 1, /* runtime failure */
     FW_EXIT_INVALID = 2, /* invalid input or usage: nothing was changed */
     FW_EXIT_DRIFT = 3,   /* status found drift; --dry-run has changes pending */
+    FW_EXIT_PENDING = 4, /* status: in sync, but program rules wait for their program */
 };
 
 /* Options a command accepts. */

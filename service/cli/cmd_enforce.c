@@ -1,6 +1,7 @@
 /* apply, remove, status and filters: the commands that read or change WFP.
  * Windows only (cmd_enforce_stub.c natively). */
 #include "cli.h"
+#include "cli_error.h"
 
 #include "catalog_load.h"
 #include "desired.h"
@@ -21,15 +22,14 @@ static bool load_applied(fw_applied *applied)
     char *error = NULL;
     if (fw_applied_load(applied, &error) == ERROR_SUCCESS)
         return true;
-    fprintf(stderr, "fwsvc: error: %s\n", error);
+    fw_cli_error("%s\n", error);
     free(error);
     return false;
 }
 
 /* Reconciles WFP to `applied`; on success records it. The record is written
  * after the WFP commit: WFP is the truth, the record names what was asked. */
-static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool dry_run, bool remove_all,
-                        const char *what)
+static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool dry_run, fw_report_mode mode)
 {
     fw_desired d;
     int rc = fw_desired_build(&d, args->catalog_dir, applied);
@@ -46,20 +46,22 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
         fw_desired_free(&d);
         return rc;
     }
+    if (dry_run)
+        mode = FW_MODE_DRY_RUN;
     fw_reconcile_request req;
     fw_desired_request(&d, &req);
     req.dry_run = dry_run;
-    req.remove_all = remove_all;
+    req.remove_all = mode == FW_MODE_REMOVE_ALL;
     fw_reconcile_result res;
+    const char *what = mode == FW_MODE_REMOVE_ALL ? "remove --all" : mode == FW_MODE_REMOVE ? "remove" : "apply";
     DWORD e = fw_reconcile(&req, &res);
     if (e) {
-        rc = fw_report_failure(what, &res);
+        rc = fw_report_failure(what, &res, dry_run);
     } else {
         if (!dry_run) {
             char *error = NULL;
             if (fw_applied_save(applied, &error) != ERROR_SUCCESS) {
-                fprintf(stderr, "fwsvc: error: WFP was updated, but the record of applied profiles was not: %s\n",
-                        error);
+                fw_cli_error("WFP was updated, but the record of applied profiles was not: %s\n", error);
                 free(error);
                 rc = FW_EXIT_FAILURE;
             }
@@ -67,16 +69,13 @@ static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool
                 rc = fw_services_commit(&svc);
         }
         if (args->json) {
-            fw_report_json(&d, applied, &res, &svc, dry_run);
-        } else if (remove_all) {
-            printf("Removed: %zu filter(s), fwsvc's sublayer and provider (%zu WFP write(s) in one transaction).\n",
-                   res.existing_count, res.writes);
+            fw_report_json(&d, applied, &res, &svc, mode);
         } else {
-            fw_report_changes(&d, &res, dry_run);
+            fw_report_changes(&d, &res, mode);
             fw_report_pending(&d);
         }
         if (!args->json && rc == FW_EXIT_OK) /* a failed write said so already */
-            fw_services_report(&svc, dry_run ? "dry-run" : strcmp(what, "apply") == 0 ? "apply" : "remove");
+            fw_services_report(&svc, dry_run ? "dry-run" : mode == FW_MODE_APPLY ? "apply" : "remove");
         fw_services_warn(&svc);
         if (rc == FW_EXIT_OK && dry_run && (fw_report_has_drift(&res) || fw_services_has_drift(&svc)))
             rc = FW_EXIT_DRIFT;
@@ -133,7 +132,7 @@ int fw_cmd_apply(const fw_cli_args *args)
         fw_settings_free(copy, n);
     }
     fw_cli_session_close(&s);
-    rc = reconcile_to(args, &applied, args->dry_run, false, "apply");
+    rc = reconcile_to(args, &applied, args->dry_run, FW_MODE_APPLY);
     fw_applied_free(&applied);
     return rc;
 }
@@ -141,7 +140,7 @@ int fw_cmd_apply(const fw_cli_args *args)
 int fw_cmd_remove(const fw_cli_args *args)
 {
     if (args->all == (args->profile_count > 0)) {
-        fputs("fwsvc: error: remove needs either --profile NAME or --all\n", stderr);
+        fw_cli_error("remove needs either --profile NAME or --all\n");
         return FW_EXIT_INVALID;
     }
     fw_applied applied;
@@ -150,7 +149,7 @@ int fw_cmd_remove(const fw_cli_args *args)
     int rc = FW_EXIT_OK;
     if (args->all) {
         fw_applied none = {0};
-        rc = reconcile_to(args, &none, false, true, "remove --all");
+        rc = reconcile_to(args, &none, false, FW_MODE_REMOVE_ALL);
     } else {
         /* A recorded name, or any name or alias the catalog resolves. */
         fw_catalog catalog = {0};
@@ -160,7 +159,7 @@ int fw_cmd_remove(const fw_cli_args *args)
         for (size_t i = 0; i < args->profile_count && rc == FW_EXIT_OK; i++) {
             const fw_profile *p = fw_catalog_find(&catalog, args->profiles[i]);
             if (!fw_applied_remove(&applied, args->profiles[i]) && !(p && fw_applied_remove(&applied, p->name))) {
-                fprintf(stderr, "fwsvc: error: profile '%s' is not applied (see 'fwsvc status')\n",
+                fw_cli_error("profile '%s' is not applied (see 'fwsvc status')\n",
                         args->profiles[i]);
                 rc = FW_EXIT_INVALID;
             }
@@ -169,7 +168,7 @@ int fw_cmd_remove(const fw_cli_args *args)
         fw_diags_free(&diags);
         free(dir);
         if (rc == FW_EXIT_OK)
-            rc = reconcile_to(args, &applied, false, false, "remove");
+            rc = reconcile_to(args, &applied, false, FW_MODE_REMOVE);
     }
     fw_applied_free(&applied);
     return rc;
@@ -191,13 +190,13 @@ int fw_cmd_status(const fw_cli_args *args)
         req.dry_run = true;
         fw_reconcile_result res;
         if (fw_reconcile(&req, &res)) {
-            rc = fw_report_failure("status", &res);
+            rc = fw_report_failure("status", &res, true);
         } else {
-            bool drift = fw_report_has_drift(&res) && (applied.count || res.existing_count);
+            fw_host_state state = fw_report_state(&d, &res, &svc, FW_MODE_STATUS);
             if (args->json) {
-                fw_report_json(&d, &applied, &res, &svc, true);
+                fw_report_json(&d, &applied, &res, &svc, FW_MODE_STATUS);
             } else if (!applied.count && !res.existing_count) {
-                puts("No profile is applied, and WFP holds no filter of fwsvc's.");
+                puts("In sync: no profile is applied, and WFP holds no filter of fwsvc's.");
             } else {
                 fw_report_status(&d, &applied, &res);
                 fw_report_pending(&d);
@@ -205,7 +204,7 @@ int fw_cmd_status(const fw_cli_args *args)
             if (!args->json)
                 fw_services_report(&svc, "status");
             fw_services_warn(&svc);
-            rc = drift || fw_services_has_drift(&svc) ? FW_EXIT_DRIFT : FW_EXIT_OK;
+            rc = state == FW_STATE_DRIFT ? FW_EXIT_DRIFT : state == FW_STATE_PENDING ? FW_EXIT_PENDING : FW_EXIT_OK;
         }
         fw_reconcile_result_free(&res);
     }
@@ -273,7 +272,7 @@ int fw_cmd_filters(const fw_cli_args *args)
     char message[1024];
     HANDLE engine;
     if (fw_wfp_open(&engine, message, sizeof message)) {
-        fprintf(stderr, "fwsvc: error: %s\n", message);
+        fw_cli_error("%s\n", message);
         return FW_EXIT_FAILURE;
     }
     static const char *const header[] = {"ID", "NAME", "STATE", "KEY", "CONDITIONS"};
@@ -283,7 +282,7 @@ int fw_cmd_filters(const fw_cli_args *args)
     FwpmEngineClose0(engine);
     if (e) {
         fw_table_free(&t);
-        fprintf(stderr, "fwsvc: error: %s\n", message);
+        fw_cli_error("%s\n", message);
         return FW_EXIT_FAILURE;
     }
     printf("fwsvc's filters in WFP (provider {6482c740-e714-4384-a334-8d81e8a75eea}): %zu\n", t.rows - 1);

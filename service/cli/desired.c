@@ -1,4 +1,5 @@
 #include "desired.h"
+#include "cli_error.h"
 
 #include "filter_content.h"
 
@@ -47,8 +48,7 @@ static bool add_services(fw_desired *d, const fw_profile *p, const fw_binding *b
             k++;
         if (k < d->service_count) {
             if (d->services[k].port != w.port) {
-                fprintf(stderr,
-                        "fwsvc: error: profiles '%s' and '%s' need the services-file entry %s/%s on different "
+                fw_cli_error("profiles '%s' and '%s' need the services-file entry %s/%s on different "
                         "ports (%u and %u); the file can hold only one. Give both the same --set value.\n",
                         d->service_profiles[k], p->name, w.name, w.protocol, d->services[k].port, w.port);
                 return false;
@@ -74,7 +74,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
     int rc = FW_EXIT_OK;
     if (!fw_catalog_load_dir(&d->catalog, dir, &diags)) {
         fw_diags_print(&diags, stderr);
-        fprintf(stderr, "fwsvc: error: the catalog in '%s' has %zu error(s); nothing was done\n", dir,
+        fw_cli_error("the catalog in '%s' has %zu error(s); nothing was done\n", dir,
                 diags.errors);
         rc = FW_EXIT_INVALID;
         goto out;
@@ -84,8 +84,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         const fw_applied_profile *a = &applied->items[i];
         const fw_profile *p = fw_catalog_find(&d->catalog, a->profile);
         if (!p) {
-            fprintf(stderr,
-                    "fwsvc: error: profile '%s' is recorded as applied but is not in the catalog; "
+            fw_cli_error("profile '%s' is recorded as applied but is not in the catalog; "
                     "run 'fwsvc remove --profile %s' or restore its catalog file\n",
                     a->profile, a->profile);
             rc = FW_EXIT_INVALID;
@@ -93,7 +92,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         }
         if (!fw_settings_check(&d->catalog, &p, 1, a->settings, a->count, &diags)) {
             fw_diags_print(&diags, stderr);
-            fprintf(stderr, "fwsvc: error: the recorded settings of '%s' no longer fit the catalog\n", p->name);
+            fw_cli_error("the recorded settings of '%s' no longer fit the catalog\n", p->name);
             rc = FW_EXIT_INVALID;
             goto out;
         }
@@ -111,9 +110,8 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         char *identity = fw_filter_identity(f);
         if (app && !app->blob) {
             /* Not installed yet: reported, and added by a later reconcile. */
-            char *line = fw_xasprintf("%s: %s", identity, app->expanded ? app->expanded : program);
-            FW_PUSH(d->pending, d->pending_count, d->pending_cap, line);
-            free(identity);
+            fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program)};
+            FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
             continue;
         }
         if (d->count == d->cap) {
@@ -134,7 +132,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
     }
 out:
     fw_diags_free(&diags);
-    free(dir);
+    d->catalog_dir = dir;
     return rc;
 }
 
@@ -161,8 +159,10 @@ void fw_desired_free(fw_desired *d)
     }
     free(d->apps);
     free(d->app_paths);
-    for (size_t i = 0; i < d->pending_count; i++)
-        free(d->pending[i]);
+    for (size_t i = 0; i < d->pending_count; i++) {
+        free(d->pending[i].identity);
+        free(d->pending[i].program);
+    }
     free(d->pending);
     free(d->services);
     free(d->service_profiles);
@@ -171,5 +171,6 @@ void fw_desired_free(fw_desired *d)
         fw_binding_free(&d->bindings[i]);
     free(d->bindings);
     fw_catalog_free(&d->catalog);
+    free(d->catalog_dir);
     memset(d, 0, sizeof *d);
 }

@@ -12,6 +12,12 @@
 #include "services_sync.h"
 
 typedef struct {
+    char *identity; /* "dpm/msdpm-program/recv-accept-v4" */
+    char *program;  /* the path it waits for, expanded */
+} fw_pending;
+
+typedef struct {
+    char *catalog_dir; /* the folder the catalog was read from */
     fw_catalog catalog;
     fw_binding *bindings;
     size_t binding_count;
@@ -23,7 +29,7 @@ typedef struct {
     fw_app_id *apps; /* one per distinct program path */
     char **app_paths;
     size_t app_count, app_cap;
-    char **pending; /* "dpm/msdpm-program: C:\...\msdpm.exe" */
+    fw_pending *pending; /* program rule filters whose program is not installed */
     size_t pending_count, pending_cap;
     /* Services-file entries the profiles need (strings are the catalog's);
      * service_profiles[i] names the profile that first asked for one. */

@@ -1,5 +1,8 @@
 /* fwsvc: entry point of the command line. */
 #include "cli.h"
+#include "cli_error.h"
+#include "fw_json.h"
+#include "cli_error.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +44,7 @@ static int run(int argc, char **argv)
     }
     const fw_command *cmd = fw_cli_find_command(name);
     if (!cmd) {
-        fprintf(stderr, "fwsvc: error: unknown command '%s'\n\n", name);
+        fw_cli_error("unknown command '%s'\n\n", name);
         fw_cli_print_usage(stderr);
         return FW_EXIT_INVALID;
     }
@@ -55,6 +58,13 @@ static int run(int argc, char **argv)
             rc = cmd->run(&args);
     }
     fw_cli_args_free(&args);
+    /* A --json caller reads stdout: a failure before any document is one
+     * there too, with the same exit code. */
+    bool json = false;
+    for (int i = 2; i < argc; i++)
+        json |= strcmp(argv[i], "--json") == 0;
+    if (json && rc != FW_EXIT_OK && !help && fw_json_documents_finished() == 0)
+        fw_cli_print_json_error(stdout, cmd->name, rc);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "cli.h"
+#include "cli_error.h"
 #include "fw_alloc.h"
 #include "fw_json.h"
 #include "fw_strings.h"
@@ -10,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef FWSVC_VERSION
+#define FWSVC_VERSION "0.0.0"
+#endif
+
 static const char *identity_of(const fw_desired *d, const fw_reconcile_result *res, const fw_diff_item *it)
 {
     if (it->kind == FW_DIFF_EXTRA)
@@ -17,59 +22,138 @@ static const char *identity_of(const fw_desired *d, const fw_reconcile_result *r
     return d->wanted[it->wanted].identity;
 }
 
+/* The key of the filter in question: the installed one for extra filters,
+ * the wanted one otherwise (for a rewrite both are the same). */
 static const fw_key *key_of(const fw_desired *d, const fw_reconcile_result *res, const fw_diff_item *it)
 {
     return it->kind == FW_DIFF_EXTRA ? &res->existing[it->existing].key : &d->wanted[it->wanted].key;
 }
 
-static const char *change_word(fw_diff_kind k, bool dry_run)
+/* "dpm/dcom-in/recv-accept-v4" -> "recv-accept-v4" */
+static const char *layer_of(const char *identity)
 {
-    switch (k) {
+    const char *slash = identity ? strrchr(identity, '/') : NULL;
+    return slash ? slash + 1 : "";
+}
+
+static const char *reason_of(const fw_diff_item *it)
+{
+    switch (it->kind) {
     case FW_DIFF_MISSING:
-        return dry_run ? "would add" : "added";
+        return "not in WFP";
     case FW_DIFF_EXTRA:
-        return dry_run ? "would delete" : "deleted";
+        return "in WFP under fwsvc's provider, but no applied profile wants it";
     case FW_DIFF_CHANGED:
-        return dry_run ? "would replace" : "replaced";
+        return it->rewritten ? "in WFP under its key, but with other conditions, action or flags than the catalog's"
+                             : "the rule or its settings changed: WFP holds the old filter";
     case FW_DIFF_DISABLED:
-        return dry_run ? "would re-add" : "re-added";
+        return "in WFP but not enforced: BFE did not add it at boot (is the fwsvc service auto-start?)";
     }
     return "?";
 }
 
-bool fw_report_has_drift(const fw_reconcile_result *res)
+static const char *change_word(fw_diff_kind k, bool done)
 {
-    return res->diff.count > 0 || res->provider_missing || res->sublayer_missing || res->sublayer_reweighted;
+    switch (k) {
+    case FW_DIFF_MISSING:
+        return done ? "added" : "add";
+    case FW_DIFF_EXTRA:
+        return done ? "deleted" : "delete";
+    case FW_DIFF_CHANGED:
+        return done ? "replaced" : "replace";
+    case FW_DIFF_DISABLED:
+        return done ? "re-added" : "re-add";
+    }
+    return "?";
 }
 
-void fw_report_changes(const fw_desired *d, const fw_reconcile_result *res, bool dry_run)
+static bool committed(fw_report_mode mode)
 {
-    if (res->diff.count) {
-        static const char *const header[] = {"CHANGE", "FILTER", "KEY"};
-        fw_table t;
-        fw_table_init(&t, 3, header);
-        for (size_t i = 0; i < res->diff.count; i++) {
-            const fw_diff_item *it = &res->diff.items[i];
-            char key[39];
-            fw_key_format(key_of(d, res, it), key);
-            const char *row[] = {change_word(it->kind, dry_run), identity_of(d, res, it), key};
-            fw_table_add(&t, row);
-        }
-        fw_table_print(&t, stdout);
-        fw_table_free(&t);
-    }
-    if (res->sublayer_reweighted)
-        printf("fwsvc's sublayer weight changes: every filter is %s.\n", dry_run ? "to be rebuilt" : "rebuilt");
-    size_t added = 0, deleted = 0;
+    return mode == FW_MODE_APPLY || mode == FW_MODE_REMOVE || mode == FW_MODE_REMOVE_ALL;
+}
+
+bool fw_report_has_drift(const fw_reconcile_result *res)
+{
+    return res->diff.count > 0 || res->sublayer_reweighted || res->outranked ||
+           (res->owners_needed && (res->provider_missing || res->sublayer_missing));
+}
+
+fw_host_state fw_report_state(const fw_desired *d, const fw_reconcile_result *res, const fw_services_step *svc,
+                              fw_report_mode mode)
+{
+    if (!committed(mode) && (fw_report_has_drift(res) || fw_services_has_drift(svc)))
+        return FW_STATE_DRIFT;
+    return d->pending_count ? FW_STATE_PENDING : FW_STATE_IN_SYNC;
+}
+
+const char *fw_host_state_name(fw_host_state s)
+{
+    return s == FW_STATE_DRIFT ? "drift" : s == FW_STATE_PENDING ? "pending" : "in_sync";
+}
+
+static void count_changes(const fw_reconcile_result *res, size_t *added, size_t *deleted)
+{
+    *added = *deleted = 0;
     for (size_t i = 0; i < res->diff.count; i++) {
         fw_diff_kind k = res->diff.items[i].kind;
-        added += k != FW_DIFF_EXTRA;
-        deleted += k != FW_DIFF_MISSING;
+        *added += k != FW_DIFF_EXTRA;
+        *deleted += k != FW_DIFF_MISSING;
     }
-    printf("%s %zu filter(s) wanted: %zu %s, %zu %s, %zu unchanged; %zu WFP write(s)%s.\n",
-           dry_run ? "Dry run:" : "Applied:", d->count, added, dry_run ? "to add" : "added", deleted,
-           dry_run ? "to delete" : "deleted", res->diff.unchanged, res->writes,
-           dry_run ? " needed, nothing changed" : " in one transaction");
+}
+
+static void print_change_table(const fw_desired *d, const fw_reconcile_result *res, bool done)
+{
+    static const char *const header[] = {"CHANGE", "FILTER", "KEY"};
+    fw_table t;
+    fw_table_init(&t, 3, header);
+    for (size_t i = 0; i < res->diff.count; i++) {
+        const fw_diff_item *it = &res->diff.items[i];
+        char key[39];
+        fw_key_format(key_of(d, res, it), key);
+        const char *row[] = {change_word(it->kind, done), identity_of(d, res, it), key};
+        fw_table_add(&t, row);
+    }
+    fw_table_print(&t, stdout);
+    fw_table_free(&t);
+}
+
+void fw_report_changes(const fw_desired *d, const fw_reconcile_result *res, fw_report_mode mode)
+{
+    bool done = committed(mode);
+    if (mode == FW_MODE_REMOVE_ALL) {
+        bool owners = !res->provider_missing || !res->sublayer_missing;
+        if (!res->existing_count && !owners)
+            puts("Nothing to remove: WFP holds no filter, sublayer or provider of fwsvc's.");
+        else
+            printf("Removed: %zu filter(s)%s%s%s; %zu WFP write(s) in one transaction.\n", res->existing_count,
+                   !res->sublayer_missing ? ", fwsvc's sublayer" : "",
+                   !res->provider_missing ? (!res->sublayer_missing ? " and its provider" : ", fwsvc's provider") : "",
+                   "", res->writes);
+        return;
+    }
+    if (res->diff.count)
+        print_change_table(d, res, done);
+    if (res->sublayer_reweighted)
+        printf("fwsvc's sublayer weight changes: every filter is %s.\n", done ? "rebuilt" : "to be rebuilt");
+    size_t added, deleted;
+    count_changes(res, &added, &deleted);
+    switch (mode) {
+    case FW_MODE_APPLY:
+        printf("Applied: %zu filter(s) wanted; %zu added, %zu deleted, %zu already in place; %zu WFP write(s) in "
+               "one transaction.\n",
+               d->count, added, deleted, res->diff.unchanged, res->writes);
+        break;
+    case FW_MODE_REMOVE:
+        printf("Removed: %zu filter(s) deleted%s; %zu filter(s) remain for the profiles still applied; %zu WFP "
+               "write(s) in one transaction.\n",
+               deleted, added ? " (and some re-added)" : "", d->count, res->writes);
+        break;
+    default:
+        printf("Dry run: of %zu filter(s) wanted, %zu would be added, %zu deleted, %zu are in place; %zu WFP "
+               "write(s) needed. Nothing was changed.\n",
+               d->count, added, deleted, res->diff.unchanged, res->writes);
+        break;
+    }
 }
 
 void fw_report_pending(const fw_desired *d)
@@ -77,10 +161,10 @@ void fw_report_pending(const fw_desired *d)
     if (!d->pending_count)
         return;
     printf("Pending: %zu program rule filter(s) wait for their program to be installed; "
-           "reconcile adds them once it is:\n",
+           "the next apply (or the fwsvc service, when it runs) adds them once it is:\n",
            d->pending_count);
     for (size_t i = 0; i < d->pending_count; i++)
-        printf("  %s\n", d->pending[i]);
+        printf("  %s: %s\n", d->pending[i].identity, d->pending[i].program);
 }
 
 static bool of_profile(const char *identity, const char *profile)
@@ -89,23 +173,43 @@ static bool of_profile(const char *identity, const char *profile)
     return identity && strncmp(identity, profile, n) == 0 && identity[n] == '/';
 }
 
+static void json_entry(fw_json *j, const char *identity, const fw_key *key, const char *reason)
+{
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "identity", identity);
+    fw_json_key(j, "key");
+    if (key) {
+        char text[39];
+        fw_key_format(key, text);
+        fw_json_string(j, text);
+    } else {
+        fw_json_null(j);
+    }
+    fw_json_member_string(j, "layer", layer_of(identity));
+    fw_json_member_string(j, "reason", reason);
+    fw_json_object_end(j);
+}
+
+/* One drift list of a profile (or of no applied profile, profile NULL). */
 static void json_list(fw_json *j, const char *name, const fw_desired *d, const fw_reconcile_result *res,
-                      fw_diff_kind kind, const char *profile)
+                      fw_diff_kind kind, const char *profile, const fw_applied *applied, bool empty)
 {
     fw_json_key(j, name);
     fw_json_array_begin(j);
-    for (size_t i = 0; i < res->diff.count; i++) {
+    for (size_t i = 0; i < res->diff.count && !empty; i++) {
         const fw_diff_item *it = &res->diff.items[i];
         const char *id = identity_of(d, res, it);
-        if (it->kind == kind && (profile ? of_profile(id, profile) : true))
-            fw_json_string(j, id);
+        bool mine = profile && of_profile(id, profile);
+        if (!profile)
+            for (size_t p = 0; p < applied->count && !mine; p++)
+                mine = of_profile(id, applied->items[p].profile);
+        if (it->kind == kind && (profile ? mine : !mine))
+            json_entry(j, id, key_of(d, res, it), reason_of(it));
     }
     fw_json_array_end(j);
 }
 
-/* "services_file": null when no profile needs an entry and fwsvc has none
- * to undo; else the path, whether it is in sync, and the notes. */
-static void json_services(fw_json *j, const fw_services_step *svc)
+static void json_services(fw_json *j, const fw_services_step *svc, bool done)
 {
     fw_json_key(j, "services_file");
     if (!svc->active) {
@@ -115,7 +219,7 @@ static void json_services(fw_json *j, const fw_services_step *svc)
     fw_json_object_begin(j);
     fw_json_member_string(j, "path", svc->path);
     fw_json_key(j, "in_sync");
-    fw_json_bool(j, !fw_services_has_drift(svc));
+    fw_json_bool(j, done || !fw_services_has_drift(svc));
     static const char *const keys[] = {"changes", "warnings"};
     for (int kind = FW_SVC_NOTE_CHANGE; kind <= FW_SVC_NOTE_WARNING; kind++) {
         fw_json_key(j, keys[kind]);
@@ -128,56 +232,139 @@ static void json_services(fw_json *j, const fw_services_step *svc)
     fw_json_object_end(j);
 }
 
-void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res,
-                    const fw_services_step *svc, bool dry_run)
+static void json_host(fw_json *j)
 {
+    char host[256] = "";
+    DWORD size = sizeof host;
+    if (!GetComputerNameExA(ComputerNameDnsHostname, host, &size))
+        snprintf(host, sizeof host, "unknown");
+    SYSTEMTIME t;
+    GetSystemTime(&t);
+    char when[32];
+    snprintf(when, sizeof when, "%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute,
+             t.wSecond);
+    fw_json_member_string(j, "host", host);
+    fw_json_member_string(j, "version", FWSVC_VERSION);
+    fw_json_member_string(j, "time", when);
+}
+
+static void json_configuration(fw_json *j, const fw_desired *d, const fw_applied *applied,
+                               const fw_services_step *svc)
+{
+    fw_json_key(j, "configuration");
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "catalog_dir", d->catalog_dir ? d->catalog_dir : "");
+    fw_json_key(j, "services_file");
+    if (svc->path)
+        fw_json_string(j, svc->path);
+    else
+        fw_json_null(j);
+    fw_json_key(j, "profiles");
+    fw_json_array_begin(j);
+    for (size_t p = 0; p < applied->count; p++) {
+        fw_json_object_begin(j);
+        fw_json_member_string(j, "name", applied->items[p].profile);
+        fw_json_key(j, "settings");
+        fw_json_object_begin(j);
+        for (size_t s = 0; s < applied->items[p].count; s++)
+            fw_json_member_string(j, applied->items[p].settings[s].name, applied->items[p].settings[s].value);
+        fw_json_object_end(j);
+        fw_json_object_end(j);
+    }
+    fw_json_array_end(j);
+    fw_json_object_end(j);
+}
+
+static const char *mode_command(fw_report_mode mode)
+{
+    switch (mode) {
+    case FW_MODE_STATUS:
+        return "status";
+    case FW_MODE_APPLY:
+    case FW_MODE_DRY_RUN:
+        return "apply";
+    default:
+        return "remove";
+    }
+}
+
+void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res,
+                    const fw_services_step *svc, fw_report_mode mode)
+{
+    bool done = committed(mode);
+    fw_host_state state = fw_report_state(d, res, svc, mode);
     fw_json j;
     fw_json_init(&j, stdout);
     fw_json_object_begin(&j);
+    fw_json_member_string(&j, "command", mode_command(mode));
+    json_host(&j);
     fw_json_key(&j, "dry_run");
-    fw_json_bool(&j, dry_run);
+    fw_json_bool(&j, !done && mode != FW_MODE_STATUS);
+    fw_json_member_string(&j, "state", fw_host_state_name(state));
     fw_json_key(&j, "in_sync");
-    fw_json_bool(&j, !fw_report_has_drift(res) && !fw_services_has_drift(svc));
+    fw_json_bool(&j, state == FW_STATE_IN_SYNC);
     fw_json_key(&j, "writes");
     fw_json_uint(&j, res->writes);
+    fw_json_key(&j, "firewall_outranks_fwsvc");
+    fw_json_bool(&j, res->outranked);
+    json_configuration(&j, d, applied, svc);
     fw_json_key(&j, "profiles");
     fw_json_array_begin(&j);
     for (size_t p = 0; p < applied->count; p++) {
         const char *name = applied->items[p].profile;
-        size_t wanted = 0;
+        size_t wanted = 0, pending = 0;
+        bool drift = false;
         for (size_t i = 0; i < d->count; i++)
             wanted += of_profile(d->wanted[i].identity, name);
+        for (size_t i = 0; i < d->pending_count; i++)
+            pending += of_profile(d->pending[i].identity, name);
+        for (size_t i = 0; i < res->diff.count && !done; i++)
+            drift |= of_profile(identity_of(d, res, &res->diff.items[i]), name);
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "name", name);
+        fw_json_member_string(&j, "state", drift ? "drift" : pending ? "pending" : "in_sync");
         fw_json_key(&j, "filters");
         fw_json_uint(&j, wanted);
-        json_list(&j, "missing", d, res, FW_DIFF_MISSING, name);
-        json_list(&j, "extra", d, res, FW_DIFF_EXTRA, name);
-        json_list(&j, "changed", d, res, FW_DIFF_CHANGED, name);
-        json_list(&j, "disabled", d, res, FW_DIFF_DISABLED, name);
+        json_list(&j, "missing", d, res, FW_DIFF_MISSING, name, applied, done);
+        json_list(&j, "extra", d, res, FW_DIFF_EXTRA, name, applied, done);
+        json_list(&j, "changed", d, res, FW_DIFF_CHANGED, name, applied, done);
+        json_list(&j, "disabled", d, res, FW_DIFF_DISABLED, name, applied, done);
         fw_json_key(&j, "pending");
         fw_json_array_begin(&j);
-        for (size_t i = 0; i < d->pending_count; i++)
-            if (of_profile(d->pending[i], name))
-                fw_json_string(&j, d->pending[i]);
+        for (size_t i = 0; i < d->pending_count; i++) {
+            if (!of_profile(d->pending[i].identity, name))
+                continue;
+            fw_json_object_begin(&j);
+            fw_json_member_string(&j, "identity", d->pending[i].identity);
+            fw_json_key(&j, "key");
+            fw_json_null(&j); /* a program's app id is part of the key: none until it exists */
+            fw_json_member_string(&j, "layer", layer_of(d->pending[i].identity));
+            fw_json_member_string(&j, "reason", "waits for its program to be installed");
+            fw_json_member_string(&j, "program", d->pending[i].program);
+            fw_json_object_end(&j);
+        }
         fw_json_array_end(&j);
         fw_json_object_end(&j);
     }
     fw_json_array_end(&j);
-    /* Filters of ours that belong to no applied profile. */
-    fw_json_key(&j, "unattributed_extra");
+    json_list(&j, "unattributed_extra", d, res, FW_DIFF_EXTRA, NULL, applied, done);
+    /* What the command did (committed) or would do (dry run); status: []. */
+    fw_json_key(&j, "changes");
     fw_json_array_begin(&j);
-    for (size_t i = 0; i < res->diff.count; i++) {
+    for (size_t i = 0; i < res->diff.count && mode != FW_MODE_STATUS; i++) {
         const fw_diff_item *it = &res->diff.items[i];
-        const char *id = identity_of(d, res, it);
-        bool attributed = false;
-        for (size_t p = 0; p < applied->count && !attributed; p++)
-            attributed = of_profile(id, applied->items[p].profile);
-        if (it->kind == FW_DIFF_EXTRA && !attributed)
-            fw_json_string(&j, id);
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "action", change_word(it->kind, done));
+        fw_json_member_string(&j, "identity", identity_of(d, res, it));
+        char key[39];
+        fw_key_format(key_of(d, res, it), key);
+        fw_json_member_string(&j, "key", key);
+        fw_json_member_string(&j, "layer", layer_of(identity_of(d, res, it)));
+        fw_json_member_string(&j, "reason", reason_of(it));
+        fw_json_object_end(&j);
     }
     fw_json_array_end(&j);
-    json_services(&j, svc);
+    json_services(&j, svc, done);
     fw_json_object_end(&j);
     fw_json_finish(&j);
 }
@@ -197,30 +384,35 @@ void fw_report_status(const fw_desired *d, const fw_applied *applied, const fw_r
         for (size_t i = 0; i < d->count; i++)
             wanted += of_profile(d->wanted[i].identity, name);
         for (size_t i = 0; i < d->pending_count; i++)
-            pending += of_profile(d->pending[i], name);
+            pending += of_profile(d->pending[i].identity, name);
         bool drift = counts[0] || counts[1] || counts[2] || counts[3];
         char cells[6][24];
         snprintf(cells[0], 24, "%zu", wanted);
         for (int k = 0; k < 4; k++)
             snprintf(cells[k + 1], 24, "%zu", counts[k]);
         snprintf(cells[5], 24, "%zu", pending);
-        const char *row[] = {name, drift ? "DRIFT" : "in sync", cells[0], cells[1], cells[2], cells[3],
-                             cells[4], cells[5]};
+        const char *row[] = {name, drift ? "DRIFT" : pending ? "PENDING" : "in sync", cells[0], cells[1],
+                             cells[2], cells[3], cells[4], cells[5]};
         fw_table_add(&t, row);
     }
     fw_table_print(&t, stdout);
     fw_table_free(&t);
+    if (res->outranked)
+        printf("\nDrift: %s.\n", res->message);
     if (res->diff.count) {
         puts("\nDrift (fwsvc apply repairs it):");
-        fw_report_changes(d, res, true);
-    } else if (res->provider_missing || res->sublayer_missing) {
+        print_change_table(d, res, false);
+        printf("fwsvc apply would make %zu WFP write(s).\n", res->writes);
+    } else if (res->owners_needed && (res->provider_missing || res->sublayer_missing)) {
         puts("\nDrift: fwsvc's WFP provider or sublayer is missing (fwsvc apply repairs it).");
     }
 }
 
-int fw_report_failure(const char *what, const fw_reconcile_result *res)
+int fw_report_failure(const char *what, const fw_reconcile_result *res, bool read_only)
 {
-    fprintf(stderr, "fwsvc: error: %s failed: %s\n", what, res->message);
-    fprintf(stderr, "fwsvc: the WFP transaction was aborted; nothing was changed\n");
+    fw_cli_error("%s failed: %s\n", what, res->message);
+    fprintf(stderr, read_only ? "fwsvc: %s only reads WFP; nothing was changed\n"
+                              : "fwsvc: the WFP transaction was aborted; nothing was changed (%s)\n",
+            what);
     return FW_EXIT_FAILURE;
 }

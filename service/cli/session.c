@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_error.h"
 
 #include "catalog_load.h"
 #include "fw_alloc.h"
@@ -35,13 +36,13 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
 
     if (!fw_catalog_load_dir(&s->catalog, dir, &diags)) {
         fw_diags_print(&diags, stderr);
-        fprintf(stderr, "fwsvc: error: the catalog in '%s' has %zu error(s); nothing was done\n",
+        fw_cli_error("the catalog in '%s' has %zu error(s); nothing was done\n",
                 dir, diags.errors);
         rc = FW_EXIT_INVALID;
         goto out;
     }
     if (need_profile && args->profile_count == 0) {
-        fprintf(stderr, "fwsvc: error: %s needs --profile NAME\n", args->command);
+        fw_cli_error("%s needs --profile NAME\n", args->command);
         suggest_profiles(&s->catalog);
         rc = FW_EXIT_INVALID;
         goto out;
@@ -50,14 +51,14 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
     for (size_t i = 0; i < args->profile_count; i++) {
         const fw_profile *p = fw_catalog_find(&s->catalog, args->profiles[i]);
         if (!p) {
-            fprintf(stderr, "fwsvc: error: no profile named '%s'\n", args->profiles[i]);
+            fw_cli_error("no profile named '%s'\n", args->profiles[i]);
             suggest_profiles(&s->catalog);
             rc = FW_EXIT_INVALID;
             goto out;
         }
         for (size_t j = 0; j < s->profile_count; j++) {
             if (s->profiles[j] == p) {
-                fprintf(stderr, "fwsvc: error: profile '%s' is given twice\n", p->name);
+                fw_cli_error("profile '%s' is given twice\n", p->name);
                 rc = FW_EXIT_INVALID;
                 goto out;
             }

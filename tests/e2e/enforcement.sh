@@ -125,7 +125,7 @@ check "remove --profile exits 0" '[ "$(rc)" = 0 ]'
 wine fwsvc.exe filters >"$work/filters"
 check "raws filters gone, dpm-sql kept" '! grep -q "be-remote-agent/" "$work/filters" && grep -q "dpm-sql/sql-in" "$work/filters"'
 fwsvc status
-check "status: dpm-sql in sync" '[ "$(rc)" = 0 ] && grep -q "^dpm-sql  *in sync" "$work/out" && ! grep -q "be-remote-agent" "$work/out"'
+check "status: dpm-sql pending (its sqlservr.exe rule waits: exit 4, finding 5)" '[ "$(rc)" = 4 ] && grep -q "^dpm-sql  *PENDING" "$work/out" && ! grep -q "be-remote-agent" "$work/out"'
 fwsvc remove --profile raws
 check "removing a profile that is not applied is invalid input (2)" '[ "$(rc)" = 2 ]'
 
@@ -167,7 +167,7 @@ check "with the fwsvc service auto-start, filters survive a reboot in sync" '[ "
 wine sc delete fwsvc >/dev/null 2>&1
 wine fwpemu.exe reboot
 fwsvc status
-check "without it, BFE disables them at boot and status reports it (exit 3)" '[ "$(rc)" = 3 ] && grep -q "would re-add" "$work/out"'
+check "without it, BFE disables them at boot and status reports it (exit 3)" '[ "$(rc)" = 3 ] && grep -q "^re-add " "$work/out"'
 
 echo "== remove --all"
 fwsvc remove --all
@@ -175,7 +175,7 @@ check "remove --all exits 0" '[ "$(rc)" = 0 ]'
 wine fwpemu.exe dump >"$work/dump.json"
 check "nothing of fwsvc's remains in WFP" '! grep -qi "6482c740-e714-4384-a334-8d81e8a75eea\|dc05f04f-4b86-4074-9437-b6567ab81075" "$work/dump.json"'
 fwsvc status
-check "status: nothing applied (exit 0)" '[ "$(rc)" = 0 ] && grep -q "No profile is applied" "$work/out"'
+check "status: nothing applied (exit 0)" '[ "$(rc)" = 0 ] && grep -q "no profile is applied" "$work/out"'
 
 echo "== refusals and failures"
 fresh
@@ -191,7 +191,13 @@ fresh
 wine fwpemu.exe reset --mpssvc-weight 0xFFFF >/dev/null
 before=$(state_sum)
 fwsvc apply --profile dpm
-check "a Windows Firewall sublayer at least as heavy: refused (exit 1), unchanged" '[ "$(rc)" = 1 ] && grep -q "does not outrank" "$work/err" && [ "$(state_sum)" = "$before" ]'
+check "Windows Firewall's sublayer at 0xFFFF: refused (exit 1), unchanged, no impossible advice (finding 10)" '[ "$(rc)" = 1 ] && grep -q "highest weight there is" "$work/err" && ! grep -q "Set a" "$work/err" && [ "$(state_sum)" = "$before" ]'
+fresh
+fwsvc apply --profile dpm
+wine reg add 'HKLM\SOFTWARE\fwsvc' /v SublayerWeight /t REG_DWORD /d 256 /f >/dev/null
+fwsvc status
+check "fwsvc's weight set below Windows Firewall's: status reports it as drift, not a failure (exit 3)" '[ "$(rc)" = 3 ] && grep -q "does not outrank" "$work/out"'
+wine reg delete 'HKLM\SOFTWARE\fwsvc' /v SublayerWeight /f >/dev/null
 fresh
 wine fwpemu.exe hold-lock 9000 >"$work/hold" &
 holder=$!
@@ -213,6 +219,28 @@ check "plain re-apply: exit 0, says it keeps dcom_ports=5000-5100" '[ "$(rc)" = 
 check "plain re-apply: no WFP write, 6000 still blocked" '[ "$(writes)" = 0 ] && [ "$(verdict 6000)" = BLOCK ]'
 fwsvc apply --profile dpm --set dcom_ports=5000-5200
 check "--set replaces the recorded value: 5150 permitted, 6000 blocked" '[ "$(verdict 5150)" = PERMIT ] && [ "$(verdict 6000)" = BLOCK ]'
+
+echo "== status and JSON tell the truth (issue: host configuration, findings 4-7)"
+jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
+fresh
+fwsvc status --json
+check "4: a clean host is in sync: exit 0, in_sync true, 0 writes" '[ "$(rc)" = 0 ] && jq_py "d[\"in_sync\"] is True and d[\"writes\"] == 0 and d[\"state\"] == \"in_sync\""'
+fwsvc apply --profile dpm --json
+check "4: apply --json after a successful apply: in sync, nothing missing, the adds listed as changes" '[ "$(rc)" = 0 ] && jq_py "d[\"in_sync\"] and d[\"state\"] == \"in_sync\" and not d[\"profiles\"][0][\"missing\"] and len(d[\"changes\"]) == d[\"profiles\"][0][\"filters\"] and all(c[\"action\"] == \"added\" for c in d[\"changes\"])"'
+fwsvc apply --profile dpm-sql --json
+fwsvc status --json
+check "5: pending program rules are their own state: exit 4, in_sync false, dpm-sql pending with its program" '[ "$(rc)" = 4 ] && jq_py "d[\"state\"] == \"pending\" and d[\"in_sync\"] is False and [p[\"state\"] for p in d[\"profiles\"] if p[\"name\"] == \"dpm-sql\"] == [\"pending\"] and all(e[\"program\"].endswith(\"sqlservr.exe\") for p in d[\"profiles\"] for e in p[\"pending\"])"'
+FWPEMU_FAULTS='FwpmEngineOpen0#*=ERROR_ACCESS_DENIED' fwsvc status
+check "6: status after access denied does not speak of changing or aborting" '[ "$(rc)" = 1 ] && grep -q "elevated" "$work/err" && ! grep -qi "changing the firewall\|transaction was aborted" "$work/err" && grep -q "only reads WFP" "$work/err"'
+FWPEMU_FAULTS='FwpmEngineOpen0#*=ERROR_ACCESS_DENIED' fwsvc status --json
+check "6: ... and with --json the failure is a JSON object on stdout, same exit code" '[ "$(rc)" = 1 ] && jq_py "d[\"command\"] == \"status\" and d[\"error\"][\"exit_code\"] == 1 and \"ERROR_ACCESS_DENIED\" in d[\"error\"][\"message\"]"'
+fwsvc status
+check "7: status never says Dry run" '! grep -q "Dry run" "$work/out"'
+fwsvc remove --profile dpm-sql
+check "7: remove says Removed, not Applied" '[ "$(rc)" = 0 ] && grep -q "^Removed: [1-9][0-9]* filter(s) deleted" "$work/out" && ! grep -q "Applied" "$work/out"'
+fwsvc remove --all
+fwsvc remove --all
+check "7: remove --all on an empty host says there was nothing to remove" '[ "$(rc)" = 0 ] && grep -q "Nothing to remove" "$work/out" && ! grep -q "sublayer and" "$work/out"'
 
 echo "enforcement end-to-end: $passed passed, $failed failed"
 [ "$failed" = 0 ]
