@@ -1,5 +1,5 @@
 #include "cli.h"
-#include "cli_error.h"
+#include "host_error.h"
 
 #include "fw_alloc.h"
 
@@ -11,7 +11,7 @@ static int usage_error(const fw_command *cmd, const char *fmt, const char *arg)
 {
     char message[512];
     snprintf(message, sizeof message, fmt, arg);
-    fw_cli_error("%s\n", message);
+    fw_error("%s\n", message);
     fprintf(stderr, "Try 'fwsvc %s --help'.\n", cmd->name);
     return FW_EXIT_INVALID;
 }
@@ -35,7 +35,7 @@ static bool is_option(const char *arg, const char *opt)
 
 int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args, bool *help)
 {
-    size_t profile_cap = 0, setting_cap = 0;
+    size_t profile_cap = 0, setting_cap = 0, unset_cap = 0;
     *help = false;
     args->command = cmd->name;
     for (int i = 0; i < argc; i++) {
@@ -50,6 +50,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_PROFILE;
         } else if (is_option(a, "--set")) {
             need = FW_OPT_SET;
+        } else if (is_option(a, "--unset")) {
+            need = FW_OPT_UNSET;
         } else if (is_option(a, "--services-file")) {
             need = FW_OPT_SERVICES_FILE;
         } else if (strcmp(a, "--json") == 0) {
@@ -79,6 +81,7 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
         const char *opt = need == FW_OPT_CATALOG         ? "--catalog"
                           : need == FW_OPT_PROFILE       ? "--profile"
                           : need == FW_OPT_SERVICES_FILE ? "--services-file"
+                          : need == FW_OPT_UNSET         ? "--unset"
                                                          : "--set";
         const char *value = option_value(argc, argv, &i, opt);
         if (!value || value[0] == '\0')
@@ -92,7 +95,11 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
                 return usage_error(cmd, "%s is given twice", opt);
             args->services_file = value;
         } else if (need == FW_OPT_PROFILE) {
+            if (args->profile_count && !(cmd->options & FW_OPT_MANY_PROFILES))
+                return usage_error(cmd, "this command takes one --profile; '%s' is a second", value);
             FW_PUSH(args->profiles, args->profile_count, profile_cap, value);
+        } else if (need == FW_OPT_UNSET) {
+            FW_PUSH(args->unsets, args->unset_count, unset_cap, value);
         } else {
             fw_diags d = {0};
             fw_setting s;
@@ -110,6 +117,7 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
 void fw_cli_args_free(fw_cli_args *args)
 {
     free(args->profiles);
+    free(args->unsets);
     fw_settings_free(args->settings, args->setting_count);
     *args = (fw_cli_args){0};
 }

@@ -5,17 +5,11 @@
 
 #include "binding.h"
 #include "catalog.h"
+#include "host_exit.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-enum {
-    FW_EXIT_OK = 0,
-    FW_EXIT_FAILURE = 1, /* runtime failure */
-    FW_EXIT_INVALID = 2, /* invalid input or usage: nothing was changed */
-    FW_EXIT_DRIFT = 3,   /* status found drift; --dry-run has changes pending */
-    FW_EXIT_PENDING = 4, /* status: in sync, but program rules wait for their program */
-};
 
 /* Options a command accepts. */
 enum {
@@ -27,6 +21,8 @@ enum {
     FW_OPT_DRY_RUN = 1 << 5,
     FW_OPT_ALL = 1 << 6,
     FW_OPT_SERVICES_FILE = 1 << 7,
+    FW_OPT_UNSET = 1 << 8,
+    FW_OPT_MANY_PROFILES = 1 << 9, /* --profile may be repeated */
 };
 
 typedef struct {
@@ -36,6 +32,8 @@ typedef struct {
     size_t profile_count;
     fw_setting *settings;     /* --set */
     size_t setting_count;
+    const char **unsets;      /* --unset NAME */
+    size_t unset_count;
     bool json;
     bool dry_run;
     bool all;
@@ -75,9 +73,6 @@ typedef struct {
 int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_profile);
 void fw_cli_session_close(fw_cli_session *s);
 
-/* The folder the catalog is read from when --catalog is not given: the
- * "catalog" folder beside the executable, where the installer puts it. */
-char *fw_cli_default_catalog_dir(void);
 
 int fw_cmd_list(const fw_cli_args *args);
 int fw_cmd_show(const fw_cli_args *args);
@@ -89,6 +84,7 @@ int fw_cmd_apply(const fw_cli_args *args);
 int fw_cmd_remove(const fw_cli_args *args);
 int fw_cmd_status(const fw_cli_args *args);
 int fw_cmd_filters(const fw_cli_args *args);
+int fw_cmd_config(const fw_cli_args *args);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

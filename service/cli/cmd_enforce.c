@@ -1,216 +1,297 @@
 /* apply, remove, status and filters: the commands that read or change WFP.
  * Windows only (cmd_enforce_stub.c natively). */
 #include "cli.h"
-#include "cli_error.h"
+#include "host_error.h"
 
 #include "catalog_load.h"
-#include "desired.h"
+#include "host_config.h"
+#include "host_reconcile.h"
+#include "settings_merge.h"
 #include "fw_alloc.h"
+#include "fw_json.h"
+#include "services_io.h"
 #include "fw_strings.h"
 #include "fw_table.h"
 #include "fw_win32_text.h"
 #include "report.h"
-#include "services_step.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Loads the applied record; reports and returns false on failure. */
-static bool load_applied(fw_applied *applied)
+/* Loads the host configuration; a value of the wrong type or shape stops
+ * the command before WFP is touched (fails closed). */
+static bool load_config(fw_host_config *c)
 {
     char *error = NULL;
-    if (fw_applied_load(applied, &error) == ERROR_SUCCESS)
+    if (fw_host_config_load(c, &error) == ERROR_SUCCESS)
         return true;
-    fw_cli_error("%s\n", error);
+    fw_error("%s; nothing was changed\n", error);
     free(error);
     return false;
 }
 
-/* Reconciles WFP to `applied`; on success records it. The record is written
- * after the WFP commit: WFP is the truth, the record names what was asked. */
-static int reconcile_to(const fw_cli_args *args, const fw_applied *applied, bool dry_run, fw_report_mode mode)
+/* An absolute path: a recorded relative one would depend on the folder
+ * the next command runs in. */
+static char *absolute_path(const char *path)
 {
-    fw_desired d;
-    int rc = fw_desired_build(&d, args->catalog_dir, applied);
-    if (rc != FW_EXIT_OK) {
-        fw_desired_free(&d);
-        return rc;
+    wchar_t *w = fw_utf8_to_wide(path), full[MAX_PATH * 2];
+    DWORD n = GetFullPathNameW(w, MAX_PATH * 2, full, NULL);
+    free(w);
+    return n && n < MAX_PATH * 2 ? fw_wide_to_utf8(full) : fw_xstrdup(path);
+}
+
+/* --catalog / --services-file for this command. With record, they become
+ * the host's (apply); a value Group Policy sets cannot be changed. */
+static int take_path(const char *arg, const char *option, const char *value_name, char **value, fw_source *source,
+                     bool record)
+{
+    if (!arg)
+        return FW_EXIT_OK;
+    char *full = absolute_path(arg);
+    if (record && *source == FW_SOURCE_POLICY && !fw_str_ieq(full, *value)) {
+        fw_error("%s: %s is set by Group Policy (%s) to '%s'; change it there, not with %s\n", option, value_name,
+                 FW_POLICY_KEY_TEXT, *value, option);
+        free(full);
+        return FW_EXIT_INVALID;
     }
-    /* The services file is read and checked first: a file fwsvc cannot
-     * edit stops the command before WFP changes. */
-    fw_services_step svc;
-    rc = fw_services_prepare(&svc, args->services_file, d.services, d.service_count, !dry_run);
-    if (rc != FW_EXIT_OK) {
-        fw_services_step_free(&svc);
-        fw_desired_free(&d);
-        return rc;
-    }
-    if (dry_run)
-        mode = FW_MODE_DRY_RUN;
-    fw_reconcile_request req;
-    fw_desired_request(&d, &req);
-    req.dry_run = dry_run;
-    req.remove_all = mode == FW_MODE_REMOVE_ALL;
-    fw_reconcile_result res;
-    const char *what = mode == FW_MODE_REMOVE_ALL ? "remove --all" : mode == FW_MODE_REMOVE ? "remove" : "apply";
-    DWORD e = fw_reconcile(&req, &res);
-    if (e) {
-        rc = fw_report_failure(what, &res, dry_run);
-    } else {
-        if (!dry_run) {
-            char *error = NULL;
-            if (fw_applied_save(applied, &error) != ERROR_SUCCESS) {
-                fw_cli_error("WFP was updated, but the record of applied profiles was not: %s\n", error);
-                free(error);
-                rc = FW_EXIT_FAILURE;
-            }
-            if (rc == FW_EXIT_OK)
-                rc = fw_services_commit(&svc);
-        }
-        if (args->json) {
-            fw_report_json(&d, applied, &res, &svc, mode);
-        } else {
-            fw_report_changes(&d, &res, mode);
-            fw_report_pending(&d);
-        }
-        if (!args->json && rc == FW_EXIT_OK) /* a failed write said so already */
-            fw_services_report(&svc, dry_run ? "dry-run" : mode == FW_MODE_APPLY ? "apply" : "remove");
-        fw_services_warn(&svc);
-        if (rc == FW_EXIT_OK && dry_run && (fw_report_has_drift(&res) || fw_services_has_drift(&svc)))
-            rc = FW_EXIT_DRIFT;
-    }
-    fw_reconcile_result_free(&res);
-    fw_services_step_free(&svc);
-    fw_desired_free(&d);
+    free(*value);
+    *value = full;
+    if (*source != FW_SOURCE_POLICY)
+        *source = FW_SOURCE_LOCAL;
+    return FW_EXIT_OK;
+}
+
+static int take_paths(const fw_cli_args *args, fw_host_config *c, bool record)
+{
+    int rc = take_path(args->catalog_dir, "--catalog", "CatalogDir", &c->catalog_dir, &c->catalog_dir_source, record);
+    if (rc == FW_EXIT_OK)
+        rc = take_path(args->services_file, "--services-file", "ServicesFile", &c->services_file,
+                       &c->services_file_source, record);
     return rc;
+}
+
+static fw_report_mode mode_of(const fw_host_request *rq, fw_report_mode committed)
+{
+    return rq->dry_run ? FW_MODE_DRY_RUN : committed;
+}
+
+/* Runs the host module's reconcile and reports it. */
+static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c, const fw_host_request *rq,
+                                fw_report_mode mode, const char *what)
+{
+    fw_host_run run;
+    int rc = fw_host_reconcile(c, rq, &run);
+    mode = mode_of(rq, mode);
+    if (!run.reconciled) {
+        if (run.result.message[0])
+            rc = fw_report_failure(what, &run.result, rq->dry_run);
+        fw_host_run_free(&run);
+        return rc;
+    }
+    if (args->json) {
+        fw_report_json(&run.desired, &c->profiles, &run.result, &run.services, mode);
+    } else {
+        fw_report_changes(&run.desired, &run.result, mode);
+        fw_report_pending(&run.desired);
+    }
+    if (!args->json && rc == FW_EXIT_OK) /* a failed write said so already */
+        fw_services_report(&run.services, rq->dry_run ? "dry-run" : mode == FW_MODE_APPLY ? "apply" : "remove");
+    fw_services_warn(&run.services);
+    if (rc == FW_EXIT_OK && rq->dry_run &&
+        (fw_report_has_drift(&run.result) || fw_services_has_drift(&run.services)))
+        rc = FW_EXIT_DRIFT;
+    fw_host_run_free(&run);
+    return rc;
+}
+
+static bool profile_has_variable(const fw_cli_session *s, size_t i, const char *name)
+{
+    const fw_catalog_file *file = s->catalog.files[s->profiles[i]->file];
+    for (size_t v = 0; v < file->variable_count; v++)
+        if (strcmp(file->variables[v].name, name) == 0 && fw_profile_uses_variable(s->profiles[i], (int)v))
+            return true;
+    return false;
+}
+
+/* Says what a merge changed; a change that widens an opening is a
+ * warning, every time. */
+static void report_merge(const char *profile, const fw_merge *m, bool json)
+{
+    FILE *out = json ? stderr : stdout;
+    for (size_t i = 0; i < m->note_count; i++) {
+        const fw_merge_note *n = &m->notes[i];
+        if (n->kind == FW_MERGE_KEPT)
+            fprintf(out, "Keeping %s=%s for profile %s, as recorded (fwsvc apply --profile %s --unset %s returns it "
+                         "to the catalog's default).\n",
+                    n->name, n->after, profile, profile, n->name);
+        else
+            fprintf(out, "%s: %s %s -> %s%s.\n", profile, n->name, n->before, n->after,
+                    n->kind == FW_MERGE_UNSET ? " (the catalog's default)" : "");
+        if (n->widens)
+            fprintf(stderr, "fwsvc: warning: %s %s -> %s WIDENS what profile %s opens\n", n->name, n->before,
+                    n->after, profile);
+    }
 }
 
 int fw_cmd_apply(const fw_cli_args *args)
 {
-    fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, true); /* checks the profiles and every --set */
-    if (rc != FW_EXIT_OK)
-        return rc;
-    fw_applied applied;
-    if (!load_applied(&applied)) {
-        fw_cli_session_close(&s);
+    fw_host_config c;
+    if (!load_config(&c))
         return FW_EXIT_FAILURE;
+    int rc = take_paths(args, &c, true);
+    if (rc == FW_EXIT_OK && c.profiles_source == FW_SOURCE_POLICY &&
+        (args->profile_count || args->setting_count || args->unset_count)) {
+        fw_error("the applied profiles are set by Group Policy (%s\\AppliedProfiles); change them there\n",
+                 FW_POLICY_KEY_TEXT);
+        rc = FW_EXIT_INVALID;
     }
-    for (size_t i = 0; i < s.profile_count; i++) {
-        /* Each profile keeps the settings that name one of its variables:
-         * those given now, and those recorded before that are not given
-         * again. A re-apply must never widen an opening silently, so a
-         * recorded value is dropped only by removing the profile. */
-        const fw_applied_profile *before = fw_applied_find(&applied, s.profiles[i]->name);
-        size_t cap = args->setting_count + (before ? before->count : 0);
-        fw_setting *mine = fw_xcalloc(cap ? cap : 1, sizeof *mine);
-        size_t n = 0;
-        for (size_t k = 0; k < args->setting_count; k++)
-            for (size_t v = 0; v < s.catalog.files[s.profiles[i]->file]->variable_count; v++)
-                if (strcmp(s.catalog.files[s.profiles[i]->file]->variables[v].name, args->settings[k].name) == 0 &&
-                    fw_profile_uses_variable(s.profiles[i], (int)v))
-                    mine[n++] = args->settings[k];
-        size_t given = n;
-        for (size_t r = 0; before && r < before->count; r++) {
-            bool overridden = false;
-            for (size_t k = 0; k < given && !overridden; k++)
-                overridden = strcmp(mine[k].name, before->settings[r].name) == 0;
-            if (overridden)
-                continue;
-            mine[n++] = before->settings[r];
-            if (!args->json)
-                printf("Keeping %s=%s for profile %s, as recorded (fwsvc remove --profile %s, then apply, returns it "
-                       "to the catalog's default).\n",
-                       before->settings[r].name, before->settings[r].value, s.profiles[i]->name, s.profiles[i]->name);
+    if (rc == FW_EXIT_OK && !args->profile_count && !c.profiles.count) {
+        fw_error("nothing to apply: no profile is recorded on this host; name one with --profile NAME "
+                 "(see 'fwsvc list')\n");
+        rc = FW_EXIT_INVALID;
+    }
+    if (rc != FW_EXIT_OK) {
+        fw_host_config_free(&c);
+        return rc;
+    }
+    /* No --profile: re-apply what is recorded, with any --set / --unset. */
+    fw_cli_args named = *args;
+    named.catalog_dir = c.catalog_dir;
+    const char **recorded = NULL;
+    if (!args->profile_count) {
+        recorded = fw_xcalloc(c.profiles.count, sizeof *recorded);
+        for (size_t i = 0; i < c.profiles.count; i++)
+            recorded[i] = c.profiles.items[i].profile;
+        named.profiles = recorded;
+        named.profile_count = c.profiles.count;
+    }
+    fw_cli_session s;
+    rc = fw_cli_session_open(&s, &named, true); /* checks the profiles and every --set */
+    for (size_t u = 0; rc == FW_EXIT_OK && u < args->unset_count; u++) {
+        bool known = false;
+        for (size_t i = 0; i < s.profile_count && !known; i++)
+            known = profile_has_variable(&s, i, args->unsets[u]);
+        if (!known) {
+            fw_error("--unset %s: none of the profiles applied here has that variable\n", args->unsets[u]);
+            rc = FW_EXIT_INVALID;
         }
-        fw_setting *copy = fw_xcalloc(n ? n : 1, sizeof *copy); /* fw_applied_set replaces `before` */
-        for (size_t k = 0; k < n; k++)
-            copy[k] = (fw_setting){fw_xstrdup(mine[k].name), fw_xstrdup(mine[k].value)};
+    }
+    for (size_t i = 0; rc == FW_EXIT_OK && i < s.profile_count; i++) {
+        /* Each profile keeps its recorded settings unless --set or --unset
+         * names them: a re-apply never widens an opening silently. */
+        const fw_catalog_file *file = s.catalog.files[s.profiles[i]->file];
+        fw_setting *mine = fw_xcalloc(args->setting_count + 1, sizeof *mine);
+        const char **unset = fw_xcalloc(args->unset_count + 1, sizeof *unset);
+        size_t n = 0, nu = 0;
+        for (size_t k = 0; k < args->setting_count; k++)
+            if (profile_has_variable(&s, i, args->settings[k].name))
+                mine[n++] = args->settings[k];
+        for (size_t k = 0; k < args->unset_count; k++)
+            if (profile_has_variable(&s, i, args->unsets[k]))
+                unset[nu++] = args->unsets[k];
+        const fw_applied_profile *before = fw_applied_find(&c.profiles, s.profiles[i]->name);
+        fw_merge m;
+        fw_settings_merge(file->variables, file->variable_count, before ? before->settings : NULL,
+                          before ? before->count : 0, mine, n, unset, nu, &m);
+        report_merge(s.profiles[i]->name, &m, args->json);
+        fw_applied_set(&c.profiles, s.profiles[i]->name, m.settings, m.count);
+        fw_merge_free(&m);
         free(mine);
-        fw_applied_set(&applied, s.profiles[i]->name, copy, n);
-        fw_settings_free(copy, n);
+        free(unset);
     }
     fw_cli_session_close(&s);
-    rc = reconcile_to(args, &applied, args->dry_run, FW_MODE_APPLY);
-    fw_applied_free(&applied);
+    free(recorded);
+    if (rc == FW_EXIT_OK) {
+        if (c.profiles_source == FW_SOURCE_DEFAULT)
+            c.profiles_source = FW_SOURCE_LOCAL;
+        fw_host_request rq = {.dry_run = args->dry_run, .record = FW_RECORD_PROFILES | FW_RECORD_PATHS};
+        rc = reconcile_and_report(args, &c, &rq, FW_MODE_APPLY, "apply");
+    }
+    fw_host_config_free(&c);
     return rc;
 }
 
 int fw_cmd_remove(const fw_cli_args *args)
 {
     if (args->all == (args->profile_count > 0)) {
-        fw_cli_error("remove needs either --profile NAME or --all\n");
+        fw_error("remove needs either --profile NAME or --all\n");
         return FW_EXIT_INVALID;
     }
-    fw_applied applied;
-    if (!load_applied(&applied))
+    fw_host_config c;
+    if (!load_config(&c))
         return FW_EXIT_FAILURE;
-    int rc = FW_EXIT_OK;
-    if (args->all) {
-        fw_applied none = {0};
-        rc = reconcile_to(args, &none, false, FW_MODE_REMOVE_ALL);
-    } else {
+    int rc = take_paths(args, &c, false); /* this once; the host keeps its own */
+    if (rc == FW_EXIT_OK && c.profiles_source == FW_SOURCE_POLICY && !args->all) {
+        fw_error("the applied profiles are set by Group Policy (%s\\AppliedProfiles); change them there\n",
+                 FW_POLICY_KEY_TEXT);
+        rc = FW_EXIT_INVALID;
+    }
+    if (rc == FW_EXIT_OK && args->all) {
+        if (c.profiles_source == FW_SOURCE_POLICY)
+            fprintf(stderr, "fwsvc: warning: Group Policy still names profiles (%s\\AppliedProfiles); the fwsvc "
+                            "service will apply them again\n",
+                    FW_POLICY_KEY_TEXT);
+        fw_applied_free(&c.profiles);
+        fw_host_request rq = {.remove_all = true, .record = FW_RECORD_PROFILES};
+        rc = reconcile_and_report(args, &c, &rq, FW_MODE_REMOVE_ALL, "remove --all");
+    } else if (rc == FW_EXIT_OK) {
         /* A recorded name, or any name or alias the catalog resolves. */
         fw_catalog catalog = {0};
         fw_diags diags = {0};
-        char *dir = args->catalog_dir ? fw_xstrdup(args->catalog_dir) : fw_cli_default_catalog_dir();
+        char *dir = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
         fw_catalog_load_dir(&catalog, dir, &diags);
         for (size_t i = 0; i < args->profile_count && rc == FW_EXIT_OK; i++) {
             const fw_profile *p = fw_catalog_find(&catalog, args->profiles[i]);
-            if (!fw_applied_remove(&applied, args->profiles[i]) && !(p && fw_applied_remove(&applied, p->name))) {
-                fw_cli_error("profile '%s' is not applied (see 'fwsvc status')\n",
-                        args->profiles[i]);
+            if (!fw_applied_remove(&c.profiles, args->profiles[i]) && !(p && fw_applied_remove(&c.profiles, p->name))) {
+                fw_error("profile '%s' is not applied (see 'fwsvc status')\n", args->profiles[i]);
                 rc = FW_EXIT_INVALID;
             }
         }
         fw_catalog_free(&catalog);
         fw_diags_free(&diags);
         free(dir);
-        if (rc == FW_EXIT_OK)
-            rc = reconcile_to(args, &applied, false, FW_MODE_REMOVE);
+        if (rc == FW_EXIT_OK) {
+            fw_host_request rq = {.record = FW_RECORD_PROFILES};
+            rc = reconcile_and_report(args, &c, &rq, FW_MODE_REMOVE, "remove");
+        }
     }
-    fw_applied_free(&applied);
+    fw_host_config_free(&c);
     return rc;
 }
 
 int fw_cmd_status(const fw_cli_args *args)
 {
-    fw_applied applied;
-    if (!load_applied(&applied))
+    fw_host_config c;
+    if (!load_config(&c))
         return FW_EXIT_FAILURE;
-    fw_desired d;
-    fw_services_step svc = {0};
-    int rc = fw_desired_build(&d, args->catalog_dir, &applied);
+    int rc = take_paths(args, &c, false);
+    fw_host_run run;
+    fw_host_request rq = {.dry_run = true};
     if (rc == FW_EXIT_OK)
-        rc = fw_services_prepare(&svc, args->services_file, d.services, d.service_count, false);
-    if (rc == FW_EXIT_OK) {
-        fw_reconcile_request req;
-        fw_desired_request(&d, &req);
-        req.dry_run = true;
-        fw_reconcile_result res;
-        if (fw_reconcile(&req, &res)) {
-            rc = fw_report_failure("status", &res, true);
+        rc = fw_host_reconcile(&c, &rq, &run);
+    else
+        memset(&run, 0, sizeof run);
+    if (!run.reconciled) {
+        if (run.result.message[0])
+            rc = fw_report_failure("status", &run.result, true);
+    } else {
+        fw_host_state state = fw_report_state(&run.desired, &run.result, &run.services, FW_MODE_STATUS);
+        if (args->json) {
+            fw_report_json(&run.desired, &c.profiles, &run.result, &run.services, FW_MODE_STATUS);
+        } else if (!c.profiles.count && !run.result.existing_count) {
+            puts("In sync: no profile is applied, and WFP holds no filter of fwsvc's.");
         } else {
-            fw_host_state state = fw_report_state(&d, &res, &svc, FW_MODE_STATUS);
-            if (args->json) {
-                fw_report_json(&d, &applied, &res, &svc, FW_MODE_STATUS);
-            } else if (!applied.count && !res.existing_count) {
-                puts("In sync: no profile is applied, and WFP holds no filter of fwsvc's.");
-            } else {
-                fw_report_status(&d, &applied, &res);
-                fw_report_pending(&d);
-            }
-            if (!args->json)
-                fw_services_report(&svc, "status");
-            fw_services_warn(&svc);
-            rc = state == FW_STATE_DRIFT ? FW_EXIT_DRIFT : state == FW_STATE_PENDING ? FW_EXIT_PENDING : FW_EXIT_OK;
+            fw_report_status(&run.desired, &c.profiles, &run.result);
+            fw_report_pending(&run.desired);
         }
-        fw_reconcile_result_free(&res);
+        if (!args->json)
+            fw_services_report(&run.services, "status");
+        fw_services_warn(&run.services);
+        rc = state == FW_STATE_DRIFT ? FW_EXIT_DRIFT : state == FW_STATE_PENDING ? FW_EXIT_PENDING : FW_EXIT_OK;
     }
-    fw_services_step_free(&svc);
-    fw_desired_free(&d);
-    fw_applied_free(&applied);
+    fw_host_run_free(&run);
+    fw_host_config_free(&c);
     return rc;
 }
 
@@ -245,49 +326,206 @@ static char *condition_text(const FWPM_FILTER_CONDITION0 *c)
     }
 }
 
-static void add_filter_row(const FWPM_FILTER0 *f, void *ctx)
+typedef struct {
+    unsigned long long id;
+    char key[39];
+    char *name;
+    bool enforced;
+    char **conditions;
+    size_t condition_count;
+} filter_row;
+
+typedef struct {
+    filter_row *rows;
+    size_t count, cap;
+} filter_listing;
+
+static void collect_filter(const FWPM_FILTER0 *f, void *ctx)
 {
-    fw_table *t = ctx;
-    char id[24], key[39];
-    snprintf(id, sizeof id, "%llu", (unsigned long long)f->filterId);
+    filter_listing *l = ctx;
+    filter_row r = {.id = f->filterId, .enforced = !(f->flags & FWPM_FILTER_FLAG_DISABLED),
+                    .condition_count = f->numFilterConditions};
     fw_key k = fw_wfp_key(&f->filterKey);
-    fw_key_format(&k, key);
-    fw_buf conds = {0};
-    for (UINT32 i = 0; i < f->numFilterConditions; i++) {
-        char *c = condition_text(&f->filterCondition[i]);
-        fw_buf_printf(&conds, "%s%s", i ? " " : "", c);
-        free(c);
+    fw_key_format(&k, r.key);
+    r.name = f->displayData.name ? fw_wide_to_utf8(f->displayData.name) : fw_xstrdup("?");
+    r.conditions = fw_xcalloc(r.condition_count + 1, sizeof *r.conditions);
+    for (UINT32 i = 0; i < f->numFilterConditions; i++)
+        r.conditions[i] = condition_text(&f->filterCondition[i]);
+    FW_PUSH(l->rows, l->count, l->cap, r);
+}
+
+static void listing_free(filter_listing *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        free(l->rows[i].name);
+        for (size_t c = 0; c < l->rows[i].condition_count; c++)
+            free(l->rows[i].conditions[c]);
+        free(l->rows[i].conditions);
     }
-    char *name = f->displayData.name ? fw_wide_to_utf8(f->displayData.name) : fw_xstrdup("?");
-    const char *state = (f->flags & FWPM_FILTER_FLAG_DISABLED) ? "DISABLED" : "enforced";
-    const char *row[] = {id, name, state, key, conds.data ? conds.data : ""};
-    fw_table_add(t, row);
-    free(name);
-    fw_buf_free(&conds);
+    free(l->rows);
+}
+
+static void print_filters_json(const filter_listing *l)
+{
+    fw_json j;
+    fw_json_init(&j, stdout);
+    fw_json_object_begin(&j);
+    fw_json_member_string(&j, "command", "filters");
+    fw_json_member_string(&j, "provider", "{6482c740-e714-4384-a334-8d81e8a75eea}");
+    fw_json_key(&j, "filters");
+    fw_json_array_begin(&j);
+    for (size_t i = 0; i < l->count; i++) {
+        const filter_row *r = &l->rows[i];
+        fw_json_object_begin(&j);
+        fw_json_key(&j, "id");
+        fw_json_uint(&j, r->id);
+        fw_json_member_string(&j, "key", r->key);
+        fw_json_member_string(&j, "name", r->name);
+        fw_json_key(&j, "enforced");
+        fw_json_bool(&j, r->enforced);
+        fw_json_key(&j, "conditions");
+        fw_json_array_begin(&j);
+        for (size_t c = 0; c < r->condition_count; c++)
+            fw_json_string(&j, r->conditions[c]);
+        fw_json_array_end(&j);
+        fw_json_object_end(&j);
+    }
+    fw_json_array_end(&j);
+    fw_json_object_end(&j);
+    fw_json_finish(&j);
+}
+
+static void print_filters_table(const filter_listing *l)
+{
+    printf("fwsvc's filters in WFP (provider {6482c740-e714-4384-a334-8d81e8a75eea}): %zu\n", l->count);
+    if (!l->count)
+        return;
+    static const char *const header[] = {"ID", "NAME", "STATE", "KEY", "CONDITIONS"};
+    fw_table t;
+    fw_table_init(&t, 5, header);
+    for (size_t i = 0; i < l->count; i++) {
+        const filter_row *r = &l->rows[i];
+        char id[24];
+        snprintf(id, sizeof id, "%llu", r->id);
+        fw_buf conds = {0};
+        for (size_t c = 0; c < r->condition_count; c++)
+            fw_buf_printf(&conds, "%s%s", c ? " " : "", r->conditions[c]);
+        const char *row[] = {id, r->name, r->enforced ? "enforced" : "DISABLED", r->key, conds.data ? conds.data : ""};
+        fw_table_add(&t, row);
+        fw_buf_free(&conds);
+    }
+    fw_table_print(&t, stdout);
+    fw_table_free(&t);
 }
 
 int fw_cmd_filters(const fw_cli_args *args)
 {
-    (void)args;
     char message[1024];
     HANDLE engine;
     if (fw_wfp_open(&engine, message, sizeof message)) {
-        fw_cli_error("%s\n", message);
+        fw_error("%s\n", message);
         return FW_EXIT_FAILURE;
     }
-    static const char *const header[] = {"ID", "NAME", "STATE", "KEY", "CONDITIONS"};
-    fw_table t;
-    fw_table_init(&t, 5, header);
-    DWORD e = fw_wfp_for_each_ours(engine, add_filter_row, &t, message, sizeof message);
+    filter_listing l = {0};
+    DWORD e = fw_wfp_for_each_ours(engine, collect_filter, &l, message, sizeof message);
     FwpmEngineClose0(engine);
-    if (e) {
-        fw_table_free(&t);
-        fw_cli_error("%s\n", message);
+    if (e)
+        fw_error("%s\n", message);
+    else if (args->json)
+        print_filters_json(&l);
+    else
+        print_filters_table(&l);
+    listing_free(&l);
+    return e ? FW_EXIT_FAILURE : FW_EXIT_OK;
+}
+
+/* One line of 'fwsvc config': a value and where it comes from. */
+static void config_row(fw_table *t, const char *what, const char *value, fw_source source)
+{
+    const char *row[] = {what, value, fw_source_name(source)};
+    fw_table_add(t, row);
+}
+
+static void config_json_value(fw_json *j, const char *name, const char *text, unsigned long number, bool is_number,
+                              fw_source source)
+{
+    fw_json_key(j, name);
+    fw_json_object_begin(j);
+    fw_json_key(j, "value");
+    if (is_number)
+        fw_json_uint(j, number);
+    else
+        fw_json_string(j, text);
+    fw_json_member_string(j, "source", fw_source_name(source));
+    fw_json_object_end(j);
+}
+
+int fw_cmd_config(const fw_cli_args *args)
+{
+    fw_host_config c;
+    if (!load_config(&c))
         return FW_EXIT_FAILURE;
-    }
-    printf("fwsvc's filters in WFP (provider {6482c740-e714-4384-a334-8d81e8a75eea}): %zu\n", t.rows - 1);
-    if (t.rows > 1)
+    char *catalog = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
+    char *services = c.services_file ? fw_xstrdup(c.services_file) : fw_svc_default_path();
+    if (args->json) {
+        fw_json j;
+        fw_json_init(&j, stdout);
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "command", "config");
+        config_json_value(&j, "catalog_dir", catalog, 0, false, c.catalog_dir_source);
+        config_json_value(&j, "services_file", services, 0, false, c.services_file_source);
+        config_json_value(&j, "interval_seconds", NULL, c.interval_seconds, true, c.interval_source);
+        config_json_value(&j, "sublayer_weight", NULL, c.sublayer_weight, true, c.sublayer_weight_source);
+        fw_json_key(&j, "profiles");
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "source", fw_source_name(c.profiles_source));
+        fw_json_key(&j, "items");
+        fw_json_array_begin(&j);
+        for (size_t p = 0; p < c.profiles.count; p++) {
+            fw_json_object_begin(&j);
+            fw_json_member_string(&j, "name", c.profiles.items[p].profile);
+            fw_json_key(&j, "settings");
+            fw_json_object_begin(&j);
+            for (size_t s = 0; s < c.profiles.items[p].count; s++)
+                fw_json_member_string(&j, c.profiles.items[p].settings[s].name, c.profiles.items[p].settings[s].value);
+            fw_json_object_end(&j);
+            fw_json_object_end(&j);
+        }
+        fw_json_array_end(&j);
+        fw_json_object_end(&j);
+        fw_json_object_end(&j);
+        fw_json_finish(&j);
+    } else {
+        static const char *const header[] = {"SETTING", "VALUE", "SOURCE"};
+        fw_table t;
+        fw_table_init(&t, 3, header);
+        char number[32];
+        config_row(&t, "catalog folder", catalog, c.catalog_dir_source);
+        config_row(&t, "services file", services, c.services_file_source);
+        snprintf(number, sizeof number, "%lu s", c.interval_seconds);
+        config_row(&t, "service interval", number, c.interval_source);
+        snprintf(number, sizeof number, "0x%04X", c.sublayer_weight);
+        config_row(&t, "sublayer weight", number, c.sublayer_weight_source);
+        if (!c.profiles.count)
+            config_row(&t, "profiles", "(none applied)", c.profiles_source);
+        for (size_t p = 0; p < c.profiles.count; p++) {
+            fw_buf b = {0};
+            fw_buf_printf(&b, "%s", c.profiles.items[p].profile);
+            for (size_t s = 0; s < c.profiles.items[p].count; s++)
+                fw_buf_printf(&b, "%s%s=%s", s ? ", " : " (", c.profiles.items[p].settings[s].name,
+                              c.profiles.items[p].settings[s].value);
+            if (c.profiles.items[p].count)
+                fw_buf_printf(&b, ")");
+            config_row(&t, p ? "" : "profiles", b.data, c.profiles_source);
+            fw_buf_free(&b);
+        }
         fw_table_print(&t, stdout);
-    fw_table_free(&t);
+        fw_table_free(&t);
+        printf("\nLocal values live in %s, Group Policy's in %s (which win).\n", FW_CONFIG_KEY_TEXT,
+               FW_POLICY_KEY_TEXT);
+    }
+    free(catalog);
+    free(services);
+    fw_host_config_free(&c);
     return FW_EXIT_OK;
 }

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "host_error.h"
 
 #include "catalog_load.h"
 #include "fw_alloc.h"
@@ -8,7 +9,12 @@
 
 int fw_cmd_lint(const fw_cli_args *args)
 {
-    char *dir = args->dir_arg ? fw_xstrdup(args->dir_arg) : fw_cli_default_catalog_dir();
+    if (args->dir_arg && args->catalog_dir) {
+        fw_error("lint takes one folder: DIR or --catalog DIR, not both\n");
+        return FW_EXIT_INVALID;
+    }
+    const char *given = args->dir_arg ? args->dir_arg : args->catalog_dir;
+    char *dir = given ? fw_xstrdup(given) : fw_host_default_catalog_dir();
     fw_catalog catalog = {0};
     fw_diags diags = {0};
     bool ok = fw_catalog_load_dir(&catalog, dir, &diags);

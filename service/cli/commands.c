@@ -9,7 +9,9 @@ static const fw_command commands[] = {
      "\n"
      "Lists every profile of the catalog: its name, aliases, product, host role and\n"
      "number of rules. A profile is one host role of one product, e.g. 'dpm' is the\n"
-     "DPM server and 'dpm-agent' a computer DPM protects.\n"},
+     "DPM server and 'dpm-agent' a computer DPM protects.\n"
+     "\n"
+     "  --catalog DIR        read the catalog from DIR\n"},
     {"show", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET, fw_cmd_show,
      "show one profile's rules, variables and sources",
      "Usage: fwsvc show --profile NAME [--set NAME=VALUE]... [--catalog DIR]\n"
@@ -19,20 +21,20 @@ static const fw_command commands[] = {
      "it comes from, the profile's variables (ports the vendor calls configurable)\n"
      "and the services-file entries it needs.\n"
      "\n"
-     "  --profile NAME       the profile, by name or alias (see 'fwsvc list')\n"
+     "  --profile NAME       the profile, by name or alias (see 'fwsvc list'); one\n"
      "  --set NAME=VALUE     override a variable, e.g. --set ndmp_port=10001 or\n"
-     "                       --set dcom_ports=5000-5100\n"},
+     "                       --set dcom_ports=5000-5100\n"
+     "  --catalog DIR        read the catalog from DIR\n"},
     {"catalog", FW_OPT_CATALOG | FW_OPT_JSON, fw_cmd_catalog,
      "print the whole catalog as JSON (--json)",
      "Usage: fwsvc catalog --json [--catalog DIR]\n"
      "\n"
      "Prints every profile with its rules and services-file entries as JSON, with\n"
-     "variables expanded to their defaults. The shape is stable (docs/cli.md):\n"
-     "  {\"profiles\":[{\"name\",\"aliases\",\"product\",\"role\",\n"
-     "    \"rules\":[{\"id\",\"direction\",\"protocol\",\"ports\",\"program\",\n"
-     "               \"remote_addresses\",\"description\",\"source\"}],\n"
-     "    \"services\":[{\"name\",\"port\",\"protocol\"}]}]}\n"},
-    {"plan", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_JSON, fw_cmd_plan,
+     "variables expanded to their defaults (docs/schemas/catalog.schema.json).\n"
+     "\n"
+     "  --json               required: the output is JSON only\n"
+     "  --catalog DIR        read the catalog from DIR\n"},
+    {"plan", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_JSON, fw_cmd_plan,
      "print the WFP filters profiles need, without changing anything",
      "Usage: fwsvc plan --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
      "                  [--json] [--catalog DIR]\n"
@@ -45,42 +47,49 @@ static const fw_command commands[] = {
      "\n"
      "  --profile NAME       a profile by name or alias; may be repeated\n"
      "  --set NAME=VALUE     override a variable of the profiles\n"
-     "  --json               machine-readable output\n"},
-    {"apply", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_JSON | FW_OPT_DRY_RUN | FW_OPT_SERVICES_FILE,
-     fw_cmd_apply,
-     "install the filters of profiles in WFP (Windows, as administrator)",
-     "Usage: fwsvc apply --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
+     "  --json               machine-readable output\n"
+     "  --catalog DIR        read the catalog from DIR\n"},
+    {"apply",
+     FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_UNSET | FW_OPT_JSON |
+         FW_OPT_DRY_RUN | FW_OPT_SERVICES_FILE,
+     fw_cmd_apply, "install the filters of profiles in WFP (Windows, as administrator)",
+     "Usage: fwsvc apply [--profile NAME]... [--set NAME=VALUE]... [--unset NAME]...\n"
      "                   [--dry-run] [--json] [--catalog DIR] [--services-file PATH]\n"
      "\n"
-     "Makes the Windows Filtering Platform hold exactly the filters of the applied\n"
-     "profiles: those named here, and those applied before (recorded in\n"
-     "HKLM\\SOFTWARE\\fwsvc). Everything happens in ONE WFP transaction: missing\n"
-     "filters are added, changed ones replaced, stale ones deleted; on any error\n"
-     "the transaction is aborted and nothing changes. Applying twice writes nothing\n"
-     "the second time. A program rule whose program is not installed yet is\n"
-     "reported as pending and added by a later apply or by the fwsvc service.\n"
+     "Makes the Windows Filtering Platform hold exactly the filters of the host's\n"
+     "applied profiles: those named here, and those applied before (the host\n"
+     "configuration, 'fwsvc config'). Everything happens in ONE WFP transaction:\n"
+     "missing filters are added, changed ones replaced, stale ones deleted; on any\n"
+     "error the transaction is aborted and nothing changes. Applying twice writes\n"
+     "nothing the second time. Without --profile, the recorded profiles are applied\n"
+     "again. A program rule whose program is not installed yet is reported as\n"
+     "pending and added by a later apply, or by the fwsvc service.\n"
+     "\n"
+     "Settings are kept: a profile applied again keeps its recorded --set values;\n"
+     "--set replaces one, --unset returns one to the catalog's default. A change\n"
+     "that opens more ports is printed as a warning, every time.\n"
      "\n"
      "Profiles that need a services-file entry (Backup Exec: 'ndmp PORT/tcp', from\n"
      "the same ndmp_port as the NDMP filter) also get that line, after the WFP\n"
-     "commit: an existing line is changed in place, keeping its aliases and\n"
-     "comment; a missing one is added. The file is replaced atomically, a backup is\n"
-     "kept once as services.fwsvc-backup, and the change is recorded so 'remove'\n"
-     "can undo it. A read-only, missing, oversized or non-text file stops apply\n"
-     "before WFP is touched.\n"
+     "commit; an existing line is changed in place, a missing one added; the file\n"
+     "is replaced atomically with a backup kept once, and 'remove' undoes it. A\n"
+     "read-only, missing, oversized or non-text file stops apply before WFP.\n"
      "\n"
      "  --profile NAME       a profile to apply, by name or alias; may be repeated\n"
-     "  --set NAME=VALUE     a variable of the profile, kept for later reconciles\n"
-     "  --dry-run            show what would change; exit 3 if something would\n"
-     "  --json               machine-readable output\n"
-     "  --services-file PATH the services file to edit (default:\n"
-     "                       %SystemRoot%\\System32\\drivers\\etc\\services)\n"
+     "  --set NAME=VALUE     a variable of the profile, recorded for later applies\n"
+     "  --unset NAME         return a variable to the catalog's default\n"
+     "  --dry-run            show what would change; change nothing\n"
+     "  --json               machine-readable output (docs/schemas/reconcile.schema.json)\n"
+     "  --catalog DIR        read the catalog from DIR, and record it for this host\n"
+     "  --services-file PATH the services file to edit, recorded for this host\n"
+     "                       (default: %SystemRoot%\\System32\\drivers\\etc\\services)\n"
      "\n"
-     "Exit codes: 0 applied (or in sync), 1 failure (WFP unchanged), 2 invalid input,\n"
-     "3 changes pending (--dry-run).\n"},
-    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_ALL | FW_OPT_JSON | FW_OPT_SERVICES_FILE, fw_cmd_remove,
-     "remove a profile's filters, or everything of fwsvc's (--all)",
-     "Usage: fwsvc remove --profile NAME [--profile NAME]... | --all [--catalog DIR]\n"
-     "                    [--services-file PATH]\n"
+     "Exit codes: 0 applied (or already in sync), 1 failure (WFP unchanged),\n"
+     "2 invalid input (nothing changed), 3 changes pending (--dry-run).\n"},
+    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_ALL | FW_OPT_JSON | FW_OPT_SERVICES_FILE,
+     fw_cmd_remove, "remove a profile's filters, or everything of fwsvc's (--all)",
+     "Usage: fwsvc remove (--profile NAME [--profile NAME]... | --all) [--json]\n"
+     "                    [--catalog DIR] [--services-file PATH]\n"
      "\n"
      "--profile removes only that profile's filters and forgets its settings; the\n"
      "other applied profiles keep theirs. --all deletes every filter of fwsvc's,\n"
@@ -90,23 +99,53 @@ static const fw_command commands[] = {
      "A services-file line no remaining profile needs is undone: a line fwsvc added\n"
      "is deleted, a line it changed gets back its original text, and only if the\n"
      "line is still exactly what fwsvc wrote; if someone changed it since, remove\n"
-     "says so and leaves it.\n"},
+     "says so and leaves it.\n"
+     "\n"
+     "  --profile NAME       a profile to remove; may be repeated\n"
+     "  --all                remove everything of fwsvc's\n"
+     "  --json               machine-readable output\n"
+     "  --catalog DIR        this once, read the catalog from DIR (default: the\n"
+     "                       host's, see 'fwsvc config')\n"
+     "  --services-file PATH this once, the services file to undo entries in\n"
+     "                       (default: the host's)\n"
+     "\n"
+     "Exit codes: 0 removed, 1 failure (WFP unchanged), 2 invalid input.\n"},
     {"status", FW_OPT_CATALOG | FW_OPT_JSON | FW_OPT_SERVICES_FILE, fw_cmd_status,
-     "compare WFP with the applied profiles; report drift (exit 3)",
+     "compare WFP with the host configuration: in sync, drift or pending",
      "Usage: fwsvc status [--json] [--catalog DIR] [--services-file PATH]\n"
      "\n"
-     "For each applied profile: in sync, or DRIFT with every missing, extra,\n"
-     "changed or disabled filter by name. A services-file line that is missing or\n"
-     "has another port is drift too. Reads only (a read-only transaction).\n"
-     "Exit codes: 0 in sync, 3 drift found, 1 failure, 2 invalid input.\n"},
-    {"filters", FW_OPT_CATALOG, fw_cmd_filters, "list fwsvc's filters as WFP holds them",
-     "Usage: fwsvc filters\n"
+     "For each applied profile: in sync, DRIFT with every missing, extra, changed\n"
+     "(rewritten by another program included) or disabled filter by name, or\n"
+     "PENDING when program rules wait for their program. A services-file line that\n"
+     "is missing or has another port is drift too. Reads only (a read-only\n"
+     "transaction).\n"
+     "\n"
+     "  --json               machine-readable output (docs/schemas/reconcile.schema.json)\n"
+     "  --catalog DIR        this once, compare with the catalog in DIR\n"
+     "  --services-file PATH this once, check that services file\n"
+     "\n"
+     "Exit codes: 0 in sync, 3 drift, 4 in sync but program rules pending,\n"
+     "1 failure, 2 invalid input.\n"},
+    {"config", FW_OPT_JSON, fw_cmd_config, "print the host configuration and where each value comes from",
+     "Usage: fwsvc config [--json]\n"
+     "\n"
+     "Prints what fwsvc reconciles this host to: the applied profiles and their\n"
+     "settings, the catalog folder, the services file, the service's interval and\n"
+     "the sublayer weight, each with its source: default, local (set by fwsvc in\n"
+     "HKLM\\SOFTWARE\\fwsvc) or policy (Group Policy, HKLM\\SOFTWARE\\Policies\\fwsvc,\n"
+     "which wins and which fwsvc never changes). docs/configuration.md.\n"
+     "\n"
+     "  --json               machine-readable output (docs/schemas/config.schema.json)\n"},
+    {"filters", FW_OPT_JSON, fw_cmd_filters, "list fwsvc's filters as WFP holds them",
+     "Usage: fwsvc filters [--json]\n"
      "\n"
      "Lists every filter of fwsvc's WFP provider with its id, name, state, key and\n"
      "conditions. wf.msc does not show WFP filters; 'netsh wfp show filters' dumps\n"
-     "all of them.\n"},
-    {"lint", FW_OPT_DIR_ARG, fw_cmd_lint, "check a catalog folder and report every problem",
-     "Usage: fwsvc lint [DIR]\n"
+     "all of them.\n"
+     "\n"
+     "  --json               machine-readable output (docs/schemas/filters.schema.json)\n"},
+    {"lint", FW_OPT_DIR_ARG | FW_OPT_CATALOG, fw_cmd_lint, "check a catalog folder and report every problem",
+     "Usage: fwsvc lint [DIR | --catalog DIR]\n"
      "\n"
      "Checks every *.yaml catalog file in DIR (default: the installed catalog) and\n"
      "reports every problem as FILE:LINE:COLUMN: error: MESSAGE. Exit code 0 when\n"
@@ -139,9 +178,8 @@ void fw_cli_print_usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fputs("\n"
-          "Options for every command:\n"
-          "  --catalog DIR  read the catalog from DIR instead of the installed one\n"
-          "  --help         explain a command: fwsvc plan --help\n"
+          "Options:\n"
+          "  --help         explain a command and list its options: fwsvc apply --help\n"
           "  --version      print the version\n"
           "\n"
           "Examples:\n"
@@ -150,15 +188,15 @@ void fw_cli_print_usage(FILE *out)
           "  fwsvc plan --profile be-remote-agent --set ndmp_port=10001\n"
           "  fwsvc apply --profile dpm          (Windows, elevated)\n"
           "  fwsvc status\n"
+          "  fwsvc config\n"
           "\n"
           "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage,\n"
-          "3 drift found (status) or changes pending (apply --dry-run).\n",
+          "3 drift found (status) or changes pending (apply --dry-run),\n"
+          "4 in sync but program rules pending (status).\n",
           out);
 }
 
 void fw_cli_print_command_help(const fw_command *cmd, FILE *out)
 {
-    fputs(cmd->help, out);
-    if (cmd->options & FW_OPT_CATALOG)
-        fputs("  --catalog DIR        read the catalog from DIR\n", out);
+    fputs(cmd->help, out); /* each help lists every option its command takes */
 }

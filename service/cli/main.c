@@ -1,8 +1,8 @@
 /* fwsvc: entry point of the command line. */
 #include "cli.h"
-#include "cli_error.h"
+#include "host_error.h"
 #include "fw_json.h"
-#include "cli_error.h"
+#include "host_error.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,7 +44,7 @@ static int run(int argc, char **argv)
     }
     const fw_command *cmd = fw_cli_find_command(name);
     if (!cmd) {
-        fw_cli_error("unknown command '%s'\n\n", name);
+        fw_error("unknown command '%s'\n\n", name);
         fw_cli_print_usage(stderr);
         return FW_EXIT_INVALID;
     }
@@ -64,7 +64,7 @@ static int run(int argc, char **argv)
     for (int i = 2; i < argc; i++)
         json |= strcmp(argv[i], "--json") == 0;
     if (json && rc != FW_EXIT_OK && !help && fw_json_documents_finished() == 0)
-        fw_cli_print_json_error(stdout, cmd->name, rc);
+        fw_print_json_error(stdout, cmd->name, rc);
     return rc;
 }
 

@@ -1,7 +1,7 @@
 #include "report.h"
 
 #include "cli.h"
-#include "cli_error.h"
+#include "host_error.h"
 #include "fw_alloc.h"
 #include "fw_json.h"
 #include "fw_strings.h"
@@ -410,7 +410,7 @@ void fw_report_status(const fw_desired *d, const fw_applied *applied, const fw_r
 
 int fw_report_failure(const char *what, const fw_reconcile_result *res, bool read_only)
 {
-    fw_cli_error("%s failed: %s\n", what, res->message);
+    fw_error("%s failed: %s\n", what, res->message);
     fprintf(stderr, read_only ? "fwsvc: %s only reads WFP; nothing was changed\n"
                               : "fwsvc: the WFP transaction was aborted; nothing was changed (%s)\n",
             what);

@@ -1,5 +1,5 @@
 #include "cli.h"
-#include "cli_error.h"
+#include "host_error.h"
 
 #include "catalog_load.h"
 #include "fw_alloc.h"
@@ -8,16 +8,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-
-char *fw_cli_default_catalog_dir(void)
-{
-    char *exe = fw_exe_dir();
-    if (!exe)
-        return fw_xstrdup("catalog");
-    char *dir = fw_path_join(exe, "catalog");
-    free(exe);
-    return dir;
-}
 
 static void suggest_profiles(const fw_catalog *c)
 {
@@ -32,17 +22,17 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
     *s = (fw_cli_session){0};
     fw_diags diags = {0};
     int rc = FW_EXIT_OK;
-    char *dir = args->catalog_dir ? fw_xstrdup(args->catalog_dir) : fw_cli_default_catalog_dir();
+    char *dir = args->catalog_dir ? fw_xstrdup(args->catalog_dir) : fw_host_default_catalog_dir();
 
     if (!fw_catalog_load_dir(&s->catalog, dir, &diags)) {
         fw_diags_print(&diags, stderr);
-        fw_cli_error("the catalog in '%s' has %zu error(s); nothing was done\n",
+        fw_error("the catalog in '%s' has %zu error(s); nothing was done\n",
                 dir, diags.errors);
         rc = FW_EXIT_INVALID;
         goto out;
     }
     if (need_profile && args->profile_count == 0) {
-        fw_cli_error("%s needs --profile NAME\n", args->command);
+        fw_error("%s needs --profile NAME\n", args->command);
         suggest_profiles(&s->catalog);
         rc = FW_EXIT_INVALID;
         goto out;
@@ -51,14 +41,14 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
     for (size_t i = 0; i < args->profile_count; i++) {
         const fw_profile *p = fw_catalog_find(&s->catalog, args->profiles[i]);
         if (!p) {
-            fw_cli_error("no profile named '%s'\n", args->profiles[i]);
+            fw_error("no profile named '%s'\n", args->profiles[i]);
             suggest_profiles(&s->catalog);
             rc = FW_EXIT_INVALID;
             goto out;
         }
         for (size_t j = 0; j < s->profile_count; j++) {
             if (s->profiles[j] == p) {
-                fw_cli_error("profile '%s' is given twice\n", p->name);
+                fw_error("profile '%s' is given twice\n", p->name);
                 rc = FW_EXIT_INVALID;
                 goto out;
             }

@@ -40,7 +40,7 @@ typedef struct {
 
 /* Returns an exit code: FW_EXIT_OK, or FW_EXIT_INVALID after reporting. */
 int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied);
-void fw_desired_request(const fw_desired *d, fw_reconcile_request *req);
+void fw_desired_request(const fw_desired *d, fw_reconcile_request *req, unsigned short sublayer_weight);
 void fw_desired_free(fw_desired *d);
 
 #endif

@@ -1,7 +1,7 @@
 #include "services_step.h"
-#include "cli_error.h"
+#include "host_error.h"
 
-#include "cli.h"
+#include "host_exit.h"
 #include "fw_alloc.h"
 #include "services_io.h"
 #include "services_record.h"
@@ -35,7 +35,7 @@ int fw_services_prepare(fw_services_step *s, const char *path_arg, const fw_svc_
         rc = FW_EXIT_FAILURE;
 out:
     if (error)
-        fw_cli_error("services file: %s\nfwsvc: nothing was changed (WFP included)\n", error);
+        fw_error("services file: %s\nfwsvc: nothing was changed (WFP included)\n", error);
     free(error);
     free(data);
     return rc;
@@ -50,14 +50,14 @@ int fw_services_commit(fw_services_step *s)
     /* The backup is of the file as it was before fwsvc's first change. */
     if (s->sync.content && (!fw_svc_backup_once(s->path, &error) ||
                             !fw_svc_write_atomic(s->path, s->sync.content, s->sync.size, &error))) {
-        fw_cli_error("services file: %s\n", error);
+        fw_error("services file: %s\n", error);
         fputs("fwsvc: WFP was updated, the services file was not; run apply again to finish\n", stderr);
         rc = FW_EXIT_FAILURE;
         goto out;
     }
     if (s->sync.content || s->sync.records.count != s->before.count) {
         if (fw_services_record_save(s->path, &s->sync.records, &error)) {
-            fw_cli_error("the services file was changed, but %s\n", error);
+            fw_error("the services file was changed, but %s\n", error);
             rc = FW_EXIT_FAILURE;
         }
     }

@@ -1,10 +1,10 @@
 #include "desired.h"
-#include "cli_error.h"
+#include "host_error.h"
 
 #include "filter_content.h"
 
 #include "catalog_load.h"
-#include "cli.h"
+#include "host_exit.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
 
@@ -48,7 +48,7 @@ static bool add_services(fw_desired *d, const fw_profile *p, const fw_binding *b
             k++;
         if (k < d->service_count) {
             if (d->services[k].port != w.port) {
-                fw_cli_error("profiles '%s' and '%s' need the services-file entry %s/%s on different "
+                fw_error("profiles '%s' and '%s' need the services-file entry %s/%s on different "
                         "ports (%u and %u); the file can hold only one. Give both the same --set value.\n",
                         d->service_profiles[k], p->name, w.name, w.protocol, d->services[k].port, w.port);
                 return false;
@@ -70,11 +70,11 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
 {
     memset(d, 0, sizeof *d);
     fw_diags diags = {0};
-    char *dir = catalog_dir ? fw_xstrdup(catalog_dir) : fw_cli_default_catalog_dir();
+    char *dir = catalog_dir ? fw_xstrdup(catalog_dir) : fw_host_default_catalog_dir();
     int rc = FW_EXIT_OK;
     if (!fw_catalog_load_dir(&d->catalog, dir, &diags)) {
         fw_diags_print(&diags, stderr);
-        fw_cli_error("the catalog in '%s' has %zu error(s); nothing was done\n", dir,
+        fw_error("the catalog in '%s' has %zu error(s); nothing was done\n", dir,
                 diags.errors);
         rc = FW_EXIT_INVALID;
         goto out;
@@ -84,7 +84,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         const fw_applied_profile *a = &applied->items[i];
         const fw_profile *p = fw_catalog_find(&d->catalog, a->profile);
         if (!p) {
-            fw_cli_error("profile '%s' is recorded as applied but is not in the catalog; "
+            fw_error("profile '%s' is recorded as applied but is not in the catalog; "
                     "run 'fwsvc remove --profile %s' or restore its catalog file\n",
                     a->profile, a->profile);
             rc = FW_EXIT_INVALID;
@@ -92,7 +92,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         }
         if (!fw_settings_check(&d->catalog, &p, 1, a->settings, a->count, &diags)) {
             fw_diags_print(&diags, stderr);
-            fw_cli_error("the recorded settings of '%s' no longer fit the catalog\n", p->name);
+            fw_error("the recorded settings of '%s' no longer fit the catalog\n", p->name);
             rc = FW_EXIT_INVALID;
             goto out;
         }
@@ -136,14 +136,14 @@ out:
     return rc;
 }
 
-void fw_desired_request(const fw_desired *d, fw_reconcile_request *req)
+void fw_desired_request(const fw_desired *d, fw_reconcile_request *req, unsigned short sublayer_weight)
 {
     memset(req, 0, sizeof *req);
     req->wanted = d->wanted;
     req->count = d->count;
     req->plans = d->plans;
     req->app_ids = d->app_ids;
-    req->sublayer_weight = fw_config_sublayer_weight();
+    req->sublayer_weight = sublayer_weight;
 }
 
 void fw_desired_free(fw_desired *d)

@@ -1,4 +1,4 @@
-#include "cli_error.h"
+#include "host_error.h"
 
 #include "fw_json.h"
 
@@ -7,7 +7,7 @@
 
 static char first[1024];
 
-void fw_cli_error(const char *format, ...)
+void fw_error(const char *format, ...)
 {
     char line[1024];
     va_list ap;
@@ -22,12 +22,12 @@ void fw_cli_error(const char *format, ...)
         snprintf(first, sizeof first, "%s", line);
 }
 
-const char *fw_cli_first_error(void)
+const char *fw_first_error(void)
 {
     return first[0] ? first : NULL;
 }
 
-void fw_cli_print_json_error(FILE *out, const char *command, int exit_code)
+void fw_print_json_error(FILE *out, const char *command, int exit_code)
 {
     fw_json j;
     fw_json_init(&j, out);

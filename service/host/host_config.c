@@ -1,0 +1,322 @@
+#include "host_config.h"
+
+#include "fw_alloc.h"
+#include "fw_strings.h"
+#include "fw_win32_text.h"
+#include "wfp_objects.h"
+
+#include <windows.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOCAL_KEY L"SOFTWARE\\fwsvc"
+#define POLICY_KEY L"SOFTWARE\\Policies\\fwsvc"
+#define PROFILES_SUBKEY L"AppliedProfiles"
+
+const char *fw_source_name(fw_source s)
+{
+    return s == FW_SOURCE_POLICY ? "policy" : s == FW_SOURCE_LOCAL ? "local" : "default";
+}
+
+static unsigned long bad(char **error, unsigned long code, const char *format, ...)
+{
+    char text[768];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(text, sizeof text, format, ap);
+    va_end(ap);
+    *error = fw_xstrdup(text);
+    return code;
+}
+
+static const char *type_name(DWORD type)
+{
+    switch (type) {
+    case REG_SZ:
+        return "REG_SZ";
+    case REG_EXPAND_SZ:
+        return "REG_EXPAND_SZ";
+    case REG_MULTI_SZ:
+        return "REG_MULTI_SZ";
+    case REG_DWORD:
+        return "REG_DWORD";
+    case REG_QWORD:
+        return "REG_QWORD";
+    case REG_BINARY:
+        return "REG_BINARY";
+    default:
+        return "another type";
+    }
+}
+
+/* Opens key (NULL if it does not exist). */
+static unsigned long open_key(const wchar_t *path, const char *text, HKEY *key, char **error)
+{
+    LSTATUS e = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ, key);
+    if (e == ERROR_FILE_NOT_FOUND) {
+        *key = NULL;
+        return ERROR_SUCCESS;
+    }
+    if (e) {
+        *error = fw_win32_error_text(text, (unsigned long)e);
+        return (unsigned long)e;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* A REG_SZ value naming a path: absent (*out NULL), or a non-empty string. */
+static unsigned long read_path(HKEY key, const char *key_text, const wchar_t *name, char **out, char **error)
+{
+    *out = NULL;
+    DWORD type = 0, size = 0;
+    LSTATUS e = RegQueryValueExW(key, name, NULL, &type, NULL, &size);
+    if (e == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    char *value_name = fw_wide_to_utf8(name);
+    unsigned long rc = ERROR_SUCCESS;
+    if (e) {
+        rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, value_name, (long)e);
+    } else if (type != REG_SZ) {
+        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: must be REG_SZ (a path), but is %s", key_text,
+                 value_name, type_name(type));
+    } else {
+        wchar_t *data = fw_xcalloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
+        e = RegQueryValueExW(key, name, NULL, &type, (BYTE *)data, &size);
+        if (e)
+            rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, value_name,
+                     (long)e);
+        else if (!data[0])
+            rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: is empty; delete it to use the default", key_text,
+                     value_name);
+        else
+            *out = fw_wide_to_utf8(data);
+        free(data);
+    }
+    free(value_name);
+    return rc;
+}
+
+/* A REG_DWORD within [lo, hi]: absent (*present false), or that number. */
+static unsigned long read_number(HKEY key, const char *key_text, const wchar_t *name, unsigned long lo,
+                                 unsigned long hi, unsigned long *out, bool *present, char **error)
+{
+    *present = false;
+    DWORD type = 0, value = 0, size = sizeof value;
+    LSTATUS e = RegQueryValueExW(key, name, NULL, &type, (BYTE *)&value, &size);
+    if (e == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    char *value_name = fw_wide_to_utf8(name);
+    unsigned long rc = ERROR_SUCCESS;
+    if (e == ERROR_MORE_DATA || (!e && type != REG_DWORD))
+        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: must be REG_DWORD, but is %s", key_text, value_name,
+                 type_name(type));
+    else if (e)
+        rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, value_name, (long)e);
+    else if (value < lo || value > hi)
+        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: %lu is out of range (%lu to %lu)", key_text, value_name,
+                 (unsigned long)value, lo, hi);
+    else
+        *out = value, *present = true;
+    free(value_name);
+    return rc;
+}
+
+/* key\AppliedProfiles: one REG_MULTI_SZ per profile, NAME=VALUE strings. */
+static unsigned long read_profiles(const wchar_t *root, const char *root_text, fw_applied *out, bool *present,
+                                   char **error)
+{
+    *out = (fw_applied){0};
+    *present = false;
+    wchar_t path[128];
+    swprintf(path, 128, L"%ls\\%ls", root, PROFILES_SUBKEY);
+    char key_text[160];
+    snprintf(key_text, sizeof key_text, "%s\\AppliedProfiles", root_text);
+    HKEY key;
+    unsigned long rc = open_key(path, key_text, &key, error);
+    if (rc || !key)
+        return rc;
+    *present = true;
+    for (DWORD i = 0; !rc; i++) {
+        wchar_t name[256];
+        DWORD name_len = 256, type = 0, size = 0;
+        LSTATUS e = RegEnumValueW(key, i, name, &name_len, NULL, &type, NULL, &size);
+        if (e == ERROR_NO_MORE_ITEMS)
+            break;
+        char *profile = fw_wide_to_utf8(name);
+        if (e) {
+            rc = bad(error, (unsigned long)e, "%s: cannot be read (error %ld)", key_text, (long)e);
+        } else if (type != REG_MULTI_SZ) {
+            rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: must be REG_MULTI_SZ (NAME=VALUE lines), but is %s",
+                     key_text, profile, type_name(type));
+        } else {
+            wchar_t *data = fw_xcalloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
+            name_len = 256;
+            e = RegEnumValueW(key, i, name, &name_len, NULL, &type, (BYTE *)data, &size);
+            fw_setting *settings = NULL;
+            size_t count = 0, cap = 0;
+            for (wchar_t *s = data; !e && !rc && *s; s += wcslen(s) + 1) {
+                char *text = fw_wide_to_utf8(s);
+                fw_diags d = {0};
+                fw_setting setting;
+                if (fw_setting_parse(text, &setting, &d))
+                    FW_PUSH(settings, count, cap, setting);
+                else
+                    rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: '%s' is not NAME=VALUE", key_text, profile,
+                             text);
+                fw_diags_free(&d);
+                free(text);
+            }
+            if (e && !rc)
+                rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, profile,
+                         (long)e);
+            if (!rc)
+                fw_applied_set(out, profile, settings, count);
+            fw_settings_free(settings, count);
+            free(data);
+        }
+        free(profile);
+    }
+    RegCloseKey(key);
+    if (rc)
+        fw_applied_free(out);
+    return rc;
+}
+
+/* One layer of values (local or policy), read into c where present. */
+static unsigned long read_layer(const wchar_t *root, const char *root_text, fw_source source, fw_host_config *c,
+                                char **error)
+{
+    HKEY key;
+    unsigned long rc = open_key(root, root_text, &key, error);
+    if (rc || !key)
+        return rc;
+    char *path = NULL;
+    unsigned long number = 0;
+    bool present = false;
+    if (!(rc = read_path(key, root_text, L"CatalogDir", &path, error)) && path) {
+        free(c->catalog_dir);
+        c->catalog_dir = path, c->catalog_dir_source = source;
+    }
+    if (!rc && !(rc = read_path(key, root_text, L"ServicesFile", &path, error)) && path) {
+        free(c->services_file);
+        c->services_file = path, c->services_file_source = source;
+    }
+    if (!rc && !(rc = read_number(key, root_text, L"IntervalSeconds", FW_MIN_INTERVAL_SECONDS,
+                                  FW_MAX_INTERVAL_SECONDS, &number, &present, error)) &&
+        present)
+        c->interval_seconds = number, c->interval_source = source;
+    if (!rc && !(rc = read_number(key, root_text, L"SublayerWeight", 1, 0xFFFF, &number, &present, error)) &&
+        present)
+        c->sublayer_weight = (unsigned short)number, c->sublayer_weight_source = source;
+    RegCloseKey(key);
+    if (rc)
+        return rc;
+    fw_applied profiles;
+    rc = read_profiles(root, root_text, &profiles, &present, error);
+    if (!rc && present) {
+        fw_applied_free(&c->profiles);
+        c->profiles = profiles, c->profiles_source = source;
+    }
+    return rc;
+}
+
+unsigned long fw_host_config_load(fw_host_config *c, char **error)
+{
+    *c = (fw_host_config){.interval_seconds = FW_DEFAULT_INTERVAL_SECONDS,
+                          .sublayer_weight = FW_DEFAULT_SUBLAYER_WEIGHT,
+                          .profiles_source = FW_SOURCE_LOCAL};
+    /* Local first, then policy over it. */
+    unsigned long rc = read_layer(LOCAL_KEY, FW_CONFIG_KEY_TEXT, FW_SOURCE_LOCAL, c, error);
+    if (!rc)
+        rc = read_layer(POLICY_KEY, FW_POLICY_KEY_TEXT, FW_SOURCE_POLICY, c, error);
+    if (rc)
+        fw_host_config_free(c);
+    return rc;
+}
+
+static LSTATUS write_path(HKEY key, const wchar_t *name, const char *value, fw_source source)
+{
+    if (source == FW_SOURCE_POLICY)
+        return ERROR_SUCCESS; /* not ours to write */
+    if (!value) {
+        LSTATUS e = RegDeleteValueW(key, name);
+        return e == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : e;
+    }
+    wchar_t *w = fw_utf8_to_wide(value);
+    LSTATUS e = RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)w, (DWORD)((wcslen(w) + 1) * sizeof(wchar_t)));
+    free(w);
+    return e;
+}
+
+static LSTATUS write_profiles(HKEY root, const fw_applied *a)
+{
+    LSTATUS e = RegDeleteTreeW(root, PROFILES_SUBKEY);
+    if (e && e != ERROR_FILE_NOT_FOUND)
+        return e;
+    HKEY key;
+    e = RegCreateKeyExW(root, PROFILES_SUBKEY, 0, NULL, 0, KEY_WRITE, NULL, &key, NULL);
+    if (e)
+        return e;
+    for (size_t i = 0; i < a->count && !e; i++) {
+        /* REG_MULTI_SZ: each NAME=VALUE with its NUL, then one more NUL. */
+        size_t total = 0, cap = 2;
+        wchar_t **parts = fw_xcalloc(a->items[i].count + 1, sizeof *parts);
+        for (size_t s = 0; s < a->items[i].count; s++) {
+            char *text = fw_xasprintf("%s=%s", a->items[i].settings[s].name, a->items[i].settings[s].value);
+            parts[s] = fw_utf8_to_wide(text);
+            cap += wcslen(parts[s]) + 1;
+            free(text);
+        }
+        wchar_t *multi = fw_xcalloc(cap, sizeof(wchar_t));
+        for (size_t s = 0; s < a->items[i].count; s++) {
+            wcscpy(multi + total, parts[s]);
+            total += wcslen(parts[s]) + 1;
+            free(parts[s]);
+        }
+        free(parts);
+        multi[total++] = 0;
+        if (total == 1)
+            multi[total++] = 0; /* an empty REG_MULTI_SZ is two NULs */
+        wchar_t *name = fw_utf8_to_wide(a->items[i].profile);
+        e = RegSetValueExW(key, name, 0, REG_MULTI_SZ, (const BYTE *)multi, (DWORD)(total * sizeof(wchar_t)));
+        free(name);
+        free(multi);
+    }
+    RegCloseKey(key);
+    return e;
+}
+
+unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char **error)
+{
+    HKEY key;
+    LSTATUS e = RegCreateKeyExW(HKEY_LOCAL_MACHINE, LOCAL_KEY, 0, NULL, 0, KEY_READ | KEY_WRITE, NULL, &key, NULL);
+    if (e) {
+        *error = fw_win32_error_text("cannot open " FW_CONFIG_KEY_TEXT " for writing", (unsigned long)e);
+        return (unsigned long)e;
+    }
+    if (what & FW_SAVE_PATHS) {
+        e = write_path(key, L"CatalogDir", c->catalog_dir, c->catalog_dir_source);
+        if (!e)
+            e = write_path(key, L"ServicesFile", c->services_file, c->services_file_source);
+    }
+    if (!e && (what & FW_SAVE_PATHS) && c->interval_source == FW_SOURCE_LOCAL) {
+        DWORD v = (DWORD)c->interval_seconds;
+        e = RegSetValueExW(key, L"IntervalSeconds", 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+    }
+    if (!e && (what & FW_SAVE_PROFILES) && c->profiles_source != FW_SOURCE_POLICY)
+        e = write_profiles(key, &c->profiles);
+    RegCloseKey(key);
+    if (e)
+        *error = fw_win32_error_text("cannot write " FW_CONFIG_KEY_TEXT, (unsigned long)e);
+    return (unsigned long)e;
+}
+
+void fw_host_config_free(fw_host_config *c)
+{
+    fw_applied_free(&c->profiles);
+    free(c->catalog_dir);
+    free(c->services_file);
+    *c = (fw_host_config){0};
+}

@@ -1,0 +1,60 @@
+/* The host configuration: the one record fwsvc reconciles a host to, read
+ * and written by the command line and (later) the service alike.
+ *
+ * HKLM\SOFTWARE\fwsvc (written by fwsvc):
+ *   AppliedProfiles\<profile>  REG_MULTI_SZ  its settings, NAME=VALUE each
+ *   CatalogDir                 REG_SZ        the catalog folder (default: beside fwsvc.exe)
+ *   ServicesFile               REG_SZ        the services file (default: the system's)
+ *   IntervalSeconds            REG_DWORD     the service's timer, 10..86400 (default 300)
+ *   SublayerWeight             REG_DWORD     fwsvc's sublayer weight, 1..0xFFFF (default 0xFFF0)
+ * HKLM\SOFTWARE\Policies\fwsvc (Group Policy) holds the same names; a value
+ * there overrides the local one, and fwsvc refuses to change it. Both keys
+ * are writable by administrators only.
+ *
+ * Reading is strict: a value of the wrong type or shape is an error that
+ * names the key and the value, and the caller changes nothing (fails
+ * closed). docs/configuration.md. Windows only. */
+#ifndef FW_HOST_CONFIG_H
+#define FW_HOST_CONFIG_H
+
+#include "applied.h"
+
+#include <stdbool.h>
+
+typedef enum { FW_SOURCE_DEFAULT, FW_SOURCE_LOCAL, FW_SOURCE_POLICY } fw_source;
+
+typedef struct {
+    fw_applied profiles;
+    fw_source profiles_source;     /* LOCAL (possibly empty) or POLICY */
+    char *catalog_dir;             /* NULL: the default folder */
+    fw_source catalog_dir_source;
+    char *services_file;           /* NULL: the system's services file */
+    fw_source services_file_source;
+    unsigned long interval_seconds;
+    fw_source interval_source;
+    unsigned short sublayer_weight;
+    fw_source sublayer_weight_source;
+} fw_host_config;
+
+#define FW_DEFAULT_INTERVAL_SECONDS 300ul
+#define FW_MIN_INTERVAL_SECONDS 10ul
+#define FW_MAX_INTERVAL_SECONDS 86400ul
+
+/* What fw_host_config_save writes (host_reconcile.h's FW_RECORD_* match). */
+#define FW_SAVE_PROFILES 1u
+#define FW_SAVE_PATHS 2u
+
+/* On failure returns a Win32 error (ERROR_INVALID_DATA for a bad value) and
+ * sets *error (allocated), naming the key and the value. */
+unsigned long fw_host_config_load(fw_host_config *c, char **error);
+/* Writes the local values (never those that policy sets); what: the
+ * FW_RECORD_* bits of host_reconcile.h (profiles, paths). */
+unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char **error);
+void fw_host_config_free(fw_host_config *c);
+const char *fw_source_name(fw_source s);
+
+/* Registry paths, for messages. */
+#define FW_CONFIG_KEY_TEXT "HKLM\\SOFTWARE\\fwsvc"
+#define FW_POLICY_KEY_TEXT "HKLM\\SOFTWARE\\Policies\\fwsvc"
+
+#endif

@@ -1,0 +1,19 @@
+/* Exit codes of fwsvc, shared by the command line and the host module that
+ * decides them (docs/cli.md). */
+#ifndef FW_HOST_EXIT_H
+#define FW_HOST_EXIT_H
+
+enum {
+    FW_EXIT_OK = 0,
+    FW_EXIT_FAILURE = 1, /* runtime failure */
+    FW_EXIT_INVALID = 2, /* invalid input or usage: nothing was changed */
+    FW_EXIT_DRIFT = 3,   /* status found drift; --dry-run has changes pending */
+    FW_EXIT_PENDING = 4, /* status: in sync, but program rules wait for their program */
+};
+
+/* The folder the catalog is read from when neither --catalog nor the host
+ * configuration names one: "catalog" beside the executable, where the
+ * installer puts it. */
+char *fw_host_default_catalog_dir(void);
+
+#endif

@@ -1,0 +1,93 @@
+#include "settings_merge.h"
+
+#include "fw_alloc.h"
+#include "port_range.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const fw_setting *find(const fw_setting *s, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s[i].name, name) == 0)
+            return &s[i];
+    return NULL;
+}
+
+static bool listed(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static char *default_text(const fw_variable *v)
+{
+    char buf[16];
+    fw_port_range_format(v->default_value, buf, sizeof buf);
+    return fw_xstrdup(buf);
+}
+
+/* Ports after that before did not cover. Unparsable values (the loader
+ * refuses them before this runs) count as widening. */
+static bool widens(const char *before, const char *after)
+{
+    fw_port_range b, a;
+    if (fw_port_range_parse(before, &b) != FW_PORT_OK || fw_port_range_parse(after, &a) != FW_PORT_OK)
+        return true;
+    return a.lo < b.lo || a.hi > b.hi;
+}
+
+static void note(fw_merge *m, fw_merge_kind kind, const char *name, char *before, char *after)
+{
+    fw_merge_note n = {kind, fw_xstrdup(name), before, after, kind != FW_MERGE_KEPT && widens(before, after)};
+    FW_PUSH(m->notes, m->note_count, m->note_cap, n);
+}
+
+static void keep(fw_merge *m, const char *name, const char *value)
+{
+    fw_setting s = {fw_xstrdup(name), fw_xstrdup(value)};
+    FW_PUSH(m->settings, m->count, m->cap, s);
+}
+
+void fw_settings_merge(const fw_variable *vars, size_t var_count, const fw_setting *recorded, size_t recorded_count,
+                       const fw_setting *set, size_t set_count, const char *const *unset, size_t unset_count,
+                       fw_merge *out)
+{
+    *out = (fw_merge){0};
+    for (size_t v = 0; v < var_count; v++) {
+        const char *name = vars[v].name;
+        const fw_setting *was = find(recorded, recorded_count, name), *now = find(set, set_count, name);
+        char *before = was ? fw_xstrdup(was->value) : default_text(&vars[v]);
+        if (now) {
+            keep(out, name, now->value);
+            if (strcmp(before, now->value) != 0) {
+                note(out, FW_MERGE_SET, name, before, fw_xstrdup(now->value));
+                continue;
+            }
+        } else if (listed(unset, unset_count, name)) {
+            if (was) {
+                note(out, FW_MERGE_UNSET, name, before, default_text(&vars[v]));
+                continue;
+            }
+        } else if (was) {
+            keep(out, name, was->value);
+            note(out, FW_MERGE_KEPT, name, before, fw_xstrdup(was->value));
+            continue;
+        }
+        free(before);
+    }
+}
+
+void fw_merge_free(fw_merge *m)
+{
+    fw_settings_free(m->settings, m->count);
+    for (size_t i = 0; i < m->note_count; i++) {
+        free(m->notes[i].name);
+        free(m->notes[i].before);
+        free(m->notes[i].after);
+    }
+    free(m->notes);
+    *m = (fw_merge){0};
+}
