@@ -1,5 +1,7 @@
 #include "fw_strings.h"
 
+#include <ctype.h>
+
 #include "fw_alloc.h"
 
 #include <stdarg.h>
@@ -71,4 +73,44 @@ void fw_buf_free(fw_buf *b)
 {
     free(b->data);
     *b = (fw_buf){0};
+}
+
+/* Levenshtein distance, case-insensitive; long words are not compared. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t above = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t best = diagonal + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[m];
+}
+
+const char *fw_closest(const char *word, const char *const *candidates, size_t count)
+{
+    const char *best = NULL;
+    size_t best_distance = (size_t)-1;
+    for (size_t i = 0; i < count; i++) {
+        size_t d = edit_distance(word, candidates[i]);
+        if (d < best_distance)
+            best = candidates[i], best_distance = d;
+    }
+    size_t allowed = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2; /* a typo, not another word */
+    return best_distance <= allowed ? best : NULL;
 }

@@ -9,6 +9,9 @@
 
 /* ASCII case-insensitive equality: profile names and Windows paths. */
 bool fw_str_ieq(const char *a, const char *b);
+/* The candidate closest to word by edit distance (case-insensitive), if it
+ * is close enough to be a likely typo; NULL otherwise. For "did you mean". */
+const char *fw_closest(const char *word, const char *const *candidates, size_t count);
 bool fw_str_ends_with_i(const char *s, const char *suffix);
 
 /* A growable string buffer. */

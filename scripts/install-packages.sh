@@ -11,7 +11,7 @@ packages=(
   mingw-w64-tools                         # windmc/windres companions
   dpkg-dev                                # apt-get source unpacks with dpkg-source
   clang libclang-rt-14-dev                # libFuzzer, for the services-file parser
-  python3                                 # the CLI end-to-end test checks JSON with it
+  python3 python3-jsonschema              # the end-to-end tests check JSON, and validate it against docs/schemas
   wine wine64                             # runs the Windows build and its tests
 )
 

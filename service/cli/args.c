@@ -2,6 +2,7 @@
 #include "host_error.h"
 
 #include "fw_alloc.h"
+#include "fw_strings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,34 @@ static int usage_error(const fw_command *cmd, const char *fmt, const char *arg)
     fw_error("%s\n", message);
     fprintf(stderr, "Try 'fwsvc %s --help'.\n", cmd->name);
     return FW_EXIT_INVALID;
+}
+
+static const struct {
+    unsigned option;
+    const char *name;
+} option_names[] = {
+    {FW_OPT_CATALOG, "--catalog"}, {FW_OPT_PROFILE, "--profile"},   {FW_OPT_SET, "--set"},
+    {FW_OPT_UNSET, "--unset"},     {FW_OPT_JSON, "--json"},         {FW_OPT_DRY_RUN, "--dry-run"},
+    {FW_OPT_ALL, "--all"},         {FW_OPT_SERVICES_FILE, "--services-file"},
+};
+
+/* An unknown option, with the closest one this command takes. */
+static int unknown_option(const fw_command *cmd, const char *arg)
+{
+    const char *names[16];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
+        if (cmd->options & option_names[i].option)
+            names[n++] = option_names[i].name;
+    names[n++] = "--help";
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(arg, "="), arg);
+    const char *near = fw_closest(word, names, n);
+    if (!near)
+        return usage_error(cmd, "unknown option '%s'", arg);
+    char message[160];
+    snprintf(message, sizeof message, "unknown option '%%s'; did you mean '%s'?", near);
+    return usage_error(cmd, message, arg);
 }
 
 /* Accepts both "--opt value" and "--opt=value". */
@@ -61,7 +90,7 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
         } else if (strcmp(a, "--all") == 0) {
             need = FW_OPT_ALL;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error(cmd, "unknown option '%s'", a);
+            return unknown_option(cmd, a);
         } else {
             if (!(cmd->options & FW_OPT_DIR_ARG))
                 return usage_error(cmd, "unexpected argument '%s'", a);

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "host_error.h"
 
 #include "fw_alloc.h"
 #include "fw_json.h"
@@ -30,15 +31,15 @@ static void write_rule(fw_json *j, const fw_rule *r, const fw_binding *b)
     char *source = fw_xasprintf("%s, %s", r->source_document, r->source_section);
     fw_json_member_string(j, "source", source);
     free(source);
+    fw_json_member_string(j, "source_document", r->source_document);
+    fw_json_member_string(j, "source_section", r->source_section);
     fw_json_object_end(j);
 }
 
 int fw_cmd_catalog(const fw_cli_args *args)
 {
     if (!args->json) {
-        fputs("fwsvc: error: catalog prints JSON only; run 'fwsvc catalog --json' "
-              "(or 'fwsvc list' for a table)\n",
-              stderr);
+        fw_error("catalog prints JSON only; run 'fwsvc catalog --json' (or 'fwsvc list' for a table)\n");
         return FW_EXIT_INVALID;
     }
     fw_cli_session s;
@@ -64,6 +65,25 @@ int fw_cmd_catalog(const fw_cli_args *args)
         fw_json_array_end(&j);
         fw_json_member_string(&j, "product", s.catalog.files[p->file]->product);
         fw_json_member_string(&j, "role", p->role);
+        fw_json_member_string(&j, "description", p->description ? p->description : "");
+        /* The variables its rules and services entries use: --set NAME=VALUE. */
+        fw_json_key(&j, "variables");
+        fw_json_array_begin(&j);
+        const fw_catalog_file *file = s.catalog.files[p->file];
+        for (size_t v = 0; v < file->variable_count; v++) {
+            if (!fw_profile_uses_variable(p, (int)v))
+                continue;
+            const fw_variable *var = &file->variables[v];
+            char def[16];
+            fw_port_range_format(var->default_value, def, sizeof def);
+            fw_json_object_begin(&j);
+            fw_json_member_string(&j, "name", var->name);
+            fw_json_member_string(&j, "type", var->type == FW_VAR_PORT ? "port" : "port-range");
+            fw_json_member_string(&j, "default", def);
+            fw_json_member_string(&j, "description", var->description ? var->description : "");
+            fw_json_object_end(&j);
+        }
+        fw_json_array_end(&j);
         fw_json_key(&j, "rules");
         fw_json_array_begin(&j);
         for (size_t r = 0; r < p->rule_count; r++)

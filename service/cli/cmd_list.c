@@ -2,35 +2,50 @@
 
 #include "fw_alloc.h"
 #include "fw_strings.h"
-#include "fw_table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#define LIST_WIDTH 100 /* a console's width, with room to spare */
+
+/* Profiles grouped by product, one line each: name, rule count, and the
+ * role with the aliases, cut to fit LIST_WIDTH columns. */
 int fw_cmd_list(const fw_cli_args *args)
 {
     fw_cli_session s;
     int rc = fw_cli_session_open(&s, args, false);
     if (rc != FW_EXIT_OK)
         return rc;
-
-    static const char *const header[] = {"PROFILE", "ALIASES", "PRODUCT", "ROLE", "RULES"};
-    fw_table t;
-    fw_table_init(&t, 5, header);
-    for (size_t i = 0; i < s.catalog.profile_count; i++) {
-        const fw_profile *p = &s.catalog.profiles[i];
-        fw_buf aliases = {0};
-        for (size_t a = 0; a < p->alias_count; a++)
-            fw_buf_printf(&aliases, "%s%s", a ? "," : "", p->aliases[a]);
-        char *rules = fw_xasprintf("%zu", p->rule_count);
-        const char *row[] = {p->name, aliases.data, s.catalog.files[p->file]->product, p->role,
-                             rules};
-        fw_table_add(&t, row);
-        free(rules);
-        fw_buf_free(&aliases);
+    size_t name_width = strlen("PROFILE");
+    for (size_t i = 0; i < s.catalog.profile_count; i++)
+        if (strlen(s.catalog.profiles[i].name) + 2 > name_width)
+            name_width = strlen(s.catalog.profiles[i].name) + 2;
+    int room = LIST_WIDTH - (int)name_width - 2 - 5 - 2;
+    printf("%-*s  %5s  %s\n", (int)name_width, "PROFILE", "RULES", "ROLE (ALIASES)");
+    for (size_t f = 0; f < s.catalog.file_count; f++) {
+        bool heading = false;
+        for (size_t i = 0; i < s.catalog.profile_count; i++) {
+            const fw_profile *p = &s.catalog.profiles[i];
+            if (p->file != f)
+                continue;
+            if (!heading) {
+                printf("%s\n", s.catalog.files[f]->product);
+                heading = true;
+            }
+            fw_buf role = {0};
+            fw_buf_printf(&role, "%s", p->role);
+            for (size_t a = 0; a < p->alias_count; a++)
+                fw_buf_printf(&role, "%s%s", a ? ", " : " (", p->aliases[a]);
+            if (p->alias_count)
+                fw_buf_printf(&role, ")");
+            if (room > 3 && role.len > (size_t)room)
+                snprintf(role.data + room - 3, 4, "...");
+            printf("  %-*s  %5zu  %s\n", (int)name_width - 2, p->name, p->rule_count, role.data);
+            fw_buf_free(&role);
+        }
     }
-    fw_table_print(&t, stdout);
-    fw_table_free(&t);
+    printf("\n%zu profiles. 'fwsvc show --profile NAME' shows one; NAME may be an alias.\n", s.catalog.profile_count);
     fw_cli_session_close(&s);
     return FW_EXIT_OK;
 }

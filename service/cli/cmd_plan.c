@@ -115,7 +115,11 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
             free(value);
         }
         fw_json_array_end(&j);
-        fw_json_member_string(&j, "source", f->rule->source_document);
+        char *source = fw_xasprintf("%s, %s", f->rule->source_document, f->rule->source_section);
+        fw_json_member_string(&j, "source", source);
+        free(source);
+        fw_json_member_string(&j, "source_document", f->rule->source_document);
+        fw_json_member_string(&j, "source_section", f->rule->source_section);
         fw_json_object_end(&j);
     }
     fw_json_array_end(&j);

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "host_error.h"
 #include "fw_json.h"
+#include "fw_strings.h"
 #include "host_error.h"
 
 #include <stdio.h>
@@ -44,8 +45,17 @@ static int run(int argc, char **argv)
     }
     const fw_command *cmd = fw_cli_find_command(name);
     if (!cmd) {
-        fw_error("unknown command '%s'\n\n", name);
-        fw_cli_print_usage(stderr);
+        size_t count;
+        const fw_command *all = fw_cli_commands(&count);
+        const char *names[32];
+        for (size_t i = 0; i < count && i < 32; i++)
+            names[i] = all[i].name;
+        const char *near = fw_closest(name, names, count < 32 ? count : 32);
+        if (near)
+            fw_error("unknown command '%s'; did you mean '%s'?\n", name, near);
+        else
+            fw_error("unknown command '%s'\n", name);
+        fputs("'fwsvc --help' lists the commands.\n", stderr);
         return FW_EXIT_INVALID;
     }
     fw_cli_args args = {0};

@@ -9,12 +9,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void suggest_profiles(const fw_catalog *c)
+/* The closest name or alias, and where to see them all. */
+static void suggest_profiles(const fw_catalog *c, const char *wrong)
 {
-    fputs("Known profiles:", stderr);
+    size_t n = 0;
     for (size_t i = 0; i < c->profile_count; i++)
-        fprintf(stderr, " %s", c->profiles[i].name);
-    fputs("\n", stderr);
+        n += 1 + c->profiles[i].alias_count;
+    const char **names = fw_xcalloc(n ? n : 1, sizeof *names);
+    n = 0;
+    for (size_t i = 0; i < c->profile_count; i++) {
+        names[n++] = c->profiles[i].name;
+        for (size_t a = 0; a < c->profiles[i].alias_count; a++)
+            names[n++] = c->profiles[i].aliases[a];
+    }
+    const char *near = wrong[0] ? fw_closest(wrong, names, n) : NULL;
+    if (near)
+        fprintf(stderr, "Did you mean '%s'? ", near);
+    fprintf(stderr, "'fwsvc list' shows all %zu profiles.\n", c->profile_count);
+    free(names);
 }
 
 int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_profile)
@@ -33,7 +45,7 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
     }
     if (need_profile && args->profile_count == 0) {
         fw_error("%s needs --profile NAME\n", args->command);
-        suggest_profiles(&s->catalog);
+        suggest_profiles(&s->catalog, "");
         rc = FW_EXIT_INVALID;
         goto out;
     }
@@ -42,7 +54,7 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
         const fw_profile *p = fw_catalog_find(&s->catalog, args->profiles[i]);
         if (!p) {
             fw_error("no profile named '%s'\n", args->profiles[i]);
-            suggest_profiles(&s->catalog);
+            suggest_profiles(&s->catalog, args->profiles[i]);
             rc = FW_EXIT_INVALID;
             goto out;
         }

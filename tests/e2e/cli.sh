@@ -40,9 +40,10 @@ expect_exit 2 unknown-option -- list --catalog "$catalog" --verbose
 expect_exit 2 option-not-for-command -- list --catalog "$catalog" --json
 
 expect_exit 0 list -- list --catalog "$catalog"
-expect_out list '^PROFILE +ALIASES +PRODUCT +ROLE +RULES'
-expect_out list '^dpm +dpm-server +Microsoft System Center DPM +DPM server'
-[ "$(wc -l <"$tmp/out")" -eq 23 ] && pass || fail "list: expected 22 profiles + header"
+expect_out list '^PROFILE +RULES +ROLE \(ALIASES\)'
+expect_out list '^Microsoft System Center DPM$'
+expect_out list '^  dpm +17  DPM server \(dpm-server\)'
+[ "$(grep -c '^  [a-z]' "$tmp/out")" -eq 22 ] && pass || fail "list: expected 22 profiles"
 
 expect_exit 0 show -- show --catalog "$catalog" --profile dpm
 expect_out show 'msdpm-program +in +any +all +%ProgramFiles%\\Microsoft DPM\\DPM\\bin\\msdpm.exe'
@@ -72,10 +73,10 @@ doc = json.load(open(sys.argv[1]))
 assert list(doc) == ["profiles"], list(doc)
 assert len(doc["profiles"]) == 22
 for p in doc["profiles"]:
-    assert list(p) == ["name", "aliases", "product", "role", "rules", "services"], list(p)
+    assert list(p) == ["name", "aliases", "product", "role", "description", "variables", "rules", "services"], list(p)
     for r in p["rules"]:
-        assert list(r) == ["id", "direction", "protocol", "ports", "program",
-                           "remote_addresses", "description", "source"], list(r)
+        assert list(r) == ["id", "direction", "protocol", "ports", "program", "remote_addresses",
+                           "description", "source", "source_document", "source_section"], list(r)
         assert r["direction"] in ("in", "out") and r["protocol"] in ("tcp", "udp", "any")
         assert all(isinstance(x, str) for x in r["ports"])
         assert "${" not in json.dumps(r), r   # variables expanded to defaults
@@ -116,6 +117,47 @@ expect_err lint-bad '4 error\(s\)'
 expect_exit 2 plan-on-broken-catalog -- plan --catalog "$tmp/bad" --profile p
 expect_err plan-on-broken-catalog 'nothing was done'
 expect_exit 2 lint-missing-folder -- lint "$tmp/does-not-exist"
+
+# --- issue: host configuration, findings 8, 9 and 12 ---
+# 8: every command's --help lists all its options, --catalog before the exit codes.
+expect_exit 0 apply-help -- apply --help
+if awk '/--catalog/ { c = NR } /^Exit codes/ { e = NR } END { exit !(c && e && c < e) }' "$tmp/out"; then pass; else fail "apply --help: --catalog after the exit codes"; fi
+for opt in --profile --set --unset --dry-run --json --catalog --services-file; do expect_out "apply --help lists $opt" -- "$opt"; done
+expect_exit 0 remove-help -- remove --help
+for opt in --profile --all --json --catalog --services-file; do expect_out "remove --help lists $opt" -- "$opt"; done
+expect_exit 0 status-help -- status --help
+for opt in --json --catalog --services-file 'Exit codes: 0 in sync, 3 drift, 4'; do expect_out "status --help lists $opt" -- "$opt"; done
+expect_exit 0 top-help -- --help
+if grep -q "for every command" "$tmp/out"; then fail "top-level help claims options for every command"; else pass; fi
+expect_exit 0 lint-catalog-option -- lint --catalog "$catalog"
+expect_exit 2 show-one-profile -- show --profile dpm --profile raws
+expect_err show-one-profile "takes one --profile"
+# 12: list fits 100 columns; did you mean, for commands, options and profiles.
+expect_exit 0 list-width -- list --catalog "$catalog"
+width=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$tmp/out")
+if [ "$width" -le 100 ]; then pass; else fail "list is $width columns wide"; fi
+expect_out list-has-aliases 'raws'
+expect_exit 2 typo-command -- aply
+expect_err typo-command "did you mean 'apply'"
+if [ "$(wc -l <"$tmp/err")" -le 3 ]; then pass; else fail "a misspelled command prints the whole usage"; fi
+expect_exit 2 typo-option -- plan --proflie dpm
+expect_err typo-option "did you mean '--profile'"
+expect_exit 2 typo-profile -- show --profile dmp --catalog "$catalog"
+expect_err typo-profile "Did you mean 'dpm'"
+if grep -q "veeam-oracle-restore-target" "$tmp/err"; then fail "an unknown profile lists every profile"; else pass; fi
+# 9: catalog --json has variables and descriptions; plan --json the source section;
+# both, and a failure's JSON error object, validate against docs/schemas.
+validate() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$tmp/out" && pass || fail "$2: not a valid $1 document"; }
+expect_exit 0 catalog-json -- catalog --json --catalog "$catalog"
+validate catalog catalog-json
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p=[p for p in d['profiles'] if p['name']=='dpm'][0]; v={x['name']: x for x in p['variables']}; sys.exit(not (p['description'] and v['dcom_ports']['default']=='1024-65535' and v['dcom_ports']['type']=='port-range' and v['dcom_ports']['description']))" "$tmp/out"; then pass; else fail "catalog --json lacks dpm's variables or description"; fi
+expect_exit 0 plan-json -- plan --profile raws --json --catalog "$catalog"
+validate plan plan-json
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); f=d['filters'][0]; sys.exit(not (f['source_section'] and f['source'].endswith(f['source_section'])))" "$tmp/out"; then pass; else fail "plan --json lacks the source section"; fi
+expect_exit 2 plan-json-error -- plan --profile nope --json --catalog "$catalog"
+validate error plan-json-error
+printf '{"command": "plan"}' >"$tmp/out"
+if /usr/bin/python3 "$root/tests/e2e/validate_json.py" error "$tmp/out" >/dev/null; then fail "the validator accepts an error object without its error"; else pass; fi
 
 echo "cli end-to-end: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
