@@ -37,11 +37,11 @@ static int unknown_option(const fw_command *cmd, const char *arg)
     names[n++] = "--help";
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)strcspn(arg, "="), arg);
-    const char *near = fw_closest(word, names, n);
-    if (!near)
+    const char *closest = fw_closest(word, names, n);
+    if (!closest)
         return usage_error(cmd, "unknown option '%s'", arg);
     char message[160];
-    snprintf(message, sizeof message, "unknown option '%%s'; did you mean '%s'?", near);
+    snprintf(message, sizeof message, "unknown option '%%s'; did you mean '%s'?", closest);
     return usage_error(cmd, message, arg);
 }
 

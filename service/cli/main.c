@@ -50,9 +50,9 @@ static int run(int argc, char **argv)
         const char *names[32];
         for (size_t i = 0; i < count && i < 32; i++)
             names[i] = all[i].name;
-        const char *near = fw_closest(name, names, count < 32 ? count : 32);
-        if (near)
-            fw_error("unknown command '%s'; did you mean '%s'?\n", name, near);
+        const char *closest = fw_closest(name, names, count < 32 ? count : 32);
+        if (closest)
+            fw_error("unknown command '%s'; did you mean '%s'?\n", name, closest);
         else
             fw_error("unknown command '%s'\n", name);
         fputs("'fwsvc --help' lists the commands.\n", stderr);

@@ -22,9 +22,9 @@ static void suggest_profiles(const fw_catalog *c, const char *wrong)
         for (size_t a = 0; a < c->profiles[i].alias_count; a++)
             names[n++] = c->profiles[i].aliases[a];
     }
-    const char *near = wrong[0] ? fw_closest(wrong, names, n) : NULL;
-    if (near)
-        fprintf(stderr, "Did you mean '%s'? ", near);
+    const char *closest = wrong[0] ? fw_closest(wrong, names, n) : NULL;
+    if (closest)
+        fprintf(stderr, "Did you mean '%s'? ", closest);
     fprintf(stderr, "'fwsvc list' shows all %zu profiles.\n", c->profile_count);
     free(names);
 }
