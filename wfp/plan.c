@@ -45,19 +45,19 @@ static size_t canonical_ports(const fw_rule *r, const fw_binding *b, fw_port_ran
     return n;
 }
 
-static bool has_family(const fw_rule *r, fw_family family)
+static bool has_family(const fw_address *list, size_t count, fw_family family)
 {
-    for (size_t i = 0; i < r->remote_count; i++)
-        if (r->remote[i].family == family)
+    for (size_t i = 0; i < count; i++)
+        if (list[i].family == family)
             return true;
     return false;
 }
 
-static void add_filter(fw_plan *plan, const fw_profile *profile, const fw_rule *r,
-                       const fw_binding *b, fw_layer layer)
+static void add_filter(fw_plan *plan, const fw_profile *profile, const fw_rule *r, const fw_binding *b,
+                       fw_layer layer, const fw_address *remote, size_t remote_count)
 {
     fw_planned_filter f = {.profile = profile, .rule = r, .layer = layer};
-    f.conditions = fw_xcalloc(2 + r->port_count + r->remote_count, sizeof *f.conditions);
+    f.conditions = fw_xcalloc(2 + r->port_count + remote_count, sizeof *f.conditions);
 
     /* Same-field conditions stay adjacent: WFP ORs only adjacent ones. */
     if (r->protocol != FW_PROTO_ANY) {
@@ -75,19 +75,20 @@ static void add_filter(fw_plan *plan, const fw_profile *profile, const fw_rule *
         c->value.ports = ports[i];
     }
     free(ports);
-    for (size_t i = 0; i < r->remote_count; i++) {
-        if (r->remote[i].family != fw_layer_family(layer))
+    for (size_t i = 0; i < remote_count; i++) {
+        if (remote[i].family != fw_layer_family(layer))
             continue;
         fw_condition *c = &f.conditions[f.condition_count++];
         c->field = FW_FIELD_IP_REMOTE_ADDRESS;
         c->match = FW_MATCH_EQUAL;
-        c->value.address = r->remote[i];
+        c->value.address = remote[i];
     }
-    if (r->program) {
+    f.program = fw_binding_program(b, r);
+    if (f.program) {
         fw_condition *c = &f.conditions[f.condition_count++];
         c->field = FW_FIELD_ALE_APP_ID;
         c->match = FW_MATCH_EQUAL;
-        c->value.program = r->program;
+        c->value.program = f.program;
     }
     FW_PUSH(plan->filters, plan->count, plan->cap, f);
 }
@@ -96,22 +97,34 @@ void fw_plan_add_profile(fw_plan *plan, const fw_profile *profile, const fw_bind
 {
     for (size_t i = 0; i < profile->rule_count; i++) {
         const fw_rule *r = &profile->rules[i];
+        bool any;
+        const fw_address *remote;
+        size_t remote_count;
+        if (!fw_binding_remote(binding, r, &any, &remote, &remote_count)) {
+            /* Its peers are not named yet: no filter, and the plan says so. */
+            fw_waiting w = {profile, r, binding->file->variables[r->remote_variable].name};
+            FW_PUSH(plan->waiting, plan->waiting_count, plan->waiting_cap, w);
+            continue;
+        }
         const fw_layer *layers = r->direction == FW_DIR_IN ? inbound_layers : outbound_layers;
         for (size_t l = 0; l < 2; l++) {
             /* A scoped rule has no filter on a family none of its addresses
              * belongs to: that filter could never match. */
-            if (r->remote_count && !has_family(r, fw_layer_family(layers[l])))
+            if (!any && !has_family(remote, remote_count, fw_layer_family(layers[l])))
                 continue;
-            add_filter(plan, profile, r, binding, layers[l]);
+            add_filter(plan, profile, r, binding, layers[l], any ? NULL : remote, any ? 0 : remote_count);
         }
     }
 }
 
 void fw_plan_free(fw_plan *plan)
 {
-    for (size_t i = 0; i < plan->count; i++)
+    for (size_t i = 0; i < plan->count; i++) {
         free(plan->filters[i].conditions);
+        free(plan->filters[i].program);
+    }
     free(plan->filters);
+    free(plan->waiting);
     *plan = (fw_plan){0};
 }
 

@@ -50,11 +50,21 @@ typedef struct {
     fw_layer layer;
     fw_condition *conditions;
     size_t condition_count;
+    char *program; /* the rule's program, its folder variable expanded (owned), or NULL */
 } fw_planned_filter;
+
+/* A rule with no filter yet: its addresses variable has no value. */
+typedef struct {
+    const fw_profile *profile;
+    const fw_rule *rule;
+    const char *variable;
+} fw_waiting;
 
 typedef struct {
     fw_planned_filter *filters;
     size_t count, cap;
+    fw_waiting *waiting;
+    size_t waiting_count, waiting_cap;
 } fw_plan;
 
 /* Appends the filters of one bound profile. */

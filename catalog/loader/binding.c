@@ -1,4 +1,5 @@
 #include "binding.h"
+#include "var_values.h"
 
 #include "fw_alloc.h"
 #include "fw_strings.h"
@@ -68,6 +69,28 @@ bool fw_settings_check(const fw_catalog *catalog, const fw_profile *const *profi
                 continue;
             found = true;
             const fw_variable *var = &catalog->files[profiles[p]->file]->variables[v];
+            if (var->type == FW_VAR_ADDRESSES) {
+                bool any;
+                fw_address *list = NULL;
+                size_t n = 0;
+                char error[256];
+                if (!fw_address_list_parse(s->value, &any, &list, &n, error, sizeof error))
+                    fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0, "--set %s=%s: %s", s->name, s->value, error);
+                else if (any)
+                    fw_diag_add(diags, FW_SEV_WARNING, NULL, 0, 0,
+                                "--set %s=any: the rules scoped to %s accept every address; name the peers "
+                                "instead (docs/security.md)",
+                                s->name, s->name);
+                free(list);
+                break;
+            }
+            if (var->type == FW_VAR_PATH) {
+                if (!fw_folder_path_valid(s->value))
+                    fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0,
+                                "--set %s=%s: must be an absolute Windows folder, such as 'D:\\Veritas\\Backup Exec'",
+                                s->name, s->value);
+                break;
+            }
             fw_port_range r;
             fw_port_status st = fw_port_range_parse(s->value, &r);
             if (st != FW_PORT_OK) {
@@ -97,19 +120,37 @@ void fw_binding_init(fw_binding *b, const fw_catalog *catalog, const fw_profile 
                      const fw_setting *settings, size_t count)
 {
     const fw_catalog_file *f = catalog->files[profile->file];
+    size_t n = f->variable_count ? f->variable_count : 1;
     b->file = f;
-    b->values = fw_xcalloc(f->variable_count, sizeof *b->values);
-    b->overridden = fw_xcalloc(f->variable_count, sizeof *b->overridden);
-    for (size_t v = 0; v < f->variable_count; v++)
+    b->values = fw_xcalloc(n, sizeof *b->values);
+    b->texts = fw_xcalloc(n, sizeof *b->texts);
+    b->overridden = fw_xcalloc(n, sizeof *b->overridden);
+    b->any = fw_xcalloc(n, sizeof *b->any);
+    b->addresses = fw_xcalloc(n, sizeof *b->addresses);
+    b->address_counts = fw_xcalloc(n, sizeof *b->address_counts);
+    for (size_t v = 0; v < f->variable_count; v++) {
         b->values[v] = f->variables[v].default_value;
+        b->texts[v] = f->variables[v].default_text;
+    }
     for (size_t i = 0; i < count; i++) {
         int v = file_variable(catalog, profile, settings[i].name);
+        if (v < 0)
+            continue;
         fw_port_range r;
-        if (v >= 0 && fw_port_range_parse(settings[i].value, &r) == FW_PORT_OK) {
+        fw_var_type t = f->variables[v].type;
+        if ((t == FW_VAR_PORT || t == FW_VAR_PORT_RANGE) && fw_port_range_parse(settings[i].value, &r) != FW_PORT_OK)
+            continue; /* checked by fw_settings_check */
+        if (t == FW_VAR_PORT || t == FW_VAR_PORT_RANGE)
             b->values[v] = r;
-            b->overridden[v] = true;
-        }
+        b->texts[v] = settings[i].value;
+        b->overridden[v] = true;
     }
+    char error[256];
+    for (size_t v = 0; v < f->variable_count; v++)
+        if (f->variables[v].type == FW_VAR_ADDRESSES && b->texts[v] &&
+            !fw_address_list_parse(b->texts[v], &b->any[v], &b->addresses[v], &b->address_counts[v], error,
+                                   sizeof error))
+            b->texts[v] = NULL; /* unparsable: refused by fw_settings_check; never "any" */
 }
 
 fw_port_range fw_binding_resolve(const fw_binding *b, const fw_port_ref *ref)
@@ -117,9 +158,43 @@ fw_port_range fw_binding_resolve(const fw_binding *b, const fw_port_ref *ref)
     return ref->variable >= 0 ? b->values[ref->variable] : ref->literal;
 }
 
+bool fw_binding_remote(const fw_binding *b, const fw_rule *r, bool *any, const fw_address **list, size_t *count)
+{
+    if (r->remote_variable < 0) {
+        *any = r->remote_count == 0;
+        *list = r->remote;
+        *count = r->remote_count;
+        return true;
+    }
+    int v = r->remote_variable;
+    if (!b->texts[v])
+        return false;
+    *any = b->any[v];
+    *list = b->addresses[v];
+    *count = b->address_counts[v];
+    return true;
+}
+
+char *fw_binding_program(const fw_binding *b, const fw_rule *r)
+{
+    if (!r->program)
+        return NULL;
+    if (r->program_variable < 0)
+        return fw_xstrdup(r->program);
+    const char *rest = strchr(r->program, '}') + 1;
+    return fw_xasprintf("%s%s", b->texts[r->program_variable], rest);
+}
+
 void fw_binding_free(fw_binding *b)
 {
+    if (b->file)
+        for (size_t v = 0; v < b->file->variable_count; v++)
+            free(b->addresses[v]);
     free(b->values);
+    free(b->texts);
     free(b->overridden);
+    free(b->any);
+    free(b->addresses);
+    free(b->address_counts);
     *b = (fw_binding){0};
 }

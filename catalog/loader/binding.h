@@ -26,8 +26,13 @@ bool fw_settings_check(const fw_catalog *catalog, const fw_profile *const *profi
 
 typedef struct {
     const fw_catalog_file *file;
-    fw_port_range *values; /* one per variable of the profile's file */
+    fw_port_range *values; /* port variables: one per variable of the profile's file */
+    const char **texts;    /* every variable's value as text; NULL: an addresses variable not set */
     bool *overridden;
+    /* addresses variables: "any", or the parsed list */
+    bool *any;
+    fw_address **addresses;
+    size_t *address_counts;
 } fw_binding;
 
 /* Binds the profile's variables; settings it has no variable for are left to
@@ -35,6 +40,13 @@ typedef struct {
 void fw_binding_init(fw_binding *b, const fw_catalog *catalog, const fw_profile *profile,
                      const fw_setting *settings, size_t count);
 fw_port_range fw_binding_resolve(const fw_binding *b, const fw_port_ref *ref);
+/* A rule's remote scope. Returns false if it is an addresses variable with no
+ * value yet (the rule waits for it); otherwise *any (no address condition)
+ * or *list and *count. */
+bool fw_binding_remote(const fw_binding *b, const fw_rule *r, bool *any, const fw_address **list, size_t *count);
+/* The rule's program with its install-folder variable expanded (allocated),
+ * or NULL for a rule of every program. */
+char *fw_binding_program(const fw_binding *b, const fw_rule *r);
 void fw_binding_free(fw_binding *b);
 
 #endif

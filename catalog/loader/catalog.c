@@ -47,6 +47,7 @@ void fw_catalog_free(fw_catalog *catalog)
         for (size_t v = 0; v < f->variable_count; v++) {
             free(f->variables[v].name);
             free(f->variables[v].description);
+            free(f->variables[v].default_text);
         }
         free(f->variables);
         free(f->product);
@@ -88,12 +89,31 @@ const char *fw_protocol_name(fw_protocol p)
     return "any";
 }
 
+const char *fw_var_type_name(fw_var_type t)
+{
+    switch (t) {
+    case FW_VAR_PORT:
+        return "port";
+    case FW_VAR_PORT_RANGE:
+        return "port_range";
+    case FW_VAR_ADDRESSES:
+        return "addresses";
+    case FW_VAR_PATH:
+        return "path";
+    }
+    return "?";
+}
+
 bool fw_profile_uses_variable(const fw_profile *profile, int variable)
 {
-    for (size_t r = 0; r < profile->rule_count; r++)
-        for (size_t i = 0; i < profile->rules[r].port_count; i++)
-            if (profile->rules[r].ports[i].variable == variable)
+    for (size_t r = 0; r < profile->rule_count; r++) {
+        const fw_rule *rule = &profile->rules[r];
+        if (rule->remote_variable == variable || rule->program_variable == variable)
+            return true;
+        for (size_t i = 0; i < rule->port_count; i++)
+            if (rule->ports[i].variable == variable)
                 return true;
+    }
     for (size_t s = 0; s < profile->service_count; s++)
         if (profile->services[s].port.variable == variable)
             return true;

@@ -15,13 +15,20 @@ typedef struct {
     unsigned line, column;
 } fw_pos;
 
-typedef enum { FW_VAR_PORT, FW_VAR_PORT_RANGE } fw_var_type;
+typedef enum {
+    FW_VAR_PORT,       /* one port */
+    FW_VAR_PORT_RANGE, /* a range (or one port) */
+    FW_VAR_ADDRESSES,  /* a peer's hosts and prefixes, or "any"; may have no default */
+    FW_VAR_PATH,       /* an install folder that program paths start from */
+} fw_var_type;
 
-/* A port the vendor calls configurable; overridable with --set name=value. */
+/* A value the vendor calls configurable, or one only the administrator
+ * knows (a peer's address); overridable with --set name=value. */
 typedef struct {
     char *name;
     fw_var_type type;
-    fw_port_range default_value;
+    fw_port_range default_value; /* port types */
+    char *default_text;          /* the default as written; NULL: none (addresses only) */
     char *description;
     fw_pos pos;
     bool invalid; /* its definition was reported as wrong: uses say nothing more */
@@ -44,10 +51,12 @@ typedef struct {
     fw_protocol protocol;
     fw_port_ref *ports; /* local port for in-rules, remote port for out-rules */
     size_t port_count;
-    char *program; /* Windows path, may use %VARIABLES%; NULL for any program */
+    char *program; /* Windows path, may use %VARIABLES% or start with ${folder}; NULL for any program */
+    int program_variable; /* the path variable it starts with, or -1 */
     char **remote_text;
     fw_address *remote;
-    size_t remote_count; /* 0: any remote address */
+    size_t remote_count;  /* 0 and remote_variable -1: any remote address */
+    int remote_variable;  /* an addresses variable giving the scope, or -1 */
     char *description;
     char *source_document;
     char *source_section;
@@ -99,6 +108,7 @@ void fw_catalog_free(fw_catalog *catalog);
 const fw_profile *fw_catalog_find(const fw_catalog *catalog, const char *name);
 
 const char *fw_direction_name(fw_direction d);
+const char *fw_var_type_name(fw_var_type t); /* "port", "port_range", "addresses", "path" */
 const char *fw_protocol_name(fw_protocol p);
 
 /* True if the profile's rules or services refer to the file variable. */

@@ -1,4 +1,5 @@
 #include "catalog_load.h"
+#include "var_values.h"
 
 #include "fw_alloc.h"
 #include "fw_fs.h"
@@ -114,6 +115,9 @@ static bool read_port_ref(const loader *l, const yaml_node_t *node, const char *
             fw_yaml_error(&l->y, node, "%s refers to undefined variable '%s'", what, name);
         } else if (l->file->variables[v].invalid) {
             /* Its definition is already reported. */
+        } else if (l->file->variables[v].type != FW_VAR_PORT && l->file->variables[v].type != FW_VAR_PORT_RANGE) {
+            fw_yaml_error(&l->y, node, "%s refers to variable '%s', which is %s, not a port", what, name,
+                          fw_var_type_name(l->file->variables[v].type));
         } else if (single && l->file->variables[v].type != FW_VAR_PORT) {
             fw_yaml_error(&l->y, node,
                           "%s needs a single port, but variable '%s' is a port_range", what,
@@ -137,7 +141,7 @@ static bool read_port_ref(const loader *l, const yaml_node_t *node, const char *
 static void read_variables(loader *l, const yaml_node_t *node)
 {
     static const fw_yaml_field fields[] = {
-        {"type", true}, {"default", true}, {"description", true}};
+        {"type", true}, {"default", false}, {"description", true}};
     yaml_node_t *slots[3];
     size_t cap = 0;
 
@@ -169,24 +173,31 @@ static void read_variables(loader *l, const yaml_node_t *node)
         }
         char *what = fw_xasprintf("variable '%s'", name);
         fw_variable var = {.name = name, .pos = pos_of(l, key)};
-        bool ok = fw_yaml_mapping(&l->y, value, what, fields, 3, slots) && slots[0] &&
-                  slots[1] && slots[2];
+        bool ok = fw_yaml_mapping(&l->y, value, what, fields, 3, slots) && slots[0] && slots[2];
         if (ok) {
             char *type = fw_yaml_string(&l->y, slots[0], "a variable's type");
             if (type && strcmp(type, "port") == 0) {
                 var.type = FW_VAR_PORT;
             } else if (type && strcmp(type, "port_range") == 0) {
                 var.type = FW_VAR_PORT_RANGE;
+            } else if (type && strcmp(type, "addresses") == 0) {
+                var.type = FW_VAR_ADDRESSES;
+            } else if (type && strcmp(type, "path") == 0) {
+                var.type = FW_VAR_PATH;
             } else {
                 if (type)
                     fw_yaml_error(&l->y, slots[0],
-                                  "variable type '%s' is not known (expected port or port_range)",
+                                  "variable type '%s' is not known (expected port, port_range, addresses or path)",
                                   type);
                 ok = false;
             }
             free(type);
         }
-        if (ok) {
+        if (ok && !slots[1] && var.type != FW_VAR_ADDRESSES) {
+            /* Only a peer's addresses may be left for the administrator. */
+            fw_yaml_error(&l->y, value, "%s needs a default (only an addresses variable may have none)", what);
+            ok = false;
+        } else if (ok && slots[1] && (var.type == FW_VAR_PORT || var.type == FW_VAR_PORT_RANGE)) {
             const char *text = port_text(l, slots[1], "a variable's default");
             ok = text && parse_port_literal(l, slots[1], text, "default", &var.default_value);
             if (ok && var.type == FW_VAR_PORT && var.default_value.lo != var.default_value.hi) {
@@ -195,6 +206,28 @@ static void read_variables(loader *l, const yaml_node_t *node)
                               name);
                 ok = false;
             }
+            if (ok)
+                var.default_text = fw_xstrdup(text);
+        } else if (ok && slots[1]) {
+            var.default_text = fw_yaml_string(&l->y, slots[1], "a variable's default");
+            char error[256];
+            bool any;
+            fw_address *list = NULL;
+            size_t count = 0;
+            if (!var.default_text) {
+                ok = false;
+            } else if (var.type == FW_VAR_ADDRESSES &&
+                       !fw_address_list_parse(var.default_text, &any, &list, &count, error, sizeof error)) {
+                fw_yaml_error(&l->y, slots[1], "default of addresses variable '%s': %s", name, error);
+                ok = false;
+            } else if (var.type == FW_VAR_PATH && !fw_folder_path_valid(var.default_text)) {
+                fw_yaml_error(&l->y, slots[1],
+                              "default '%s' of path variable '%s' must be an absolute Windows folder, such as "
+                              "%%ProgramFiles%%\\Vendor\\Product",
+                              var.default_text, name);
+                ok = false;
+            }
+            free(list);
         }
         if (ok)
             ok = (var.description = fw_yaml_string(&l->y, slots[2], "a variable's description"));
@@ -265,6 +298,24 @@ static void read_ports(loader *l, const yaml_node_t *node, fw_rule *r)
     }
 }
 
+/* "${name}" -> the variable's index if it is a variable of type want (an
+ * error otherwise); -2 if text is no reference at all. */
+static int variable_reference(loader *l, const yaml_node_t *node, const char *text, size_t len, fw_var_type want,
+                              const char *what)
+{
+    if (len < 4 || strncmp(text, "${", 2) != 0 || text[len - 1] != '}')
+        return -2;
+    char *name = fw_xstrndup(text + 2, len - 3);
+    int v = find_variable(l->file, name);
+    if (v < 0)
+        fw_yaml_error(&l->y, node, "%s refers to undefined variable '%s'", what, name);
+    else if (!l->file->variables[v].invalid && l->file->variables[v].type != want)
+        fw_yaml_error(&l->y, node, "%s refers to variable '%s', which is %s, not %s", what, name,
+                      fw_var_type_name(l->file->variables[v].type), fw_var_type_name(want));
+    free(name);
+    return v >= 0 && !l->file->variables[v].invalid && l->file->variables[v].type == want ? v : -1;
+}
+
 static void read_remote_addresses(loader *l, const yaml_node_t *node, fw_rule *r)
 {
     size_t n;
@@ -282,6 +333,18 @@ static void read_remote_addresses(loader *l, const yaml_node_t *node, fw_rule *r
         char *text = fw_yaml_string(&l->y, item, "a remote address");
         if (!text)
             continue;
+        if (strchr(text, '$')) {
+            int v = variable_reference(l, item, text, strlen(text), FW_VAR_ADDRESSES, "remote_addresses");
+            if (v == -2)
+                fw_yaml_error(&l->y, item, "remote address '%s' is not a variable reference (write ${name})", text);
+            else if (n != 1)
+                fw_yaml_error(&l->y, item, "an addresses variable ('%s') must be the only entry of remote_addresses",
+                              text);
+            else if (v >= 0)
+                r->remote_variable = v;
+            free(text);
+            continue;
+        }
         fw_address_status st = fw_address_parse(text, &r->remote[r->remote_count]);
         if (st != FW_ADDR_OK) {
             fw_yaml_error(&l->y, item, "remote address '%s': %s", text, fw_address_status_text(st));
@@ -290,6 +353,35 @@ static void read_remote_addresses(loader *l, const yaml_node_t *node, fw_rule *r
         }
         r->remote_text[r->remote_count++] = text;
     }
+}
+
+/* A program path starting with "${folder}": the path variable's index, and
+ * the path checked with the variable's default. */
+static void read_program(loader *l, const yaml_node_t *node, fw_rule *r)
+{
+    r->program = fw_yaml_string(&l->y, node, "program");
+    if (!r->program)
+        return;
+    const char *p = r->program;
+    char *checked = NULL;
+    if (strncmp(p, "${", 2) == 0) {
+        const char *close = strchr(p, '}');
+        int v = close ? variable_reference(l, node, p, (size_t)(close - p) + 1, FW_VAR_PATH, "program") : -2;
+        if (v == -2 || close[1] != '\\') {
+            fw_yaml_error(&l->y, node, "program '%s' must start with ${folder}\\ or be an absolute path", p);
+            return;
+        }
+        if (v < 0)
+            return;
+        r->program_variable = v;
+        checked = fw_xasprintf("%s%s", l->file->variables[v].default_text, close + 1);
+    }
+    if (!valid_program_path(checked ? checked : p))
+        fw_yaml_error(&l->y, node,
+                      "program '%s' must be an absolute Windows path to an .exe, such as "
+                      "%%ProgramFiles%%\\Vendor\\app.exe or ${install_dir}\\app.exe",
+                      p);
+    free(checked);
 }
 
 static fw_port_range default_range(const fw_catalog_file *f, const fw_port_ref *ref)
@@ -311,6 +403,23 @@ static void check_rule(loader *l, const yaml_node_t *node, const fw_rule *r, boo
                       "rule '%s' has neither ports nor a program: it would permit every "
                       "connection of its protocol",
                       r->id ? r->id : "?");
+    /* Least privilege (docs/security.md): an inbound opening of a wide range,
+     * or of a port that Windows itself serves, to every program must be
+     * scoped to the peers the administrator names, with no default. */
+    bool peer_scoped = r->remote_variable >= 0 && !l->file->variables[r->remote_variable].default_text;
+    for (size_t i = 0; r->direction == FW_DIR_IN && !r->program && !peer_scoped && i < r->port_count; i++) {
+        fw_port_range p = default_range(l->file, &r->ports[i]);
+        if (fw_port_range_is_sensitive(p)) {
+            char text[16];
+            fw_port_range_format(p, text, sizeof text);
+            fw_diag_add(l->y.diags, FW_SEV_ERROR, r->ports[i].pos.file, r->ports[i].pos.line, r->ports[i].pos.column,
+                        "rule '%s' opens %s to every program from any address: bind it to the program that "
+                        "listens (program:), or scope it to its peers with an addresses variable that has no "
+                        "default (remote_addresses: [\"${peer}\"]); docs/security.md",
+                        r->id ? r->id : "?", text);
+            break;
+        }
+    }
     for (size_t i = 0; i < r->port_count; i++) {
         for (size_t j = 0; j < i; j++) {
             fw_port_range a = default_range(l->file, &r->ports[i]);
@@ -337,6 +446,7 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
     yaml_node_t *s[8];
     bool protocol_known = false;
     memset(r, 0, sizeof *r);
+    r->program_variable = r->remote_variable = -1;
     r->pos = pos_of(l, node);
     if (!fw_yaml_mapping(&l->y, node, "a rule", fields, 8, s))
         return;
@@ -370,15 +480,8 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
     }
     if (s[3])
         read_ports(l, s[3], r);
-    if (s[4]) {
-        r->program = fw_yaml_string(&l->y, s[4], "program");
-        if (r->program && !valid_program_path(r->program)) {
-            fw_yaml_error(&l->y, s[4],
-                          "program '%s' must be an absolute Windows path to an .exe, such as "
-                          "%%ProgramFiles%%\\Vendor\\app.exe",
-                          r->program);
-        }
-    }
+    if (s[4])
+        read_program(l, s[4], r);
     if (s[5])
         read_remote_addresses(l, s[5], r);
     if (s[6])

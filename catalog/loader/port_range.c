@@ -69,3 +69,14 @@ bool fw_port_ranges_overlap(fw_port_range a, fw_port_range b)
 {
     return a.lo <= b.hi && b.lo <= a.hi;
 }
+
+bool fw_port_range_is_sensitive(fw_port_range r)
+{
+    static const uint16_t windows_ports[] = {135, 139, 445, 3389, 5985, 5986};
+    if ((unsigned)r.hi - r.lo + 1 >= FW_BROAD_RANGE)
+        return true;
+    for (size_t i = 0; i < sizeof windows_ports / sizeof windows_ports[0]; i++)
+        if (windows_ports[i] >= r.lo && windows_ports[i] <= r.hi)
+            return true;
+    return false;
+}

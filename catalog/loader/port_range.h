@@ -26,4 +26,11 @@ void fw_port_range_format(fw_port_range r, char *buf, size_t size);
 
 bool fw_port_ranges_overlap(fw_port_range a, fw_port_range b);
 
+/* Too much to open to every program from every address (docs/security.md):
+ * a range of FW_BROAD_RANGE ports or more, or one holding a port Windows
+ * itself serves to the network (135 RPC, 139/445 SMB, 3389 RDP, 5985/5986
+ * WinRM). */
+#define FW_BROAD_RANGE 100
+bool fw_port_range_is_sensitive(fw_port_range r);
+
 #endif

@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "host_error.h"
 
+#include "exposure.h"
 #include "fw_alloc.h"
 #include "fw_json.h"
 
@@ -21,12 +22,20 @@ static void write_rule(fw_json *j, const fw_rule *r, const fw_binding *b)
         fw_json_string(j, text);
     }
     fw_json_array_end(j);
-    fw_json_member_string(j, "program", r->program);
+    char *program = fw_binding_program(b, r); /* its install folder at the default */
+    fw_json_member_string(j, "program", program);
+    free(program);
     fw_json_key(j, "remote_addresses");
     fw_json_array_begin(j);
     for (size_t i = 0; i < r->remote_count; i++)
         fw_json_string(j, r->remote_text[i]);
     fw_json_array_end(j);
+    /* Scoped by an addresses variable: its name (its value is per host). */
+    fw_json_key(j, "remote_variable");
+    if (r->remote_variable >= 0)
+        fw_json_string(j, b->file->variables[r->remote_variable].name);
+    else
+        fw_json_null(j);
     fw_json_member_string(j, "description", r->description);
     char *source = fw_xasprintf("%s, %s", r->source_document, r->source_section);
     fw_json_member_string(j, "source", source);
@@ -74,16 +83,30 @@ int fw_cmd_catalog(const fw_cli_args *args)
             if (!fw_profile_uses_variable(p, (int)v))
                 continue;
             const fw_variable *var = &file->variables[v];
-            char def[16];
-            fw_port_range_format(var->default_value, def, sizeof def);
             fw_json_object_begin(&j);
             fw_json_member_string(&j, "name", var->name);
-            fw_json_member_string(&j, "type", var->type == FW_VAR_PORT ? "port" : "port-range");
-            fw_json_member_string(&j, "default", def);
+            fw_json_member_string(&j, "type", fw_var_type_name(var->type));
+            fw_json_key(&j, "default");
+            if (var->default_text)
+                fw_json_string(&j, var->default_text);
+            else
+                fw_json_null(&j); /* an addresses variable the administrator must set */
             fw_json_member_string(&j, "description", var->description ? var->description : "");
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);
+        /* Ports open inbound to every program from any address, at defaults. */
+        fw_plan plan = {0};
+        fw_plan_add_profile(&plan, p, &defaults);
+        fw_exposure open = fw_plan_exposure(&plan, p);
+        fw_plan_free(&plan);
+        fw_json_key(&j, "exposure");
+        fw_json_object_begin(&j);
+        fw_json_key(&j, "tcp");
+        fw_json_uint(&j, open.tcp);
+        fw_json_key(&j, "udp");
+        fw_json_uint(&j, open.udp);
+        fw_json_object_end(&j);
         fw_json_key(&j, "rules");
         fw_json_array_begin(&j);
         for (size_t r = 0; r < p->rule_count; r++)

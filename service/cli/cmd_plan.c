@@ -4,6 +4,7 @@
 #include "fw_json.h"
 #include "fw_strings.h"
 #include "fw_table.h"
+#include "exposure.h"
 #include "plan.h"
 
 #include <stdio.h>
@@ -42,7 +43,13 @@ static void print_table(const fw_cli_session *s, const fw_plan *plan)
         printf("%s (%s, %s): %zu rules -> %zu filters\n", s->profiles[i]->name,
                s->catalog.files[s->profiles[i]->file]->product, s->profiles[i]->role,
                s->profiles[i]->rule_count, filters);
+        fw_exposure e = fw_plan_exposure(plan, s->profiles[i]);
+        printf("  exposure: %zu TCP and %zu UDP local port(s) open inbound to every program from any address\n",
+               e.tcp, e.udp);
     }
+    for (size_t w = 0; w < plan->waiting_count; w++)
+        printf("Waiting: %s/%s has no filter until its peers are named: --set %s=ADDRESS[,ADDRESS...]\n",
+               plan->waiting[w].profile->name, plan->waiting[w].rule->id, plan->waiting[w].variable);
     puts("Every filter is a persistent hard permit (FWP_ACTION_PERMIT with "
          "FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT).\n");
 
@@ -81,11 +88,32 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
         for (size_t v = 0; v < file->variable_count; v++) {
             if (!fw_profile_uses_variable(p, (int)v))
                 continue;
-            char text[16];
-            fw_port_range_format(s->bindings[i].values[v], text, sizeof text);
-            fw_json_member_string(&j, file->variables[v].name, text);
+            fw_json_key(&j, file->variables[v].name);
+            if (s->bindings[i].texts[v])
+                fw_json_string(&j, s->bindings[i].texts[v]);
+            else
+                fw_json_null(&j); /* an addresses variable not set: its rules wait */
         }
         fw_json_object_end(&j);
+        fw_exposure e = fw_plan_exposure(plan, p);
+        fw_json_key(&j, "exposure");
+        fw_json_object_begin(&j);
+        fw_json_key(&j, "tcp");
+        fw_json_uint(&j, e.tcp);
+        fw_json_key(&j, "udp");
+        fw_json_uint(&j, e.udp);
+        fw_json_object_end(&j);
+        fw_json_object_end(&j);
+    }
+    fw_json_array_end(&j);
+    /* Rules with no filter until their addresses variable is set. */
+    fw_json_key(&j, "waiting");
+    fw_json_array_begin(&j);
+    for (size_t w = 0; w < plan->waiting_count; w++) {
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "profile", plan->waiting[w].profile->name);
+        fw_json_member_string(&j, "rule", plan->waiting[w].rule->id);
+        fw_json_member_string(&j, "variable", plan->waiting[w].variable);
         fw_json_object_end(&j);
     }
     fw_json_array_end(&j);

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "exposure.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_table.h"
@@ -18,9 +19,8 @@ static void print_variables(const fw_cli_session *s, size_t index)
     for (size_t v = 0; v < f->variable_count; v++) {
         if (!fw_profile_uses_variable(p, (int)v))
             continue;
-        char value[16], def[16];
-        fw_port_range_format(b->values[v], value, sizeof value);
-        fw_port_range_format(f->variables[v].default_value, def, sizeof def);
+        const char *value = b->texts[v] ? b->texts[v] : "(not set: its rules wait)";
+        const char *def = f->variables[v].default_text ? f->variables[v].default_text : "(none)";
         const char *row[] = {f->variables[v].name, value, def, f->variables[v].description};
         fw_table_add(&t, row);
     }
@@ -41,12 +41,19 @@ static void print_rules(const fw_profile *p, const fw_binding *b)
         const fw_rule *r = &p->rules[i];
         char *ports = r->protocol == FW_PROTO_ANY ? fw_xstrdup("all") : fw_cli_ports_text(r, b, ",");
         fw_buf remote = {0};
+        if (r->remote_variable >= 0) {
+            const char *value = b->texts[r->remote_variable];
+            fw_buf_printf(&remote, "${%s}=%s", b->file->variables[r->remote_variable].name,
+                          value ? value : "(not set)");
+        }
         for (size_t a = 0; a < r->remote_count; a++)
             fw_buf_printf(&remote, "%s%s", a ? "," : "", r->remote_text[a]);
+        char *program = fw_binding_program(b, r);
         const char *row[] = {r->id, fw_direction_name(r->direction), fw_protocol_name(r->protocol),
-                             ports, r->program, remote.len ? remote.data : "any", r->description};
+                             ports, program, remote.len ? remote.data : "any", r->description};
         fw_table_add(&t, row);
         free(ports);
+        free(program);
         fw_buf_free(&remote);
     }
     printf("\nRules (%zu):\n", p->rule_count);
@@ -107,6 +114,15 @@ int fw_cmd_show(const fw_cli_args *args)
         if (p->description)
             printf("About:    %s\n", p->description);
         printf("Catalog:  %s:%u\n", p->pos.file, p->pos.line);
+        fw_plan plan = {0};
+        fw_plan_add_profile(&plan, p, &s.bindings[i]);
+        fw_exposure e = fw_plan_exposure(&plan, p);
+        printf("Exposure: %zu TCP and %zu UDP local port(s) open inbound to every program from any address\n",
+               e.tcp, e.udp);
+        for (size_t w = 0; w < plan.waiting_count; w++)
+            printf("Waiting:  rule %s has no filter until --set %s=ADDRESS[,ADDRESS...] names its peers\n",
+                   plan.waiting[w].rule->id, plan.waiting[w].variable);
+        fw_plan_free(&plan);
         print_variables(&s, i);
         print_rules(p, &s.bindings[i]);
         print_services(p, &s.bindings[i]);

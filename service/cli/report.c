@@ -160,11 +160,15 @@ void fw_report_pending(const fw_desired *d)
 {
     if (!d->pending_count)
         return;
-    printf("Pending: %zu program rule filter(s) wait for their program to be installed; "
-           "the next apply (or the fwsvc service, when it runs) adds them once it is:\n",
+    printf("Pending: %zu filter(s) or rule(s) wait, for their program to be installed or for the peers they "
+           "serve to be named; apply (or the fwsvc service) adds them then:\n",
            d->pending_count);
     for (size_t i = 0; i < d->pending_count; i++)
-        printf("  %s: %s\n", d->pending[i].identity, d->pending[i].program);
+        if (d->pending[i].variable)
+            printf("  %s: waits for its peers: fwsvc apply --set %s=ADDRESS[,ADDRESS...]\n", d->pending[i].identity,
+                   d->pending[i].variable);
+        else
+            printf("  %s: %s\n", d->pending[i].identity, d->pending[i].program);
 }
 
 static bool of_profile(const char *identity, const char *profile)
@@ -338,9 +342,18 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
             fw_json_member_string(&j, "identity", d->pending[i].identity);
             fw_json_key(&j, "key");
             fw_json_null(&j); /* a program's app id is part of the key: none until it exists */
-            fw_json_member_string(&j, "layer", layer_of(d->pending[i].identity));
-            fw_json_member_string(&j, "reason", "waits for its program to be installed");
-            fw_json_member_string(&j, "program", d->pending[i].program);
+            fw_json_member_string(&j, "layer", d->pending[i].variable ? "" : layer_of(d->pending[i].identity));
+            if (d->pending[i].variable) {
+                fw_json_member_string(&j, "reason", "waits for its peers: set its addresses variable");
+                fw_json_key(&j, "program");
+                fw_json_null(&j);
+                fw_json_member_string(&j, "variable", d->pending[i].variable);
+            } else {
+                fw_json_member_string(&j, "reason", "waits for its program to be installed");
+                fw_json_member_string(&j, "program", d->pending[i].program);
+                fw_json_key(&j, "variable");
+                fw_json_null(&j);
+            }
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);

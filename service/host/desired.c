@@ -96,12 +96,22 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
             rc = FW_EXIT_INVALID;
             goto out;
         }
+        fw_diags_print(&diags, stderr); /* warnings, such as an addresses variable set to any */
+        fw_diags_free(&diags);
+        diags = (fw_diags){0};
         fw_binding_init(&d->bindings[d->binding_count++], &d->catalog, p, a->settings, a->count);
         fw_plan_add_profile(&d->plan, p, &d->bindings[d->binding_count - 1]);
         if (!add_services(d, p, &d->bindings[d->binding_count - 1])) {
             rc = FW_EXIT_INVALID;
             goto out;
         }
+    }
+    /* Rules whose peers are not named yet: no filter, and each says which
+     * variable to set. */
+    for (size_t i = 0; i < d->plan.waiting_count; i++) {
+        const fw_waiting *w = &d->plan.waiting[i];
+        fw_pending pending = {fw_xasprintf("%s/%s", w->profile->name, w->rule->id), NULL, fw_xstrdup(w->variable)};
+        FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
     }
     for (size_t i = 0; i < d->plan.count; i++) {
         const fw_planned_filter *f = &d->plan.filters[i];
@@ -110,7 +120,7 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         char *identity = fw_filter_identity(f);
         if (app && !app->blob) {
             /* Not installed yet: reported, and added by a later reconcile. */
-            fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program)};
+            fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program), NULL};
             FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
             continue;
         }
@@ -162,6 +172,7 @@ void fw_desired_free(fw_desired *d)
     for (size_t i = 0; i < d->pending_count; i++) {
         free(d->pending[i].identity);
         free(d->pending[i].program);
+        free(d->pending[i].variable);
     }
     free(d->pending);
     free(d->services);

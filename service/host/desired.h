@@ -12,8 +12,9 @@
 #include "services_sync.h"
 
 typedef struct {
-    char *identity; /* "dpm/msdpm-program/recv-accept-v4" */
-    char *program;  /* the path it waits for, expanded */
+    char *identity; /* "dpm/msdpm-program/recv-accept-v4", or "dpm-sql/rpc-dynamic-in" for a rule */
+    char *program;  /* the path it waits for, expanded; or NULL */
+    char *variable; /* the addresses variable it waits for; or NULL */
 } fw_pending;
 
 typedef struct {

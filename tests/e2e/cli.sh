@@ -51,7 +51,7 @@ expect_out show 'dcom_ports +1024-65535'
 
 expect_exit 0 plan-dpm -- plan --catalog "$catalog" --profile dpm
 expect_out plan-dpm '^dpm \(Microsoft System Center DPM, DPM server\): 17 rules -> 34 filters'
-expect_out plan-dpm 'dpm/dcom-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=135\|1024-65535'
+expect_out plan-dpm 'dpm/dcom-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=135 +ALE_APP_ID=%SystemRoot%.System32.svchost.exe'
 expect_out plan-dpm 'dpm/dcom-out +FWPM_LAYER_ALE_AUTH_CONNECT_V6 +IP_PROTOCOL=TCP +IP_REMOTE_PORT=135\|1024-65535'
 
 expect_exit 0 plan-alias-and-set -- plan --catalog "$catalog" --profile raws --set ndmp_port=10001
@@ -73,9 +73,9 @@ doc = json.load(open(sys.argv[1]))
 assert list(doc) == ["profiles"], list(doc)
 assert len(doc["profiles"]) == 22
 for p in doc["profiles"]:
-    assert list(p) == ["name", "aliases", "product", "role", "description", "variables", "rules", "services"], list(p)
+    assert list(p) == ["name", "aliases", "product", "role", "description", "variables", "exposure", "rules", "services"], list(p)
     for r in p["rules"]:
-        assert list(r) == ["id", "direction", "protocol", "ports", "program", "remote_addresses",
+        assert list(r) == ["id", "direction", "protocol", "ports", "program", "remote_addresses", "remote_variable",
                            "description", "source", "source_document", "source_section"], list(r)
         assert r["direction"] in ("in", "out") and r["protocol"] in ("tcp", "udp", "any")
         assert all(isinstance(x, str) for x in r["ports"])
@@ -85,7 +85,8 @@ for p in doc["profiles"]:
         assert list(s) == ["name", "port", "protocol"] and isinstance(s["port"], int)
 be = {p["name"]: p for p in doc["profiles"]}["be-remote-agent"]
 assert be["services"] == [{"name": "ndmp", "port": 10000, "protocol": "tcp"}]
-assert {p["name"]: p for p in doc["profiles"]}["dpm"]["rules"][0]["ports"] == ["135", "1024-65535"]
+dcom = {p["name"]: p for p in doc["profiles"]}["dpm"]["rules"][0]
+assert dcom["ports"] == ["135"] and dcom["program"].endswith("svchost.exe"), dcom
 PY
 then pass; else fail "catalog --json shape"; fi
 
@@ -150,7 +151,7 @@ if grep -q "veeam-oracle-restore-target" "$tmp/err"; then fail "an unknown profi
 validate() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$tmp/out" && pass || fail "$2: not a valid $1 document"; }
 expect_exit 0 catalog-json -- catalog --json --catalog "$catalog"
 validate catalog catalog-json
-if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p=[p for p in d['profiles'] if p['name']=='dpm'][0]; v={x['name']: x for x in p['variables']}; sys.exit(not (p['description'] and v['dcom_ports']['default']=='1024-65535' and v['dcom_ports']['type']=='port-range' and v['dcom_ports']['description']))" "$tmp/out"; then pass; else fail "catalog --json lacks dpm's variables or description"; fi
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p=[p for p in d['profiles'] if p['name']=='dpm'][0]; v={x['name']: x for x in p['variables']}; sys.exit(not (p['description'] and v['dcom_ports']['default']=='1024-65535' and v['dcom_ports']['type']=='port_range' and v['dcom_ports']['description']))" "$tmp/out"; then pass; else fail "catalog --json lacks dpm's variables or description"; fi
 expect_exit 0 plan-json -- plan --profile raws --json --catalog "$catalog"
 validate plan plan-json
 if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); f=d['filters'][0]; sys.exit(not (f['source_section'] and f['source'].endswith(f['source_section'])))" "$tmp/out"; then pass; else fail "plan --json lacks the source section"; fi

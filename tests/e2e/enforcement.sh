@@ -4,7 +4,7 @@
 # log, fault injection and tools. Usage: enforcement.sh BUILD_DIR (windows)
 . "$(dirname "$0")/wine-e2e.sh"
 cleanup() {
-  rm -rf "$work" "$WINEPREFIX/drive_c/Program Files/Microsoft DPM"
+  rm -rf "$work" "$WINEPREFIX/drive_c/Program Files/Microsoft DPM" "$WINEPREFIX/drive_c/Program Files/Symantec"
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
   wine sc delete fwsvc >/dev/null 2>&1
 }
@@ -48,7 +48,8 @@ check "apply wrote one filter per planned filter (+ provider, sublayer)" '[ "$(c
 check "one transaction" '[ "$(calls FwpmTransactionBegin0)" = 1 ] && [ "$(calls FwpmTransactionCommit0)" = 1 ]'
 python3 "$root/tests/e2e/flows.py" "$work/plan.json" \
   '%ProgramFiles%\Microsoft DPM\DPM\bin\msdpm.exe=C:\Program Files\Microsoft DPM\DPM\bin\msdpm.exe' \
-  '%ProgramFiles%\Microsoft DPM\DPM\bin\dpmra.exe=C:\Program Files\Microsoft DPM\DPM\bin\dpmra.exe' >"$work/flows"
+  '%ProgramFiles%\Microsoft DPM\DPM\bin\dpmra.exe=C:\Program Files\Microsoft DPM\DPM\bin\dpmra.exe' \
+  '%SystemRoot%\System32\svchost.exe=C:\windows\system32\svchost.exe' >"$work/flows"
 sed 's/ #.*//' "$work/flows" | wine fwpemu.exe classify-batch >"$work/verdicts"
 nflows=$(wc -l <"$work/flows")
 permitted=$(grep -c "^PERMIT by filter .* in sublayer $OUR_SUBLAYER" "$work/verdicts")
@@ -210,15 +211,40 @@ check "unknown profile: exit 2" '[ "$(rc)" = 2 ]'
 
 echo "== a re-apply keeps what the administrator set: nothing widens silently (issue: host configuration, finding 1)"
 fresh
-verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote 10.0.0.1 | cut -d' ' -f1; }
-fwsvc apply --profile dpm --set dcom_ports=5000-5100
-check "narrowed DCOM range: 6000 is blocked, 5050 permitted" '[ "$(verdict 6000)" = BLOCK ] && [ "$(verdict 5050)" = PERMIT ]'
+# The RPC range of dpm-sql takes dcom_ports, for the DPM server's address only.
+verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote "${2:-10.0.0.5}" | cut -d' ' -f1; }
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5 --set dcom_ports=5000-5100
+check "narrowed range: 6000 is blocked, 5050 permitted" '[ "$(verdict 6000)" = BLOCK ] && [ "$(verdict 5050)" = PERMIT ]'
 : >"$work/calls.log"
-fwsvc apply --profile dpm
-check "plain re-apply: exit 0, says it keeps dcom_ports=5000-5100" '[ "$(rc)" = 0 ] && grep -q "Keeping dcom_ports=5000-5100 for profile dpm" "$work/out"'
+fwsvc apply --profile dpm-sql
+check "plain re-apply: exit 0, says it keeps dcom_ports=5000-5100 and dpm_server" '[ "$(rc)" = 0 ] && grep -q "Keeping dcom_ports=5000-5100 for profile dpm-sql" "$work/out" && grep -q "Keeping dpm_server=10.0.0.5" "$work/out"'
 check "plain re-apply: no WFP write, 6000 still blocked" '[ "$(writes)" = 0 ] && [ "$(verdict 6000)" = BLOCK ]'
-fwsvc apply --profile dpm --set dcom_ports=5000-5200
+fwsvc apply --profile dpm-sql --set dcom_ports=5000-5200
 check "--set replaces the recorded value: 5150 permitted, 6000 blocked" '[ "$(verdict 5150)" = PERMIT ] && [ "$(verdict 6000)" = BLOCK ]'
+
+echo "== least privilege: programs and peers (issue: least privilege)"
+fresh
+be_raws="$WINEPREFIX/drive_c/Program Files/Symantec/Backup Exec/RAWS"
+mkdir -p "$be_raws"
+cp fwpemu.exe "$be_raws/beremote.exe"
+classify_in() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote "$2" ${3:+--program "$3"} | cut -d' ' -f1; }
+fwsvc apply --profile raws
+check "raws: the dynamic range is beremote.exe's: PERMIT for it on 40000" '[ "$(rc)" = 0 ] && [ "$(classify_in 40000 10.0.0.1 "C:\Program Files\Symantec\Backup Exec\RAWS\beremote.exe")" = PERMIT ]'
+check "... BLOCK for another program, and for no program" '[ "$(classify_in 40000 10.0.0.1 "C:\windows\system32\svchost.exe")" = BLOCK ] && [ "$(classify_in 40000 10.0.0.1)" = BLOCK ]'
+fresh
+fwsvc apply --profile dpm-sql
+check "dpm-sql without dpm_server: exit 0, its RPC range waits and is named" '[ "$(rc)" = 0 ] && grep -q "rpc-dynamic-in: waits for its peers: fwsvc apply --set dpm_server=" "$work/out"'
+check "... nothing of it is installed: 5050 BLOCK from anywhere" '! wine fwsvc.exe filters | grep -q rpc-dynamic-in && [ "$(classify_in 5050 10.0.0.5)" = BLOCK ]'
+fwsvc status --json
+check "... status: pending (exit 4), naming the variable" '[ "$(rc)" = 4 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not any(e[\"variable\"] == \"dpm_server\" for p in d[\"profiles\"] for e in p[\"pending\"]))" "$work/out"'
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5
+check "dpm_server set: 5050 PERMIT from 10.0.0.5, BLOCK from 10.0.0.9 (outside the scope)" '[ "$(rc)" = 0 ] && [ "$(classify_in 5050 10.0.0.5)" = PERMIT ] && [ "$(classify_in 5050 10.0.0.9)" = BLOCK ]'
+fwsvc apply --profile dpm-sql --set dpm_server=any
+check "--set dpm_server=any: accepted, warned, 5050 open to 10.0.0.9" '[ "$(rc)" = 0 ] && grep -q "accept every address" "$work/err" && [ "$(classify_in 5050 10.0.0.9)" = PERMIT ]'
+fwsvc apply --profile dpm-sql
+check "... and warned again on every apply" 'grep -q "accept every address" "$work/err"'
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.300
+check "a bad address: exit 2, WFP unchanged" '[ "$(rc)" = 2 ]'
 
 echo "== status and JSON tell the truth (issue: host configuration, findings 4-7)"
 jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
@@ -229,7 +255,7 @@ fwsvc apply --profile dpm --json
 check "4: apply --json after a successful apply: in sync, nothing missing, the adds listed as changes" '[ "$(rc)" = 0 ] && jq_py "d[\"in_sync\"] and d[\"state\"] == \"in_sync\" and not d[\"profiles\"][0][\"missing\"] and len(d[\"changes\"]) == d[\"profiles\"][0][\"filters\"] and all(c[\"action\"] == \"added\" for c in d[\"changes\"])"'
 fwsvc apply --profile dpm-sql --json
 fwsvc status --json
-check "5: pending program rules are their own state: exit 4, in_sync false, dpm-sql pending with its program" '[ "$(rc)" = 4 ] && jq_py "d[\"state\"] == \"pending\" and d[\"in_sync\"] is False and [p[\"state\"] for p in d[\"profiles\"] if p[\"name\"] == \"dpm-sql\"] == [\"pending\"] and all(e[\"program\"].endswith(\"sqlservr.exe\") for p in d[\"profiles\"] for e in p[\"pending\"])"'
+check "5: pending program rules are their own state: exit 4, in_sync false, dpm-sql pending with its program" '[ "$(rc)" = 4 ] && jq_py "d[\"state\"] == \"pending\" and d[\"in_sync\"] is False and [p[\"state\"] for p in d[\"profiles\"] if p[\"name\"] == \"dpm-sql\"] == [\"pending\"] and all((e[\"program\"] or \"\").endswith(\"sqlservr.exe\") or e[\"variable\"] == \"dpm_server\" for p in d[\"profiles\"] for e in p[\"pending\"])"'
 FWPEMU_FAULTS='FwpmEngineOpen0#*=ERROR_ACCESS_DENIED' fwsvc status
 check "6: status after access denied does not speak of changing or aborting" '[ "$(rc)" = 1 ] && grep -q "elevated" "$work/err" && ! grep -qi "changing the firewall\|transaction was aborted" "$work/err" && grep -q "only reads WFP" "$work/err"'
 FWPEMU_FAULTS='FwpmEngineOpen0#*=ERROR_ACCESS_DENIED' fwsvc status --json

@@ -18,7 +18,7 @@ fresh() {
 }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
 valid() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$work/out" >/dev/null; }
-verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote 10.0.0.1 | cut -d' ' -f1; }
+verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote "${2:-10.0.0.5}" | cut -d' ' -f1; }
 dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft DPM/DPM/bin"
 mkdir -p "$dpm_bin"
 cp fwpemu.exe "$dpm_bin/msdpm.exe"
@@ -29,16 +29,16 @@ fresh
 cp -r catalog "$work/catalog"
 sed -i 's/default: 1024-65535/default: 5000-5100/' "$work/catalog/dpm.yaml"
 grep -q 'default: 5000-5100' "$work/catalog/dpm.yaml" || fail "the test catalog was not edited"
-fwsvc apply --profile dpm --catalog "$(winpath "$work/catalog")"
-check "apply with another catalog: exit 0, its narrower range enforced (6000 blocked)" '[ "$(rc)" = 0 ] && [ "$(verdict 6000)" = BLOCK ]'
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5 --catalog "$(winpath "$work/catalog")"
+check "apply with another catalog: its narrower range enforced (6000 blocked, 5050 permitted)" '[ "$(rc)" = 0 ] && [ "$(verdict 6000)" = BLOCK ] && [ "$(verdict 5050)" = PERMIT ]'
 fwsvc status
-check "plain status: in sync against the recorded catalog (exit 0), no repair proposed" '[ "$(rc)" = 0 ]'
+check "plain status: in sync against the recorded catalog (exit 4: sqlservr.exe pending), no repair proposed" '[ "$(rc)" = 4 ]'
 fwsvc config --json
 check "config --json: the catalog folder, local; valid against config.schema.json" 'valid config && json "d[\"catalog_dir\"][\"source\"] == \"local\" and d[\"catalog_dir\"][\"value\"].lower().endswith(\"catalog\")"'
 fwsvc status --catalog "$(winpath "$root/catalog")"
 check "status --catalog DIR compares this once with DIR: the stock range differs (exit 3)" '[ "$(rc)" = 3 ]'
 fwsvc status
-check "... and does not record it (a plain status is in sync again)" '[ "$(rc)" = 0 ]'
+check "... and does not record it (a plain status is in sync again)" '[ "$(rc)" = 4 ]'
 
 echo "== 3: --services-file is recorded; remove undoes its line there"
 fresh
@@ -53,12 +53,12 @@ check "plain remove --profile raws undoes the line in the recorded file, byte fo
 
 echo "== 1: settings are kept, --set replaces, --unset returns to the default, widening is warned"
 fresh
-fwsvc apply --profile dpm --set dcom_ports=5000-5100
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5 --set dcom_ports=5000-5100
 fwsvc apply
 check "apply without --profile re-applies the recorded profiles: exit 0, keeps dcom_ports" '[ "$(rc)" = 0 ] && grep -q "Keeping dcom_ports=5000-5100" "$work/out" && [ "$(verdict 6000)" = BLOCK ]'
-fwsvc apply --profile dpm --unset dcom_ports
+fwsvc apply --profile dpm-sql --unset dcom_ports
 check "--unset: back to 1024-65535, warned as widening, 6000 permitted" '[ "$(rc)" = 0 ] && grep -q "WIDENS" "$work/err" && [ "$(verdict 6000)" = PERMIT ]'
-fwsvc apply --profile dpm --unset no_such_variable
+fwsvc apply --profile dpm-sql --unset no_such_variable
 check "--unset of a variable no profile has: exit 2" '[ "$(rc)" = 2 ] && grep -q "none of the profiles" "$work/err"'
 fresh
 fwsvc apply
@@ -69,15 +69,15 @@ fresh
 wine reg add 'HKLM\SOFTWARE\Policies\fwsvc' /v CatalogDir /t REG_SZ /d "$(winpath "$work/catalog")" /f >/dev/null
 fwsvc apply --profile dpm --catalog "$(winpath "$root/catalog")"
 check "apply --catalog against a policy CatalogDir: exit 2, names the policy" '[ "$(rc)" = 2 ] && grep -q "set by Group Policy" "$work/err"'
-fwsvc apply --profile dpm
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5
 check "apply uses the policy's catalog (its 5000-5100: 6000 blocked)" '[ "$(rc)" = 0 ] && [ "$(verdict 6000)" = BLOCK ]'
 fwsvc config
 check "config shows the catalog folder from policy" '[ "$(rc)" = 0 ] && grep -qE "^catalog folder .* policy" "$work/out"'
-wine reg add 'HKLM\SOFTWARE\Policies\fwsvc\AppliedProfiles' /v dpm-sql /t REG_MULTI_SZ /d "" /f >/dev/null
+wine reg add 'HKLM\SOFTWARE\Policies\fwsvc\AppliedProfiles' /v dpm /t REG_MULTI_SZ /d "" /f >/dev/null
 fwsvc apply --profile raws
 check "profiles set by policy: apply --profile refused (exit 2)" '[ "$(rc)" = 2 ] && grep -q "set by Group Policy" "$work/err"'
 fwsvc apply
-check "plain apply applies the policy's profiles: dpm's filters go, dpm-sql's come" '[ "$(rc)" = 0 ] && wine fwsvc.exe filters | grep -q "dpm-sql/" && ! wine fwsvc.exe filters | grep -q " fwsvc dpm/"'
+check "plain apply applies the policy's profiles: dpm's filters come, dpm-sql's go" '[ "$(rc)" = 0 ] && wine fwsvc.exe filters | grep -q " fwsvc dpm/" && ! wine fwsvc.exe filters | grep -q "dpm-sql/"'
 wine reg delete 'HKLM\SOFTWARE\Policies\fwsvc' /f >/dev/null 2>&1
 
 echo "== strict reading: a wrong value fails closed, naming key and value"

@@ -16,7 +16,7 @@ static const char *const catalog_text =
     "    role: r\n"
     "    rules:\n"
     "      - {id: x, direction: in, protocol: tcp, ports: [\"${ndmp_port}\", \"${dynamic_ports}\"],"
-    " description: d, source: {document: d.txt, section: s}}\n"
+    " program: 'C:\\x\\a.exe', description: d, source: {document: d.txt, section: s}}\n"
     "  - name: b\n"
     "    role: r\n"
     "    rules:\n"

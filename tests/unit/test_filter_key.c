@@ -15,14 +15,14 @@ static const char *const yaml =
     "  - name: a\n"
     "    role: r\n"
     "    rules:\n"
-    "      - {id: r1, direction: in, protocol: tcp, ports: [\"${p}\", 135], description: d,"
+    "      - {id: r1, direction: in, protocol: tcp, ports: [\"${p}\", 235], description: d,"
     " source: {document: d.txt, section: s}}\n"
     "      - {id: prog, direction: in, protocol: any, program: 'C:\\x\\a.exe', description: d,"
     " source: {document: d.txt, section: s}}\n"
     "  - name: b\n"
     "    role: r\n"
     "    rules:\n"
-    "      - {id: r1, direction: in, protocol: tcp, ports: [\"${p}\", 135], description: d,"
+    "      - {id: r1, direction: in, protocol: tcp, ports: [\"${p}\", 235], description: d,"
     " source: {document: d.txt, section: s}}\n";
 
 typedef struct {

@@ -18,7 +18,7 @@ static const char *const valid =
     "      - id: ndmp-in\n"
     "        direction: in\n"
     "        protocol: tcp\n"
-    "        ports: [\"${ndmp_port}\", 135, 2500-3300, \"6160\"]\n"
+    "        ports: [\"${ndmp_port}\", 235, 2500-2550, \"6160\"]\n"
     "        description: NDMP\n"
     "        source: {document: 000_efea23077a65e9c2.txt, section: About}\n"
     "      - id: agent-program\n"
@@ -58,9 +58,9 @@ static void loads_a_valid_catalog(void **state)
     assert_int_equal(r->port_count, 4);
     assert_int_equal(r->ports[0].variable, 0);
     assert_int_equal(r->ports[1].variable, -1);
-    assert_int_equal(r->ports[1].literal.lo, 135);
+    assert_int_equal(r->ports[1].literal.lo, 235);
     assert_int_equal(r->ports[2].literal.lo, 2500);
-    assert_int_equal(r->ports[2].literal.hi, 3300);
+    assert_int_equal(r->ports[2].literal.hi, 2550);
     assert_int_equal(r->ports[3].literal.lo, 6160);
     assert_int_equal(r->ports[1].pos.line, 13);
     assert_string_equal(r->source_document, "000_efea23077a65e9c2.txt");

@@ -4,6 +4,7 @@
 #include "plan.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const catalog_yaml =
     "product: X\n"
@@ -14,7 +15,7 @@ static const char *const catalog_yaml =
     "    role: r\n"
     "    rules:\n"
     "      - {id: in-ports, direction: in, protocol: tcp, ports: [5719, 135, \"${dyn}\", 5718],"
-    " description: d, source: {document: d.txt, section: s}}\n"
+    " program: 'C:\\x\\b.exe', description: d, source: {document: d.txt, section: s}}\n"
     "      - {id: out-udp, direction: out, protocol: udp, ports: [53],"
     " description: d, source: {document: d.txt, section: s}}\n"
     "      - {id: program, direction: in, protocol: any, program: 'C:\\x\\a.exe',"
@@ -81,7 +82,7 @@ static void ports_are_sorted_adjacent_conditions_and_a_range_is_one(void **state
     (void)state;
     fixture *f = build(NULL, 0);
     const fw_planned_filter *in = find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4);
-    assert_int_equal(in->condition_count, 5);
+    assert_int_equal(in->condition_count, 6); /* protocol, 4 ports, program */
     assert_int_equal(in->conditions[0].field, FW_FIELD_IP_PROTOCOL);
     assert_int_equal(in->conditions[0].value.protocol, 6);
     const uint16_t lo[] = {135, 5718, 5719, 49152};
@@ -142,7 +143,7 @@ static void a_set_variable_changes_the_conditions_and_overlaps_merge(void **stat
     const fw_planned_filter *in = find(&f->plan, "in-ports", FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4);
     /* 135, 5000-5718 (5718 merges into the range it overlaps), 5719 (only
      * adjacent: kept as written). */
-    assert_int_equal(in->condition_count, 4);
+    assert_int_equal(in->condition_count, 5);
     assert_int_equal(in->conditions[2].value.ports.lo, 5000);
     assert_int_equal(in->conditions[2].value.ports.hi, 5718);
     assert_int_equal(in->conditions[2].match, FW_MATCH_RANGE);
@@ -162,6 +163,97 @@ static void names_are_the_wfp_constants(void **state)
     assert_string_equal(fw_match_name(FW_MATCH_RANGE), "FWP_MATCH_RANGE");
 }
 
+/* Address and path variables: a rule scoped to an addresses variable with
+ * no value waits (no filter, named in the plan); set, its addresses become
+ * conditions, split by family; 'any' gives none. A program path starting
+ * with a folder variable follows --set. */
+static const char *const scoped_yaml =
+    "product: X\n"
+    "variables:\n"
+    "  peers: {type: addresses, description: d}\n"
+    "  open_peers: {type: addresses, default: any, description: d}\n"
+    "  home: {type: path, default: '%ProgramFiles%\\Vendor', description: d}\n"
+    "profiles:\n"
+    "  - name: p\n"
+    "    role: r\n"
+    "    rules:\n"
+    "      - {id: rpc-in, direction: in, protocol: tcp, ports: [49152-65535], remote_addresses: [\"${peers}\"],"
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: mgmt-in, direction: in, protocol: tcp, ports: [8080], remote_addresses: [\"${open_peers}\"],"
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: app, direction: in, protocol: any, program: '${home}\\bin\\svc.exe',"
+    " description: d, source: {document: d.txt, section: s}}\n";
+
+static size_t filters_of(const fw_plan *plan, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < plan->count; i++)
+        n += strcmp(plan->filters[i].rule->id, rule) == 0;
+    return n;
+}
+
+static void address_and_path_variables_scope_the_plan(void **state)
+{
+    (void)state;
+    fw_catalog c = {0};
+    fw_diags d = {0};
+    load_yaml(&c, &d, scoped_yaml);
+    if (d.errors)
+        fw_diags_print(&d, stderr);
+    assert_int_equal(d.errors, 0);
+    fw_diags_free(&d);
+    d = (fw_diags){0};
+    const fw_profile *p = &c.profiles[0];
+
+    fw_binding b;
+    fw_binding_init(&b, &c, p, NULL, 0);
+    fw_plan plan = {0};
+    fw_plan_add_profile(&plan, p, &b);
+    assert_int_equal(filters_of(&plan, "rpc-in"), 0);
+    assert_int_equal(plan.waiting_count, 1);
+    assert_string_equal(plan.waiting[0].variable, "peers");
+    assert_int_equal(filters_of(&plan, "mgmt-in"), 2); /* any: both families, no address condition */
+    for (size_t i = 0; i < plan.count; i++)
+        if (strcmp(plan.filters[i].rule->id, "app") == 0)
+            assert_string_equal(plan.filters[i].program, "%ProgramFiles%\\Vendor\\bin\\svc.exe");
+    fw_plan_free(&plan);
+    fw_binding_free(&b);
+
+    fw_setting set[] = {{"peers", "10.0.0.5, fd00::/8"}, {"home", "D:\\Apps\\Vendor"}};
+    assert_true(fw_settings_check(&c, &p, 1, set, 2, &d));
+    fw_diags_free(&d);
+    fw_binding_init(&b, &c, p, set, 2);
+    fw_plan_add_profile(&plan, p, &b);
+    assert_int_equal(plan.waiting_count, 0);
+    assert_int_equal(filters_of(&plan, "rpc-in"), 2);
+    for (size_t i = 0; i < plan.count; i++) {
+        const fw_planned_filter *f = &plan.filters[i];
+        if (strcmp(f->rule->id, "rpc-in") == 0) {
+            const fw_condition *last = &f->conditions[f->condition_count - 1];
+            assert_int_equal(last->field, FW_FIELD_IP_REMOTE_ADDRESS);
+            assert_int_equal(last->value.address.family, fw_layer_family(f->layer));
+        }
+        if (strcmp(f->rule->id, "app") == 0)
+            assert_string_equal(f->program, "D:\\Apps\\Vendor\\bin\\svc.exe");
+    }
+    fw_plan_free(&plan);
+    fw_binding_free(&b);
+
+    /* Refused: a bad address, a relative folder; 'any' is a warning, not an error. */
+    fw_setting bad_address[] = {{"peers", "10.0.0.300"}}, bad_path[] = {{"home", "Apps\\Vendor"}},
+               anyone[] = {{"peers", "any"}};
+    assert_false(fw_settings_check(&c, &p, 1, bad_address, 1, &d));
+    fw_diags_free(&d);
+    assert_false(fw_settings_check(&c, &p, 1, bad_path, 1, &d));
+    fw_diags_free(&d);
+    d = (fw_diags){0};
+    assert_true(fw_settings_check(&c, &p, 1, anyone, 1, &d));
+    assert_int_equal(d.errors, 0);
+    assert_true(d.count > 0); /* the warning */
+    fw_diags_free(&d);
+    fw_catalog_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +263,7 @@ int main(void)
         cmocka_unit_test(remote_scope_is_split_by_family),
         cmocka_unit_test(a_set_variable_changes_the_conditions_and_overlaps_merge),
         cmocka_unit_test(names_are_the_wfp_constants),
+        cmocka_unit_test(address_and_path_variables_scope_the_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
