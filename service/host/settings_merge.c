@@ -2,6 +2,7 @@
 
 #include "fw_alloc.h"
 #include "port_range.h"
+#include "var_values.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,26 +23,55 @@ static bool listed(const char *const *names, size_t n, const char *name)
     return false;
 }
 
+#define NOT_SET "(not set)"
+
 static char *default_text(const fw_variable *v)
 {
-    char buf[16];
-    fw_port_range_format(v->default_value, buf, sizeof buf);
-    return fw_xstrdup(buf);
+    return fw_xstrdup(v->default_text ? v->default_text : NOT_SET);
 }
 
-/* Ports after that before did not cover. Unparsable values (the loader
- * refuses them before this runs) count as widening. */
-static bool widens(const char *before, const char *after)
+/* Does after open what before did not? Ports: a range that grows or a port
+ * that moves. Addresses: 'any', or a peer not named before (an unset
+ * variable opens nothing). An install folder moves a program binding and
+ * widens nothing. Unparsable values (refused before this runs) widen. */
+static bool widens(fw_var_type type, const char *before, const char *after)
 {
+    if (type == FW_VAR_PATH)
+        return false;
+    if (type == FW_VAR_ADDRESSES) {
+        if (strcmp(after, NOT_SET) == 0)
+            return false;
+        if (strcmp(after, "any") == 0 || strcmp(before, NOT_SET) == 0)
+            return strcmp(before, after) != 0;
+        if (strcmp(before, "any") == 0)
+            return false;
+        bool any_b, any_a;
+        fw_address *b = NULL, *a = NULL;
+        size_t nb = 0, na = 0;
+        char error[128];
+        bool wider = !fw_address_list_parse(before, &any_b, &b, &nb, error, sizeof error) ||
+                     !fw_address_list_parse(after, &any_a, &a, &na, error, sizeof error);
+        for (size_t i = 0; !wider && i < na; i++) {
+            bool named = false;
+            for (size_t k = 0; k < nb && !named; k++)
+                named = a[i].family == b[k].family && a[i].prefix == b[k].prefix &&
+                        memcmp(a[i].bytes, b[k].bytes, 16) == 0;
+            wider = !named;
+        }
+        free(b);
+        free(a);
+        return wider;
+    }
     fw_port_range b, a;
     if (fw_port_range_parse(before, &b) != FW_PORT_OK || fw_port_range_parse(after, &a) != FW_PORT_OK)
         return true;
     return a.lo < b.lo || a.hi > b.hi;
 }
 
-static void note(fw_merge *m, fw_merge_kind kind, const char *name, char *before, char *after)
+static void note(fw_merge *m, fw_merge_kind kind, const fw_variable *var, char *before, char *after)
 {
-    fw_merge_note n = {kind, fw_xstrdup(name), before, after, kind != FW_MERGE_KEPT && widens(before, after)};
+    fw_merge_note n = {kind, fw_xstrdup(var->name), before, after,
+                       kind != FW_MERGE_KEPT && widens(var->type, before, after)};
     FW_PUSH(m->notes, m->note_count, m->note_cap, n);
 }
 
@@ -63,17 +93,17 @@ void fw_settings_merge(const fw_variable *vars, size_t var_count, const fw_setti
         if (now) {
             keep(out, name, now->value);
             if (strcmp(before, now->value) != 0) {
-                note(out, FW_MERGE_SET, name, before, fw_xstrdup(now->value));
+                note(out, FW_MERGE_SET, &vars[v], before, fw_xstrdup(now->value));
                 continue;
             }
         } else if (listed(unset, unset_count, name)) {
             if (was) {
-                note(out, FW_MERGE_UNSET, name, before, default_text(&vars[v]));
+                note(out, FW_MERGE_UNSET, &vars[v], before, default_text(&vars[v]));
                 continue;
             }
         } else if (was) {
             keep(out, name, was->value);
-            note(out, FW_MERGE_KEPT, name, before, fw_xstrdup(was->value));
+            note(out, FW_MERGE_KEPT, &vars[v], before, fw_xstrdup(was->value));
             continue;
         }
         free(before);

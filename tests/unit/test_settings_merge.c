@@ -3,12 +3,23 @@
 #include "test_support.h"
 
 #include "settings_merge.h"
+#include "port_range.h"
 
 #include <string.h>
 
+static char texts[8][16];
+static int text_count;
+
 static fw_variable var(const char *name, fw_var_type type, uint16_t lo, uint16_t hi)
 {
-    return (fw_variable){.name = (char *)name, .type = type, .default_value = {lo, hi}};
+    char *text = texts[text_count++ % 8];
+    fw_port_range_format((fw_port_range){lo, hi}, text, 16);
+    return (fw_variable){.name = (char *)name, .type = type, .default_value = {lo, hi}, .default_text = text};
+}
+
+static fw_variable peers(const char *name, const char *default_text)
+{
+    return (fw_variable){.name = (char *)name, .type = FW_VAR_ADDRESSES, .default_text = (char *)default_text};
 }
 
 static const fw_merge_note *note_of(const fw_merge *m, const char *name)
@@ -83,12 +94,42 @@ static void setting_the_same_value_again_is_no_change(void **state)
     fw_merge_free(&m);
 }
 
+/* Peers: naming a new one, or 'any', widens; dropping one, or unsetting a
+ * variable with no default (its rules wait), does not. */
+static void address_changes_widen_only_when_they_admit_more_peers(void **state)
+{
+    (void)state;
+    fw_variable vars[] = {peers("dpm_server", NULL)};
+    fw_setting recorded[] = {{"dpm_server", "10.0.0.5, 10.0.0.6"}};
+    struct {
+        const char *after;
+        bool widens;
+    } cases[] = {{"10.0.0.5", false}, {"10.0.0.5, 10.0.0.7", true}, {"any", true}, {"10.0.0.6,10.0.0.5", false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fw_setting set[] = {{"dpm_server", (char *)cases[i].after}};
+        fw_merge m;
+        fw_settings_merge(vars, 1, recorded, 1, set, 1, NULL, 0, &m);
+        const fw_merge_note *n = note_of(&m, "dpm_server");
+        assert_non_null(n);
+        if (n->widens != cases[i].widens)
+            fail_msg("%s -> %s: widens %d", n->before, n->after, n->widens);
+        fw_merge_free(&m);
+    }
+    const char *unset[] = {"dpm_server"};
+    fw_merge m;
+    fw_settings_merge(vars, 1, recorded, 1, NULL, 0, unset, 1, &m);
+    assert_string_equal(note_of(&m, "dpm_server")->after, "(not set)");
+    assert_false(note_of(&m, "dpm_server")->widens);
+    fw_merge_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_plain_reapply_keeps_what_was_recorded),
         cmocka_unit_test(set_and_unset_say_when_they_widen),
         cmocka_unit_test(setting_the_same_value_again_is_no_change),
+        cmocka_unit_test(address_changes_widen_only_when_they_admit_more_peers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
