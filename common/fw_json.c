@@ -124,6 +124,11 @@ void fw_json_finish(fw_json *j)
     documents_finished++;
 }
 
+void fw_json_note_document(void)
+{
+    documents_finished++;
+}
+
 unsigned long fw_json_documents_finished(void)
 {
     return documents_finished;

@@ -30,6 +30,8 @@ void fw_json_finish(fw_json *j);
 /* How many documents this process has finished: a command that failed
  * before writing one owes its --json caller an error object. */
 unsigned long fw_json_documents_finished(void);
+/* A document written without fw_json (printed whole) counts too. */
+void fw_json_note_document(void);
 
 /* Convenience: "key": "value" */
 void fw_json_member_string(fw_json *j, const char *key, const char *value);

@@ -24,6 +24,7 @@ static const struct {
     {FW_OPT_CATALOG, "--catalog"}, {FW_OPT_PROFILE, "--profile"},   {FW_OPT_SET, "--set"},
     {FW_OPT_UNSET, "--unset"},     {FW_OPT_JSON, "--json"},         {FW_OPT_DRY_RUN, "--dry-run"},
     {FW_OPT_ALL, "--all"},         {FW_OPT_SERVICES_FILE, "--services-file"},
+    {FW_OPT_INTERVAL, "--interval"}, {FW_OPT_REMOVE, "--remove"},
 };
 
 /* An unknown option, with the closest one this command takes. */
@@ -89,6 +90,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_DRY_RUN;
         } else if (strcmp(a, "--all") == 0) {
             need = FW_OPT_ALL;
+        } else if (strcmp(a, "--remove") == 0) {
+            need = FW_OPT_REMOVE;
+        } else if (is_option(a, "--interval")) {
+            need = FW_OPT_INTERVAL;
         } else if (a[0] == '-' && a[1] != '\0') {
             return unknown_option(cmd, a);
         } else {
@@ -101,10 +106,20 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
         }
         if (!(cmd->options & need))
             return usage_error(cmd, "option '%s' does not apply to this command", a);
-        if (need == FW_OPT_JSON || need == FW_OPT_DRY_RUN || need == FW_OPT_ALL) {
+        if (need == FW_OPT_JSON || need == FW_OPT_DRY_RUN || need == FW_OPT_ALL || need == FW_OPT_REMOVE) {
             args->json |= need == FW_OPT_JSON;
             args->dry_run |= need == FW_OPT_DRY_RUN;
             args->all |= need == FW_OPT_ALL;
+            args->remove |= need == FW_OPT_REMOVE;
+            continue;
+        }
+        if (need == FW_OPT_INTERVAL) {
+            const char *value = option_value(argc, argv, &i, "--interval");
+            char *end = NULL;
+            unsigned long n = value ? strtoul(value, &end, 10) : 0;
+            if (!value || !*value || *end || n == 0)
+                return usage_error(cmd, "option '--interval' needs a number of seconds, got '%s'", value ? value : "");
+            args->interval = n;
             continue;
         }
         const char *opt = need == FW_OPT_CATALOG         ? "--catalog"

@@ -23,6 +23,8 @@ enum {
     FW_OPT_SERVICES_FILE = 1 << 7,
     FW_OPT_UNSET = 1 << 8,
     FW_OPT_MANY_PROFILES = 1 << 9, /* --profile may be repeated */
+    FW_OPT_INTERVAL = 1 << 10,
+    FW_OPT_REMOVE = 1 << 11,
 };
 
 typedef struct {
@@ -39,6 +41,8 @@ typedef struct {
     bool all;
     const char *dir_arg;      /* lint [DIR] */
     const char *services_file; /* --services-file, or NULL for the real one */
+    unsigned long interval;   /* service install --interval SECONDS, or 0 */
+    bool remove;              /* service uninstall --remove */
 } fw_cli_args;
 
 typedef struct {
@@ -85,6 +89,7 @@ int fw_cmd_remove(const fw_cli_args *args);
 int fw_cmd_status(const fw_cli_args *args);
 int fw_cmd_filters(const fw_cli_args *args);
 int fw_cmd_config(const fw_cli_args *args);
+int fw_cmd_service(const fw_cli_args *args);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

@@ -144,6 +144,30 @@ static const fw_command commands[] = {
      "all of them.\n"
      "\n"
      "  --json               machine-readable output (docs/schemas/filters.schema.json)\n"},
+    {"service", FW_OPT_DIR_ARG | FW_OPT_INTERVAL | FW_OPT_REMOVE | FW_OPT_JSON, fw_cmd_service,
+     "install, remove or report on the fwsvc Windows service",
+     "Usage: fwsvc service install [--interval SECONDS]\n"
+     "       fwsvc service uninstall [--remove]\n"
+     "       fwsvc service status [--json]\n"
+     "\n"
+     "The fwsvc service keeps WFP true to the host configuration ('fwsvc config'):\n"
+     "it reconciles at start, every IntervalSeconds (300 by default), within a\n"
+     "second of another program changing fwsvc's filters, and when the\n"
+     "configuration or the catalog changes; it costs nothing in between. It must be\n"
+     "installed for fwsvc's filters to survive a restart: BFE adds a provider's\n"
+     "persistent filters at boot only while its service (fwsvc) is automatic.\n"
+     "It logs to the Event Log (source fwsvc) and to %ProgramData%\\fwsvc\\fwsvc.log.\n"
+     "\n"
+     "  install              register fwsvc.exe as the service: automatic start,\n"
+     "                       depends on BFE, LocalSystem, restarts on failure\n"
+     "  --interval SECONDS   the timer, 10 to 86400 (recorded as IntervalSeconds)\n"
+     "  uninstall            stop and delete the service; its filters stay in WFP\n"
+     "  --remove             ... and remove every fwsvc object from WFP too\n"
+     "  status               the service's state, its last reconcile, the drift it\n"
+     "                       repaired, pending rules and its last error\n"
+     "  --json               machine-readable status\n"
+     "\n"
+     "Exit codes: 0 done, 1 failure, 2 invalid input.\n"},
     {"lint", FW_OPT_DIR_ARG | FW_OPT_CATALOG, fw_cmd_lint, "check a catalog folder and report every problem",
      "Usage: fwsvc lint [DIR | --catalog DIR]\n"
      "\n"

@@ -118,6 +118,15 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         const char *program = program_of(f);
         const fw_app_id *app = program ? resolve_app(d, program) : NULL;
         char *identity = fw_filter_identity(f);
+        if (app && !app->blob && app->error != ERROR_FILE_NOT_FOUND && app->error != ERROR_PATH_NOT_FOUND) {
+            /* Installed, maybe, but unreadable: when unsure, fail closed; a
+             * "pending" here would delete a permit the program needs. */
+            fw_error("cannot resolve the app id of %s for %s (error %lu); nothing was changed\n",
+                     app->expanded ? app->expanded : program, identity, app->error);
+            free(identity);
+            rc = FW_EXIT_FAILURE;
+            goto out;
+        }
         if (app && !app->blob) {
             /* Not installed yet: reported, and added by a later reconcile. */
             fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program), NULL};

@@ -12,8 +12,17 @@ DWORD emu_app_id_from_path(const wchar_t *path, FWP_BYTE_BLOB **blob)
     if (h == INVALID_HANDLE_VALUE)
         return GetLastError();
     wchar_t nt[MAX_PATH * 4];
-    DWORD n = GetFinalPathNameByHandleW(h, nt, MAX_PATH * 4, VOLUME_NAME_NT);
-    DWORD e = n ? ERROR_SUCCESS : GetLastError();
+    /* The file is open, so it exists: under Wine, a process started early
+     * by the service manager can meet a mount manager not yet ready, which
+     * the real function never does. Wait for it (at most a second). */
+    DWORD n = 0, e = ERROR_SUCCESS;
+    for (int attempt = 0; attempt < 20; attempt++) {
+        n = GetFinalPathNameByHandleW(h, nt, MAX_PATH * 4, VOLUME_NAME_NT);
+        e = n ? ERROR_SUCCESS : GetLastError();
+        if (e != ERROR_PATH_NOT_FOUND && e != ERROR_FILE_NOT_FOUND)
+            break;
+        Sleep(50);
+    }
     CloseHandle(h);
     if (e)
         return e;

@@ -127,6 +127,16 @@ const wchar_t *emu_state_dir(void)
         return dir;
     DWORD n = GetEnvironmentVariableW(L"FWPEMU_STATE", dir, MAX_PATH * 2);
     if (n == 0 || n >= MAX_PATH * 2) {
+        /* BFE is one per machine: a service started by the service manager,
+         * which does not inherit a test's environment, finds the same
+         * state through HKLM\SOFTWARE\fwpemu, value StateDir. */
+        DWORD size = sizeof dir;
+        n = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwpemu", L"StateDir", RRF_RT_REG_SZ, NULL, dir, &size) ==
+                    ERROR_SUCCESS
+                ? (DWORD)wcslen(dir)
+                : 0;
+    }
+    if (n == 0 || n >= MAX_PATH * 2) {
         wchar_t tmp[MAX_PATH];
         GetTempPathW(MAX_PATH, tmp);
         swprintf(dir, MAX_PATH * 2, L"%lsfwpemu", tmp);
@@ -189,8 +199,23 @@ static DWORD write_atomic(const wchar_t *path, const BYTE *data, size_t len)
     DWORD done = 0;
     BOOL ok = WriteFile(h, data, (DWORD)len, &done, NULL) && done == len && FlushFileBuffers(h);
     CloseHandle(h);
-    if (!ok || !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-        DWORD e = GetLastError();
+    /* A reader of another process may hold the file for a moment (every
+     * reader shares delete, but Wine can still refuse a replace while a
+     * handle is being opened): retry, bounded, rather than leave a commit
+     * half written. */
+    BOOL moved = FALSE;
+    DWORD e = ERROR_SUCCESS;
+    for (int attempt = 0; ok && !moved && attempt < 100; attempt++) {
+        moved = MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+        e = moved ? ERROR_SUCCESS : GetLastError();
+        if (!moved && e != ERROR_ACCESS_DENIED && e != ERROR_SHARING_VIOLATION)
+            break;
+        if (!moved)
+            Sleep(5);
+    }
+    if (!ok || !moved) {
+        if (!ok)
+            e = GetLastError();
         DeleteFileW(tmp);
         return e ? e : ERROR_WRITE_FAULT;
     }
@@ -600,7 +625,8 @@ static HANDLE state_mutex(void)
         for (; *p; p++)
             h = (h ^ (UINT64)towlower(*p)) * 1099511628211ull;
         wchar_t name[64];
-        swprintf(name, 64, L"Local\\fwpemu-state-%016llx", (unsigned long long)h);
+        /* Global: a service (session 0) and a user process share BFE. */
+        swprintf(name, 64, L"Global\\fwpemu-state-%016llx", (unsigned long long)h);
         mutex = CreateMutexW(NULL, FALSE, name);
     }
     return mutex;

@@ -1,0 +1,249 @@
+/* service install | uninstall | status: registering fwsvc.exe with the
+ * Service Control Manager as Object Management requires for BFE to add its
+ * persistent filters at boot (auto-start), depending on BFE. */
+#include <winsock2.h> /* before windows.h */
+#include "service_main.h"
+
+#include "fw_alloc.h"
+#include "fw_json.h"
+#include "fw_win32_text.h"
+#include "host_config.h"
+#include "host_error.h"
+#include "host_exit.h"
+#include "host_reconcile.h"
+#include "service_log.h"
+
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EVENTLOG_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\fwsvc"
+
+/* A configuration step Wine (or an old Windows) may refuse: said, not fatal. */
+static void optional(BOOL ok, const char *what)
+{
+    if (!ok)
+        fprintf(stderr, "fwsvc: note: %s was refused (error %lu); the service runs without it\n", what,
+                GetLastError());
+}
+
+static void configure(SC_HANDLE svc)
+{
+    SERVICE_DESCRIPTIONW description = {(wchar_t *)FW_SERVICE_DESCRIPTION_W};
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &description), "the description");
+    /* Restart on failure, non-crash failures included. */
+    SC_ACTION actions[3] = {{SC_ACTION_RESTART, 5000}, {SC_ACTION_RESTART, 30000}, {SC_ACTION_RESTART, 60000}};
+    SERVICE_FAILURE_ACTIONSW failure = {.dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &failure), "the recovery actions");
+    SERVICE_FAILURE_ACTIONS_FLAG flag = {TRUE};
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag),
+             "recovery on non-crash failures");
+    /* Only what WFP and the services file need. */
+    /* BFE and the files it edits check access by security descriptor
+     * (LocalSystem is an administrator); no privilege beyond traversal. */
+    static wchar_t privileges[] = L"SeChangeNotifyPrivilege\0";
+    SERVICE_REQUIRED_PRIVILEGES_INFOW required = {privileges};
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, &required),
+             "the required privileges");
+    SERVICE_SID_INFO sid = {SERVICE_SID_TYPE_UNRESTRICTED};
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_SERVICE_SID_INFO, &sid), "the service SID");
+}
+
+static DWORD register_event_source(const wchar_t *exe)
+{
+    HKEY key;
+    DWORD e = (DWORD)RegCreateKeyExW(HKEY_LOCAL_MACHINE, EVENTLOG_KEY, 0, NULL, 0, KEY_WRITE, NULL, &key, NULL);
+    if (e)
+        return e;
+    DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
+    e = (DWORD)RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)exe,
+                              (DWORD)((wcslen(exe) + 1) * sizeof(wchar_t)));
+    if (!e)
+        e = (DWORD)RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types, sizeof types);
+    RegCloseKey(key);
+    return e;
+}
+
+static DWORD set_interval(unsigned long seconds)
+{
+    HKEY key;
+    DWORD e = (DWORD)RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwsvc", 0, NULL, 0, KEY_WRITE, NULL, &key, NULL);
+    if (e)
+        return e;
+    DWORD v = (DWORD)seconds;
+    e = (DWORD)RegSetValueExW(key, L"IntervalSeconds", 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+    RegCloseKey(key);
+    return e;
+}
+
+int fw_service_install(const fw_service_options *o)
+{
+    if (o->interval_seconds &&
+        (o->interval_seconds < FW_MIN_INTERVAL_SECONDS || o->interval_seconds > FW_MAX_INTERVAL_SECONDS)) {
+        fw_error("--interval %lu is out of range (%lu to %lu seconds)\n", o->interval_seconds,
+                 FW_MIN_INTERVAL_SECONDS, FW_MAX_INTERVAL_SECONDS);
+        return FW_EXIT_INVALID;
+    }
+    wchar_t exe[MAX_PATH], command[MAX_PATH + 32];
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    swprintf(command, MAX_PATH + 32, L"\"%ls\" service run", exe);
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE | SC_MANAGER_CONNECT);
+    if (!scm) {
+        fw_error("cannot open the Service Control Manager (error %lu): run fwsvc from an elevated prompt\n",
+                 GetLastError());
+        return FW_EXIT_FAILURE;
+    }
+    int rc = FW_EXIT_OK;
+    SC_HANDLE svc = CreateServiceW(scm, FW_SERVICE_NAME_W, FW_SERVICE_DISPLAY_W, SERVICE_ALL_ACCESS,
+                                   SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, command,
+                                   NULL, NULL, L"BFE\0", NULL /* LocalSystem */, NULL);
+    if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
+        svc = OpenServiceW(scm, FW_SERVICE_NAME_W, SERVICE_ALL_ACCESS);
+        if (svc && !ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
+                                         command, NULL, NULL, L"BFE\0", NULL, NULL, FW_SERVICE_DISPLAY_W)) {
+            CloseServiceHandle(svc);
+            svc = NULL;
+        }
+    }
+    if (!svc) {
+        fw_error("cannot register the fwsvc service (error %lu)\n", GetLastError());
+        rc = FW_EXIT_FAILURE;
+    } else {
+        configure(svc);
+        DWORD e = register_event_source(exe);
+        if (e)
+            fprintf(stderr, "fwsvc: note: the Event Log source was not registered (error %lu)\n", e);
+        if (o->interval_seconds && (e = set_interval(o->interval_seconds))) {
+            fw_error("cannot record the interval (error %lu)\n", e);
+            rc = FW_EXIT_FAILURE;
+        }
+        if (rc == FW_EXIT_OK)
+            printf("Installed the fwsvc service (automatic start, depends on BFE, LocalSystem). It reconciles at "
+                   "start, every %lu s, and within a second of a change. Start it: net start fwsvc\n",
+                   o->interval_seconds ? o->interval_seconds : FW_DEFAULT_INTERVAL_SECONDS);
+        CloseServiceHandle(svc);
+    }
+    CloseServiceHandle(scm);
+    return rc;
+}
+
+/* Asks the service to stop and waits (3 s is what it promises, 10 s what
+ * we allow). */
+static void stop_service(SC_HANDLE svc)
+{
+    SERVICE_STATUS s;
+    if (!ControlService(svc, SERVICE_CONTROL_STOP, &s))
+        return;
+    for (int i = 0; i < 100 && QueryServiceStatus(svc, &s) && s.dwCurrentState != SERVICE_STOPPED; i++)
+        Sleep(100);
+}
+
+int fw_service_uninstall(const fw_service_options *o)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, FW_SERVICE_NAME_W, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE) : NULL;
+    int rc = FW_EXIT_OK;
+    if (!svc) {
+        fw_error("the fwsvc service is not installed (error %lu)\n", GetLastError());
+        rc = FW_EXIT_INVALID;
+    } else {
+        stop_service(svc);
+        if (!DeleteService(svc)) {
+            fw_error("cannot delete the fwsvc service (error %lu)\n", GetLastError());
+            rc = FW_EXIT_FAILURE;
+        }
+        CloseServiceHandle(svc);
+        RegDeleteKeyW(HKEY_LOCAL_MACHINE, EVENTLOG_KEY);
+    }
+    if (scm)
+        CloseServiceHandle(scm);
+    if (rc != FW_EXIT_OK)
+        return rc;
+    if (!o->remove) {
+        printf("Uninstalled the fwsvc service. Its filters stay in WFP and are enforced until the next restart; "
+               "after it, BFE keeps them DISABLED because the service is gone. 'fwsvc remove --all' removes them "
+               "now (or: fwsvc service uninstall --remove).\n");
+        return FW_EXIT_OK;
+    }
+    fw_host_config c;
+    char *error = NULL;
+    if (fw_host_config_load(&c, &error)) {
+        fw_error("the service is gone, but its filters were not removed: %s\n", error);
+        free(error);
+        return FW_EXIT_FAILURE;
+    }
+    fw_applied_free(&c.profiles);
+    fw_host_request rq = {.remove_all = true, .record = FW_RECORD_PROFILES};
+    fw_host_run run;
+    rc = fw_host_reconcile(&c, &rq, &run);
+    if (run.reconciled)
+        printf("Uninstalled the fwsvc service and removed every fwsvc object from WFP (%zu filter(s)).\n",
+               run.result.existing_count);
+    else if (run.result.message[0])
+        fw_error("the service is gone, but its filters were not removed: %s\n", run.result.message);
+    fw_host_run_free(&run);
+    fw_host_config_free(&c);
+    return rc;
+}
+
+static const char *state_name(DWORD state)
+{
+    switch (state) {
+    case SERVICE_STOPPED:
+        return "stopped";
+    case SERVICE_START_PENDING:
+        return "starting";
+    case SERVICE_STOP_PENDING:
+        return "stopping";
+    case SERVICE_RUNNING:
+        return "running";
+    default:
+        return "other";
+    }
+}
+
+int fw_service_status_print(const fw_service_options *o)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, FW_SERVICE_NAME_W, SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG) : NULL;
+    const char *state = "not installed", *start = "";
+    SERVICE_STATUS s;
+    if (svc && QueryServiceStatus(svc, &s))
+        state = state_name(s.dwCurrentState);
+    if (svc) {
+        DWORD need = 0;
+        QueryServiceConfigW(svc, NULL, 0, &need);
+        QUERY_SERVICE_CONFIGW *cfg = need ? malloc(need) : NULL;
+        if (cfg && QueryServiceConfigW(svc, cfg, need, &need))
+            start = cfg->dwStartType == SERVICE_AUTO_START ? "automatic" : "not automatic";
+        free(cfg);
+        CloseServiceHandle(svc);
+    }
+    if (scm)
+        CloseServiceHandle(scm);
+    char *path = fw_service_data_path("status.json");
+    FILE *f = fopen(path, "rb");
+    char last[4096] = "";
+    if (f) {
+        size_t n = fread(last, 1, sizeof last - 1, f);
+        last[n] = 0;
+        fclose(f);
+        while (n && (last[n - 1] == '\n' || last[n - 1] == '\r'))
+            last[--n] = 0;
+    }
+    if (o->json) {
+        /* The service's own record is JSON already: embedded as is. */
+        printf("{\n  \"command\": \"service status\",\n  \"state\": \"%s\",\n  \"start\": \"%s\",\n  \"last\": %s\n}\n",
+               state, start, last[0] ? last : "null");
+        fw_json_note_document(); /* one document written */
+    } else {
+        printf("fwsvc service: %s%s%s\n", state, start[0] ? ", start " : "", start);
+        printf("last record (%s):\n%s\n", path, last[0] ? last : "(none yet)");
+        char *log = fw_service_data_path("fwsvc.log");
+        printf("log: %s\n", log);
+        free(log);
+    }
+    free(path);
+    return FW_EXIT_OK;
+}

@@ -1,0 +1,292 @@
+#include "host_reconcile.h" /* winsock2.h before windows.h */
+#include "service_loop.h"
+
+#include "fw_alloc.h"
+#include "fw_strings.h"
+#include "fw_json.h"
+#include "fw_win32_text.h"
+#include "host_config.h"
+#include "host_error.h"
+#include "host_exit.h"
+#include "host_reconcile.h"
+#include "service_log.h"
+#include "service_status.h"
+#include "wfp_objects.h"
+
+#include <fwpmu.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEBOUNCE_MS 200     /* a burst of changes becomes one reconcile */
+#define BFE_RETRY_MS 1000   /* while BFE is gone, try again this often */
+
+struct fw_loop {
+    HANDLE stop, wfp_changed, param_changed, config_key_changed, policy_key_changed;
+    HANDLE catalog_changed;  /* FindFirstChangeNotification, or NULL */
+    char *watched_catalog;
+    HKEY config_key, policy_key;
+    HANDLE engine;           /* the loop's own session, for subscriptions */
+    HANDLE subscriptions[4];
+    bool bfe_down;
+    fw_service_status status;
+};
+
+static const GUID *const layers[4] = {&FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
+                                      &FWPM_LAYER_ALE_AUTH_CONNECT_V4, &FWPM_LAYER_ALE_AUTH_CONNECT_V6};
+
+static bool bfe_gone(DWORD e)
+{
+    return e == RPC_S_SERVER_UNAVAILABLE || e == EPT_S_NOT_REGISTERED || e == RPC_S_CALL_FAILED;
+}
+
+static void CALLBACK on_filter_change(void *context, const FWPM_FILTER_CHANGE0 *change)
+{
+    (void)change;
+    SetEvent(((fw_loop *)context)->wfp_changed);
+}
+
+static void unsubscribe(fw_loop *l)
+{
+    for (int i = 0; i < 4; i++)
+        if (l->subscriptions[i])
+            FwpmFilterUnsubscribeChanges0(l->engine, l->subscriptions[i]);
+    memset(l->subscriptions, 0, sizeof l->subscriptions);
+    if (l->engine)
+        FwpmEngineClose0(l->engine);
+    l->engine = NULL;
+}
+
+/* A session of the loop's own (the session that makes a change is not told
+ * of it), one subscription per layer fwsvc uses, for its provider only. */
+static DWORD subscribe(fw_loop *l)
+{
+    FWPM_SESSION0 session = {.displayData = {L"fwsvc service (change notifications)", NULL}};
+    DWORD e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &l->engine);
+    for (int i = 0; !e && i < 4; i++) {
+        FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&FW_PROVIDER_KEY, .layerKey = *layers[i],
+                                        .actionMask = 0xFFFFFFFFu};
+        FWPM_FILTER_SUBSCRIPTION0 s = {.enumTemplate = &t};
+        e = FwpmFilterSubscribeChanges0(l->engine, &s, on_filter_change, l, &l->subscriptions[i]);
+    }
+    if (e)
+        unsubscribe(l);
+    return e;
+}
+
+/* After BFE restarts, a session's handles and subscriptions are dead and
+ * nothing says so: ask the session something at each wake-up. */
+static bool session_alive(fw_loop *l)
+{
+    FWPM_FILTER_SUBSCRIPTION0 **subs = NULL;
+    UINT32 n = 0;
+    DWORD e = FwpmFilterSubscriptionsGet0(l->engine, &subs, &n);
+    if (subs)
+        FwpmFreeMemory0((void **)&subs);
+    return !bfe_gone(e) && e != ERROR_INVALID_HANDLE;
+}
+
+/* Re-arms a registry watch (one notification per arming). */
+static void watch_key(HKEY key, HANDLE event)
+{
+    if (key)
+        RegNotifyChangeKeyValue(key, TRUE, REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET, event, TRUE);
+}
+
+static void watch_catalog(fw_loop *l, const char *dir)
+{
+    if (l->watched_catalog && dir && strcmp(l->watched_catalog, dir) == 0)
+        return;
+    if (l->catalog_changed)
+        FindCloseChangeNotification(l->catalog_changed);
+    l->catalog_changed = NULL;
+    free(l->watched_catalog);
+    l->watched_catalog = dir ? fw_xstrdup(dir) : NULL;
+    if (!dir)
+        return;
+    wchar_t *w = fw_utf8_to_wide(dir);
+    HANDLE h = FindFirstChangeNotificationW(w, FALSE, FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_FILE_NAME);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE)
+        fw_log_event(FWSVC_EVENT_ERROR, "cannot watch the catalog folder %s (error %lu); the timer still reconciles",
+                     dir, GetLastError());
+    else
+        l->catalog_changed = h;
+}
+
+/* One reconcile: what the command line's apply does, without recording. */
+static void reconcile(fw_loop *l, const char *why)
+{
+    fw_host_config c;
+    char *error = NULL;
+    if (fw_host_config_load(&c, &error)) {
+        fw_log_event(FWSVC_EVENT_CONFIG_REJECTED, "%s (%s)", error, why);
+        fw_service_status_error(&l->status, error);
+        free(error);
+        return;
+    }
+    char *catalog = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
+    watch_catalog(l, catalog);
+    free(catalog);
+    fw_host_request rq = {.record = 0};
+    fw_host_run run;
+    int rc = fw_host_reconcile(&c, &rq, &run);
+    if (!run.reconciled) {
+        const char *message = run.result.message[0] ? run.result.message : fw_first_error();
+        if (message && (strstr(message, "EPT_S_NOT_REGISTERED") || strstr(message, "RPC_S_SERVER_UNAVAILABLE") ||
+                        strstr(message, "0x000006BA") || strstr(message, "0x000006D9"))) {
+            if (!l->bfe_down)
+                fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "%s", message);
+            l->bfe_down = true;
+        } else {
+            fw_log_event(rc == FW_EXIT_INVALID ? FWSVC_EVENT_CONFIG_REJECTED : FWSVC_EVENT_ERROR, "%s (%s)",
+                         message ? message : "reconcile failed", why);
+        }
+        fw_service_status_error(&l->status, message ? message : "reconcile failed");
+        fw_host_run_free(&run);
+        fw_host_config_free(&c);
+        return;
+    }
+    if (l->bfe_down) {
+        fw_log_event(FWSVC_EVENT_BFE_RECOVERED, "reconciled again (%s)", why);
+        l->bfe_down = false;
+    }
+    const fw_reconcile_result *res = &run.result;
+    if (res->diff.count || res->provider_missing || res->sublayer_missing) {
+        fw_buf what = {0};
+        for (size_t i = 0; i < res->diff.count && i < 8; i++)
+            fw_buf_printf(&what, "%s%s %s", i ? ", " : "", fw_diff_kind_name(res->diff.items[i].kind),
+                          res->diff.items[i].identity ? res->diff.items[i].identity : "?");
+        if (res->diff.count > 8)
+            fw_buf_printf(&what, ", and %zu more", res->diff.count - 8);
+        bool repair = strcmp(why, "start") != 0 && strcmp(why, "configuration change") != 0;
+        fw_log_event(repair ? FWSVC_EVENT_DRIFT_REPAIRED : FWSVC_EVENT_RECONCILED,
+                     "%zu WFP write(s) (%s): %s", res->writes, why, what.data ? what.data : "fwsvc's provider and sublayer");
+        if (repair)
+            l->status.drift_repairs++;
+        fw_buf_free(&what);
+    }
+    if (run.desired.pending_count) {
+        fw_buf what = {0};
+        for (size_t i = 0; i < run.desired.pending_count; i++)
+            fw_buf_printf(&what, "%s%s waits for %s%s", i ? "; " : "", run.desired.pending[i].identity,
+                          run.desired.pending[i].variable ? "--set " : "",
+                          run.desired.pending[i].variable ? run.desired.pending[i].variable
+                                                           : run.desired.pending[i].program);
+        if (!l->status.last_pending_text || strcmp(l->status.last_pending_text, what.data) != 0)
+            fw_log_event(FWSVC_EVENT_PENDING, "%s", what.data);
+        free(l->status.last_pending_text);
+        l->status.last_pending_text = fw_buf_take(&what);
+    }
+    fw_service_status_reconciled(&l->status, why, res->writes, run.desired.pending_count);
+    fw_host_run_free(&run);
+    fw_host_config_free(&c);
+}
+
+fw_loop *fw_loop_create(void)
+{
+    fw_loop *l = fw_xcalloc(1, sizeof *l);
+    l->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    l->wfp_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    l->param_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    l->config_key_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    l->policy_key_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwsvc", 0, NULL, 0, KEY_NOTIFY | KEY_READ, NULL, &l->config_key,
+                    NULL);
+    RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies", 0, NULL, 0, KEY_NOTIFY | KEY_READ, NULL,
+                    &l->policy_key, NULL);
+    return l;
+}
+
+static DWORD interval_ms(void)
+{
+    fw_host_config c;
+    char *error = NULL;
+    DWORD ms = FW_DEFAULT_INTERVAL_SECONDS * 1000;
+    if (!fw_host_config_load(&c, &error)) {
+        ms = (DWORD)c.interval_seconds * 1000;
+        fw_host_config_free(&c);
+    }
+    free(error);
+    return ms;
+}
+
+DWORD fw_loop_run(fw_loop *l)
+{
+    fw_service_status_init(&l->status);
+    watch_key(l->config_key, l->config_key_changed);
+    watch_key(l->policy_key, l->policy_key_changed);
+    DWORD e = subscribe(l);
+    if (e) {
+        fw_log_event(bfe_gone(e) ? FWSVC_EVENT_BFE_UNAVAILABLE : FWSVC_EVENT_ERROR,
+                     "cannot subscribe to WFP changes (error 0x%08lX); the timer still reconciles", e);
+        l->bfe_down = bfe_gone(e);
+    }
+    reconcile(l, "start");
+    for (;;) {
+        HANDLE waits[6] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed, l->policy_key_changed,
+                           l->catalog_changed};
+        DWORD count = l->catalog_changed ? 6 : 5;
+        DWORD timeout = l->bfe_down || !l->engine ? BFE_RETRY_MS : interval_ms();
+        DWORD w = WaitForMultipleObjects(count, waits, FALSE, timeout);
+        if (w == WAIT_OBJECT_0)
+            break;
+        const char *why = w == WAIT_TIMEOUT        ? "timer"
+                          : w == WAIT_OBJECT_0 + 1 ? "filters changed"
+                          : w == WAIT_OBJECT_0 + 2 ? "configuration change"
+                          : w == WAIT_OBJECT_0 + 5 ? "catalog change"
+                                                   : "configuration change";
+        if (w == WAIT_OBJECT_0 + 3)
+            watch_key(l->config_key, l->config_key_changed);
+        if (w == WAIT_OBJECT_0 + 4)
+            watch_key(l->policy_key, l->policy_key_changed);
+        if (w == WAIT_OBJECT_0 + 5)
+            FindNextChangeNotification(l->catalog_changed);
+        /* Debounce: a burst (an uninstaller deleting ten filters) is one
+         * reconcile; a stop during the wait wins. */
+        if (w != WAIT_TIMEOUT && WaitForSingleObject(l->stop, DEBOUNCE_MS) == WAIT_OBJECT_0)
+            break;
+        ResetEvent(l->wfp_changed);
+        if (l->engine && !session_alive(l)) {
+            fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "the change notifications died with BFE; subscribing again");
+            unsubscribe(l);
+        }
+        if (!l->engine && !subscribe(l))
+            fw_log_event(FWSVC_EVENT_BFE_RECOVERED, "subscribed to WFP changes again");
+        reconcile(l, why);
+        if (l->bfe_down)
+            unsubscribe(l); /* its handles died with BFE: reopen once it answers */
+    }
+    unsubscribe(l);
+    fw_service_status_free(&l->status);
+    return ERROR_SUCCESS;
+}
+
+void fw_loop_stop(fw_loop *l)
+{
+    SetEvent(l->stop);
+}
+
+void fw_loop_param_change(fw_loop *l)
+{
+    SetEvent(l->param_changed);
+}
+
+void fw_loop_free(fw_loop *l)
+{
+    if (!l)
+        return;
+    if (l->catalog_changed)
+        FindCloseChangeNotification(l->catalog_changed);
+    free(l->watched_catalog);
+    if (l->config_key)
+        RegCloseKey(l->config_key);
+    if (l->policy_key)
+        RegCloseKey(l->policy_key);
+    CloseHandle(l->stop);
+    CloseHandle(l->wfp_changed);
+    CloseHandle(l->param_changed);
+    CloseHandle(l->config_key_changed);
+    CloseHandle(l->policy_key_changed);
+    free(l);
+}

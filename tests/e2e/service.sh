@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# End-to-end under Wine's service manager: fwsvc.exe as the fwsvc service
+# against the WFP emulator. The wineserver is kept alive (wineserver -p): a
+# command that ends the last Wine process would otherwise take services.exe
+# and the service with it. Usage: service.sh BUILD_DIR (windows)
+. "$(dirname "$0")/wine-e2e.sh"
+OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
+log_file="$WINEPREFIX/drive_c/ProgramData/fwsvc/fwsvc.log"
+cleanup() {
+  wine fwsvc.exe service uninstall >/dev/null 2>&1
+  wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+  wine reg delete 'HKLM\SOFTWARE\fwpemu' /f >/dev/null 2>&1
+  cp "$log_file" /tmp/service-test.log 2>/dev/null; rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"
+  wineserver -k >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+wineserver -p
+# The service does not inherit this shell's FWPEMU_STATE: the machine-wide value.
+wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$FWPEMU_STATE" /f >/dev/null
+fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
+logged() { awk -v p="$1" 'index($0, p) { n++ } END { print n + 0 }' "$log_file" 2>/dev/null || echo 0; }
+in_sync() { wine fwsvc.exe status >/dev/null 2>&1; [ $? = 4 ]; } # dpm-sql: sqlservr.exe pending, else in sync
+ms() { date +%s%3N; }
+# Polls (10 ms) until fwsvc's status is back in sync; prints the delay in ms.
+repair_delay() { local t0=$1; for _ in $(seq 1 300); do if in_sync; then echo $(($(ms) - t0)); return; fi; sleep 0.01; done; echo 99999; }
+
+wine fwpemu.exe reset >/dev/null
+wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5
+
+echo "== install and start"
+fwsvc service install --interval 10
+check "install: exit 0" '[ "$(rc)" = 0 ]'
+# Wine's 'sc qc' prints nothing: the service manager's own registry entry.
+wine reg query 'HKLM\System\CurrentControlSet\Services\fwsvc' >"$work/qc" 2>&1
+check "registered: own process (0x10), automatic (0x2), depends on BFE, LocalSystem, runs fwsvc.exe service run" 'grep -qE "Type +REG_DWORD +0x10" "$work/qc" && grep -qE "Start +REG_DWORD +0x2" "$work/qc" && grep -qE "DependOnService +REG_MULTI_SZ +BFE" "$work/qc" && grep -q "LocalSystem" "$work/qc" && grep -q "fwsvc.exe\" service run" "$work/qc"'
+wine reg query 'HKLM\System\CurrentControlSet\Services\EventLog\Application\fwsvc' >"$work/evt" 2>&1
+check "the Event Log source is registered (EventMessageFile, TypesSupported)" 'grep -q "EventMessageFile" "$work/evt" && grep -qE "TypesSupported +REG_DWORD +0x7" "$work/evt"'
+fwsvc service run
+check "'service run' by hand: exit 2, told how to start it" '[ "$(rc)" = 2 ] && grep -q "net start fwsvc" "$work/err"'
+wine net start fwsvc >/dev/null 2>&1
+sleep 1
+check "running, started logged in the text log" '[ "$(logged "event 1: process")" -ge 1 ] && wine sc query fwsvc | grep -q RUNNING'
+check "in sync after its start reconcile" 'in_sync'
+fwsvc service status --json
+check "service status --json: running, automatic, its last reconcile ok" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d[\"state\"]==\"running\" and d[\"start\"]==\"automatic\" and d[\"last\"][\"last_reconcile\"][\"result\"]==\"ok\"))" "$work/out"'
+
+echo "== drift repaired within a second"
+delays=()
+for i in 1 2 3 4 5; do
+  t0=$(ms)
+  wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
+  delays+=("$(repair_delay "$t0")")
+done
+worst=$(printf '%s\n' "${delays[@]}" | sort -n | tail -1)
+echo "repair delays after a deletion (ms, including Wine's process start of the tamper): ${delays[*]}"
+check "5 deletions by another process: each repaired, the slowest in $worst ms (< 1000)" '[ "$worst" -lt 1000 ]'
+t0=$(ms)
+wine fwpemu.exe tamper rewrite-one --provider "$OURS" >/dev/null
+d=$(repair_delay "$t0")
+check "a filter re-added under fwsvc's key with other conditions: repaired ($d ms)" '[ "$d" -lt 1000 ] && [ "$(logged "changed dpm-sql")" -ge 1 ]'
+check "each repair logged as drift (event 4)" '[ "$(logged "event 4:")" -ge 6 ]'
+
+echo "== a configuration change is applied without a restart"
+wine reg add 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' /v dpm-sql /t REG_MULTI_SZ /d 'dpm_server=10.0.0.5\0dcom_ports=5000-5100' /f >/dev/null
+sleep 1.5
+verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote 10.0.0.5 | cut -d' ' -f1; }
+check "dcom_ports narrowed in the registry: 6000 blocked, 5050 permitted, no restart" '[ "$(verdict 6000)" = BLOCK ] && [ "$(verdict 5050)" = PERMIT ] && [ "$(logged "event 1: process")" = 1 ]'
+
+echo "== a broken catalog keeps the last good state"
+cp -r catalog "$work/catalog"
+wine reg add 'HKLM\SOFTWARE\fwsvc' /v CatalogDir /t REG_SZ /d "$(winpath "$work/catalog")" /f >/dev/null
+sleep 1.5
+before=$(state_sum)
+echo "not: [valid" >>"$work/catalog/dpm.yaml"
+sleep 1.5
+check "broken: the error is logged, WFP unchanged" '[ "$(logged "event 6:")" -ge 1 ] && [ "$(state_sum)" = "$before" ]'
+cp catalog/dpm.yaml "$work/catalog/dpm.yaml"
+wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
+sleep 1.5
+check "fixed: picked up without a restart, drift repaired again" 'in_sync && [ "$(logged "event 1: process")" = 1 ]'
+
+echo "== BFE stops and starts under the service"
+wine fwpemu.exe bfe stop >/dev/null
+sleep 1.2
+wine fwpemu.exe bfe start >/dev/null
+sleep 12 # the subscription died with BFE: the next wake-up (the 10 s timer) renews it
+check "BFE gone and back: logged" '[ "$(logged "event 7:")" -ge 1 ] && [ "$(logged "event 8:")" -ge 1 ]'
+check "filters back, in sync" 'in_sync'
+t0=$(ms)
+wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
+d=$(repair_delay "$t0")
+check "subscriptions work again: a deletion repaired in $d ms" '[ "$d" -lt 1000 ]'
+
+echo "== stop within 3 s; restarts keep the filters enforced"
+t0=$(ms)
+wine net stop fwsvc >/dev/null 2>&1
+stop_ms=$(($(ms) - t0))
+for _ in $(seq 1 20); do [ "$(logged "event 2:")" -ge 1 ] && break; sleep 0.1; done
+check "stopped in $stop_ms ms (< 3000), stop logged" '[ "$stop_ms" -lt 3000 ] && [ "$(logged "event 2:")" -ge 1 ]'
+wine fwpemu.exe reboot >/dev/null
+wine fwsvc.exe filters >"$work/filters"
+check "reboot with the service installed (automatic): fwsvc's filters enforced" '! grep -q DISABLED "$work/filters" && grep -q enforced "$work/filters"'
+
+echo "== uninstall"
+fwsvc service uninstall
+check "uninstall: exit 0, says what happens to the filters" '[ "$(rc)" = 0 ] && grep -q "DISABLED" "$work/out"'
+check "the service and its Event Log source are gone" '! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\fwsvc" >/dev/null 2>&1 && ! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\EventLog\\Application\\fwsvc" >/dev/null 2>&1'
+wine fwpemu.exe reboot >/dev/null
+wine fwsvc.exe filters >"$work/filters"
+check "reboot after uninstall: BFE keeps fwsvc's filters DISABLED" 'grep -q DISABLED "$work/filters" && ! grep -q enforced "$work/filters"'
+
+echo "service end-to-end: $passed passed, $failed failed"
+[ "$failed" = 0 ]
