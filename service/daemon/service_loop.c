@@ -1,6 +1,7 @@
 #include "host_reconcile.h" /* winsock2.h before windows.h */
 #include "service_loop.h"
 
+#include "admin_only.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_json.h"
@@ -127,7 +128,22 @@ static void reconcile(fw_loop *l, const char *why)
     }
     char *catalog = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
     watch_catalog(l, catalog);
+    /* What can change the firewall must be administrators' only: a catalog
+     * or a key others can write is a way to open it (docs/security.md). */
+    char *unsafe = fw_admin_only_catalog(catalog);
+    if (!unsafe && (unsafe = fw_admin_only_key(L"SOFTWARE\\fwsvc")) != NULL) {
+        char *text = fw_xasprintf("HKLM\\SOFTWARE\\fwsvc: %s", unsafe);
+        free(unsafe);
+        unsafe = text;
+    }
     free(catalog);
+    if (unsafe) {
+        fw_log_event(FWSVC_EVENT_CONFIG_REJECTED, "refused, writable by non-administrators: %s (%s)", unsafe, why);
+        fw_service_status_error(&l->status, unsafe);
+        free(unsafe);
+        fw_host_config_free(&c);
+        return;
+    }
     fw_host_request rq = {.record = 0};
     fw_host_run run;
     int rc = fw_host_reconcile(&c, &rq, &run);
