@@ -112,5 +112,10 @@ wine fwpemu.exe reboot >/dev/null
 wine fwsvc.exe filters >"$work/filters"
 check "reboot after uninstall: BFE keeps fwsvc's filters DISABLED" 'grep -q DISABLED "$work/filters" && ! grep -q enforced "$work/filters"'
 
+fwsvc service install
+fwsvc service uninstall --remove
+wine fwpemu.exe dump >"$work/dump.json"
+check "uninstall --remove: the service gone and no fwsvc object left in WFP" '[ "$(rc)" = 0 ] && ! grep -qi "6482c740-e714-4384-a334-8d81e8a75eea\|dc05f04f-4b86-4074-9437-b6567ab81075" "$work/dump.json" && ! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\fwsvc" >/dev/null 2>&1'
+
 echo "service end-to-end: $passed passed, $failed failed"
 [ "$failed" = 0 ]

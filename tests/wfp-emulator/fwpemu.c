@@ -333,7 +333,13 @@ static int tamper_first(const GUID *provider, DWORD (*act)(HANDLE, const FWPM_FI
             e = act(engine, entries[0]);
             char key[39];
             emu_guid_format(&entries[0]->filterKey, key);
-            printf("%s %s: 0x%08lx\n", verb, key, (unsigned long)e);
+            /* When it committed, in Unix milliseconds: benchmarks time a
+             * repair from here, not from this process's start. */
+            FILETIME ft;
+            GetSystemTimeAsFileTime(&ft);
+            unsigned long long ms = (((unsigned long long)ft.dwHighDateTime << 32 | ft.dwLowDateTime) -
+                                     116444736000000000ull) / 10000;
+            printf("%s %s: 0x%08lx at %llu\n", verb, key, (unsigned long)e, ms);
             rc = e ? 1 : 0;
         }
         FwpmFreeMemory0((void **)&entries);
