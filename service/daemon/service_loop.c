@@ -22,10 +22,16 @@
 #define DEBOUNCE_MS 200     /* a burst of changes becomes one reconcile */
 #define BFE_RETRY_MS 1000   /* while BFE is gone, try again this often */
 
+#define MAX_PROGRAM_WATCHES 16
+
 struct fw_loop {
     HANDLE stop, wfp_changed, param_changed, config_key_changed, policy_key_changed;
     HANDLE catalog_changed;  /* FindFirstChangeNotification, or NULL */
     char *watched_catalog;
+    /* Folders where pending rules' programs will appear (the nearest that
+     * exists), watched so that an install is picked up at once. */
+    HANDLE program_changed[MAX_PROGRAM_WATCHES];
+    size_t program_watch_count;
     HKEY config_key, policy_key;
     HANDLE engine;           /* the loop's own session, for subscriptions */
     HANDLE subscriptions[4];
@@ -115,6 +121,38 @@ static void watch_catalog(fw_loop *l, const char *dir)
         l->catalog_changed = h;
 }
 
+static void unwatch_programs(fw_loop *l)
+{
+    for (size_t i = 0; i < l->program_watch_count; i++)
+        FindCloseChangeNotification(l->program_changed[i]);
+    l->program_watch_count = 0;
+}
+
+/* Watches the nearest existing folder above each pending program. */
+static void watch_programs(fw_loop *l, const fw_desired *d)
+{
+    unwatch_programs(l);
+    for (size_t i = 0; i < d->pending_count && l->program_watch_count < MAX_PROGRAM_WATCHES; i++) {
+        if (!d->pending[i].program)
+            continue;
+        wchar_t *dir = fw_utf8_to_wide(d->pending[i].program);
+        for (wchar_t *cut = wcsrchr(dir, L'\\'); cut; cut = wcsrchr(dir, L'\\')) {
+            *cut = 0;
+            DWORD a = GetFileAttributesW(dir);
+            if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY)) {
+                /* This folder only: the install's first new folder or file
+                 * here wakes the loop, whose reconcile then watches deeper. */
+                HANDLE h = FindFirstChangeNotificationW(dir, FALSE, FILE_NOTIFY_CHANGE_FILE_NAME |
+                                                                        FILE_NOTIFY_CHANGE_DIR_NAME);
+                if (h != INVALID_HANDLE_VALUE)
+                    l->program_changed[l->program_watch_count++] = h;
+                break;
+            }
+        }
+        free(dir);
+    }
+}
+
 /* One reconcile: what the command line's apply does, without recording. */
 static void reconcile(fw_loop *l, const char *why)
 {
@@ -175,7 +213,10 @@ static void reconcile(fw_loop *l, const char *why)
                           res->diff.items[i].identity ? res->diff.items[i].identity : "?");
         if (res->diff.count > 8)
             fw_buf_printf(&what, ", and %zu more", res->diff.count - 8);
-        bool repair = strcmp(why, "start") != 0 && strcmp(why, "configuration change") != 0;
+        /* Someone else's change (found by a notification or the timer) is
+         * drift; a start, a configuration change or a program that
+         * appeared is the configuration taking effect. */
+        bool repair = strcmp(why, "timer") == 0 || strcmp(why, "filters changed") == 0;
         fw_log_event(repair ? FWSVC_EVENT_DRIFT_REPAIRED : FWSVC_EVENT_RECONCILED,
                      "%zu WFP write(s) (%s): %s", res->writes, why, what.data ? what.data : "fwsvc's provider and sublayer");
         if (repair)
@@ -194,6 +235,7 @@ static void reconcile(fw_loop *l, const char *why)
         free(l->status.last_pending_text);
         l->status.last_pending_text = fw_buf_take(&what);
     }
+    watch_programs(l, &run.desired);
     fw_service_status_reconciled(&l->status, why, res->writes, run.desired.pending_count);
     fw_host_run_free(&run);
     fw_host_config_free(&c);
@@ -240,24 +282,29 @@ DWORD fw_loop_run(fw_loop *l)
     }
     reconcile(l, "start");
     for (;;) {
-        HANDLE waits[6] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed, l->policy_key_changed,
-                           l->catalog_changed};
+        HANDLE waits[6 + MAX_PROGRAM_WATCHES] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed,
+                                                 l->policy_key_changed, l->catalog_changed};
         DWORD count = l->catalog_changed ? 6 : 5;
+        DWORD first_program = count;
+        for (size_t i = 0; i < l->program_watch_count; i++)
+            waits[count++] = l->program_changed[i];
         DWORD timeout = l->bfe_down || !l->engine ? BFE_RETRY_MS : interval_ms();
         DWORD w = WaitForMultipleObjects(count, waits, FALSE, timeout);
         if (w == WAIT_OBJECT_0)
             break;
-        const char *why = w == WAIT_TIMEOUT        ? "timer"
-                          : w == WAIT_OBJECT_0 + 1 ? "filters changed"
-                          : w == WAIT_OBJECT_0 + 2 ? "configuration change"
-                          : w == WAIT_OBJECT_0 + 5 ? "catalog change"
-                                                   : "configuration change";
+        const char *why = w == WAIT_TIMEOUT                    ? "timer"
+                          : w == WAIT_OBJECT_0 + 1             ? "filters changed"
+                          : w >= WAIT_OBJECT_0 + first_program ? "a pending program appeared"
+                          : w == WAIT_OBJECT_0 + 5             ? "catalog change"
+                                                               : "configuration change";
         if (w == WAIT_OBJECT_0 + 3)
             watch_key(l->config_key, l->config_key_changed);
         if (w == WAIT_OBJECT_0 + 4)
             watch_key(l->policy_key, l->policy_key_changed);
-        if (w == WAIT_OBJECT_0 + 5)
+        if (l->catalog_changed && w == WAIT_OBJECT_0 + 5)
             FindNextChangeNotification(l->catalog_changed);
+        if (w >= WAIT_OBJECT_0 + first_program && w < WAIT_OBJECT_0 + count)
+            FindNextChangeNotification(waits[w - WAIT_OBJECT_0]);
         /* Debounce: a burst (an uninstaller deleting ten filters) is one
          * reconcile; a stop during the wait wins. */
         if (w != WAIT_TIMEOUT && WaitForSingleObject(l->stop, DEBOUNCE_MS) == WAIT_OBJECT_0)
@@ -274,6 +321,7 @@ DWORD fw_loop_run(fw_loop *l)
             unsubscribe(l); /* its handles died with BFE: reopen once it answers */
     }
     unsubscribe(l);
+    unwatch_programs(l);
     fw_service_status_free(&l->status);
     return ERROR_SUCCESS;
 }

@@ -20,7 +20,7 @@ wineserver -p
 wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$FWPEMU_STATE" /f >/dev/null
 fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
 logged() { awk -v p="$1" 'index($0, p) { n++ } END { print n + 0 }' "$log_file" 2>/dev/null || echo 0; }
-in_sync() { wine fwsvc.exe status >/dev/null 2>&1; [ $? = 4 ]; } # dpm-sql: sqlservr.exe pending, else in sync
+in_sync() { wine fwsvc.exe status >/dev/null 2>&1; local rc=$?; [ $rc = 0 ] || [ $rc = 4 ]; } # 4: sqlservr.exe pending
 ms() { date +%s%3N; }
 # Polls (10 ms) until fwsvc's status is back in sync; prints the delay in ms.
 repair_delay() { local t0=$1; for _ in $(seq 1 300); do if in_sync; then echo $(($(ms) - t0)); return; fi; sleep 0.01; done; echo 99999; }
@@ -93,6 +93,23 @@ t0=$(ms)
 wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
 d=$(repair_delay "$t0")
 check "subscriptions work again: a deletion repaired in $d ms" '[ "$d" -lt 1000 ]'
+
+echo "== a pending rule's program appears; the CLI acts at the same moment"
+sql_bin="$WINEPREFIX/drive_c/Program Files/Microsoft SQL Server/MSSQL11.MSDPM2012/MSSQL/Binn"
+sleep 1 # the repair above notifies the loop too: let it settle first
+mkdir -p "$sql_bin"
+cp fwpemu.exe "$sql_bin/sqlservr.exe"
+sleep 1.5
+check "sqlservr.exe installed: its rule added without waiting for the timer (status in sync, exit 0)" '{ wine fwsvc.exe status >/dev/null 2>&1; [ $? = 0 ]; }'
+check "... logged as the configuration taking effect (event 3, a pending program appeared)" '[ "$(logged "a pending program appeared")" -ge 1 ]'
+wine fwsvc.exe apply --profile dpm-sql >"$work/apply.out" 2>&1 &
+cli=$!
+wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
+wait $cli
+cli_rc=$?
+sleep 1
+check "the CLI and the service at the same time: both succeed (apply exit $cli_rc), in sync after" '[ "$cli_rc" = 0 ] && { wine fwsvc.exe status >/dev/null 2>&1; [ $? = 0 ]; }'
+rm -rf "$WINEPREFIX/drive_c/Program Files/Microsoft SQL Server"
 
 echo "== stop within 3 s; restarts keep the filters enforced"
 t0=$(ms)
