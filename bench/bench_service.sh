@@ -22,6 +22,7 @@ TRIALS=${TRIALS:-100}
 IDLE_S=${IDLE_S:-60}
 log_file="$WINEPREFIX/drive_c/ProgramData/fwsvc/fwsvc.log"
 cleanup() {
+  [ -n "${KEEP_LOG:-}" ] && cp "$log_file" "$KEEP_LOG" 2>/dev/null
   wine fwsvc.exe service uninstall --remove >/dev/null 2>&1
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
   wine reg delete 'HKLM\SOFTWARE\fwpemu' /f >/dev/null 2>&1
@@ -77,7 +78,11 @@ if [ -n "$pid" ]; then
   sleep "$IDLE_S"
   snapshot >"$work/after"
   c1=$(cpu)
-  [ -n "$c1" ] || { echo "service: idle figures unavailable (the service process went away)"; c1=$c0; }
+  if [ -z "$c1" ]; then
+    echo "service: idle figures unavailable (Linux process $pid went away); the service's log says:"
+    grep -v ' event 4: ' "$log_file" | tail -n 5 | sed 's/^/service:   /'
+    c1=$c0
+  fi
   ticks=$(getconf CLK_TCK)
   join "$work/before" "$work/after" | awk '{ print $3 - $2 }' | sort -n >"$work/wakes"
   threads=$(wc -l <"$work/wakes")

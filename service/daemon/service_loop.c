@@ -292,6 +292,17 @@ DWORD fw_loop_run(fw_loop *l)
         DWORD w = WaitForMultipleObjects(count, waits, FALSE, timeout);
         if (w == WAIT_OBJECT_0)
             break;
+        if (w == WAIT_FAILED) {
+            /* A watch handle went bad: drop the program watches (the next
+             * reconcile renews them) and pace the loop instead of spinning. */
+            fw_log_event(FWSVC_EVENT_ERROR, "WaitForMultipleObjects failed (error %lu); reconciling again in %d ms",
+                         GetLastError(), BFE_RETRY_MS);
+            unwatch_programs(l);
+            if (WaitForSingleObject(l->stop, BFE_RETRY_MS) == WAIT_OBJECT_0)
+                break;
+            reconcile(l, "timer");
+            continue;
+        }
         const char *why = w == WAIT_TIMEOUT                    ? "timer"
                           : w == WAIT_OBJECT_0 + 1             ? "filters changed"
                           : w >= WAIT_OBJECT_0 + first_program ? "a pending program appeared"
