@@ -13,8 +13,9 @@
 #include <string.h>
 
 #define OPEN_ATTEMPTS 6         /* BFE not running yet: 0.1 + 0.2 + ... + 1.6 s */
-#define BEGIN_ATTEMPTS 3        /* another program holds the transaction lock */
-#define TXN_WAIT_MS 2000
+#define TXN_WAIT_TOTAL_MS 6000  /* another program holds the transaction lock */
+#define TXN_WAIT_MS 2000        /* ... in 3 waits; cancellable callers wait in slices */
+#define TXN_WAIT_SLICE_MS 250
 #define FWPM_TXN_READ_ONLY 0x00000001u
 
 static const fw_layer all_layers[] = {FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4, FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
@@ -30,17 +31,35 @@ static DWORD fail(char *message, size_t size, const char *function, const char *
     return code;
 }
 
-DWORD fw_wfp_open(HANDLE *engine, char *message, size_t size)
+static bool cancelled(HANDLE cancel, DWORD wait_ms)
+{
+    if (!cancel) {
+        Sleep(wait_ms);
+        return false;
+    }
+    return WaitForSingleObject(cancel, wait_ms) == WAIT_OBJECT_0;
+}
+
+static DWORD cancel_message(char *message, size_t size, const char *waiting_for)
+{
+    snprintf(message, size, "cancelled while waiting for %s (the service is stopping); WFP was not changed",
+             waiting_for);
+    return ERROR_CANCELLED;
+}
+
+static DWORD open_session(HANDLE *engine, DWORD txn_wait_ms, HANDLE cancel, char *message, size_t size)
 {
     /* Not dynamic: fwsvc's objects are persistent and must outlive us. */
-    FWPM_SESSION0 session = {.displayData = {L"fwsvc", NULL}, .txnWaitTimeoutInMSec = TXN_WAIT_MS};
+    FWPM_SESSION0 session = {.displayData = {L"fwsvc", NULL}, .txnWaitTimeoutInMSec = txn_wait_ms};
     DWORD e = ERROR_SUCCESS, delay = 100;
+    *engine = NULL;
     for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
         e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, engine);
         if (e != EPT_S_NOT_REGISTERED && e != RPC_S_SERVER_UNAVAILABLE)
             break;
         if (attempt < OPEN_ATTEMPTS) {
-            Sleep(delay);
+            if (cancelled(cancel, delay))
+                return cancel_message(message, size, "the Base Filtering Engine");
             delay *= 2;
         }
     }
@@ -53,17 +72,26 @@ DWORD fw_wfp_open(HANDLE *engine, char *message, size_t size)
     return ERROR_SUCCESS;
 }
 
-static DWORD begin(HANDLE engine, bool read_only, char *message, size_t size)
+DWORD fw_wfp_open(HANDLE *engine, char *message, size_t size)
+{
+    return open_session(engine, TXN_WAIT_MS, NULL, message, size);
+}
+
+/* Waits up to 6 s for the lock in all: in 2 s waits, or, for a caller that
+ * can be cancelled, in 250 ms waits with a look at its event between them. */
+static DWORD begin(HANDLE engine, bool read_only, DWORD txn_wait_ms, HANDLE cancel, char *message, size_t size)
 {
     DWORD e = ERROR_SUCCESS;
-    for (int attempt = 1; attempt <= BEGIN_ATTEMPTS; attempt++) {
+    for (DWORD waited = 0; waited < TXN_WAIT_TOTAL_MS; waited += txn_wait_ms) {
         e = FwpmTransactionBegin0(engine, read_only ? FWPM_TXN_READ_ONLY : 0);
         if (e != (DWORD)FWP_E_TIMEOUT)
             break;
+        if (cancel && cancelled(cancel, 0))
+            return cancel_message(message, size, "the WFP transaction lock");
     }
     if (e)
         return fail(message, size, "FwpmTransactionBegin0",
-                    e == (DWORD)FWP_E_TIMEOUT ? "transaction, after 3 waits of 2 s" : "transaction", e);
+                    e == (DWORD)FWP_E_TIMEOUT ? "transaction, after waiting 6 s" : "transaction", e);
     return ERROR_SUCCESS;
 }
 
@@ -343,10 +371,11 @@ DWORD fw_reconcile(const fw_reconcile_request *req, fw_reconcile_result *res)
     existing_list existing = {0};
     memset(res, 0, sizeof *res);
 
-    DWORD e = fw_wfp_open(&engine, res->message, sizeof res->message);
+    DWORD txn_wait_ms = req->cancel ? TXN_WAIT_SLICE_MS : TXN_WAIT_MS;
+    DWORD e = open_session(&engine, txn_wait_ms, req->cancel, res->message, sizeof res->message);
     if (e)
         goto out;
-    e = begin(engine, req->dry_run, res->message, sizeof res->message);
+    e = begin(engine, req->dry_run, txn_wait_ms, req->cancel, res->message, sizeof res->message);
     if (e)
         goto out;
     in_txn = true;

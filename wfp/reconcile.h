@@ -23,6 +23,9 @@ typedef struct {
     UINT16 sublayer_weight;
     bool dry_run;    /* compute only, in a read-only transaction */
     bool remove_all; /* delete every filter of ours, then the sublayer, then the provider */
+    HANDLE cancel;   /* optional event (a service stopping): set, it ends the waits for BFE
+                        and for the transaction lock with ERROR_CANCELLED; once the
+                        transaction has begun, it runs to commit or abort */
 } fw_reconcile_request;
 
 typedef struct {

@@ -182,7 +182,8 @@ static void reconcile(fw_loop *l, const char *why)
         fw_host_config_free(&c);
         return;
     }
-    fw_host_request rq = {.record = 0};
+    /* A stop ends the waits for BFE and for the lock (STOP within 3 s). */
+    fw_host_request rq = {.record = 0, .cancel = l->stop};
     fw_host_run run;
     int rc = fw_host_reconcile(&c, &rq, &run);
     if (!run.reconciled) {

@@ -23,6 +23,7 @@ int fw_host_reconcile(const fw_host_config *config, const fw_host_request *reque
     fw_desired_request(&run->desired, &req, config->sublayer_weight);
     req.dry_run = request->dry_run;
     req.remove_all = request->remove_all;
+    req.cancel = request->cancel;
     if (fw_reconcile(&req, &run->result))
         return FW_EXIT_FAILURE; /* the caller reports run->result.message */
     run->reconciled = true;

@@ -23,6 +23,7 @@ typedef struct {
     bool dry_run;    /* read only: compute what would change */
     bool remove_all; /* every fwsvc object goes, and the services-file entries */
     unsigned record; /* FW_RECORD_*: what to save once WFP has committed */
+    HANDLE cancel;   /* optional: ends the waits before the transaction (reconcile.h) */
 } fw_host_request;
 
 typedef struct {

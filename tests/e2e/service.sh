@@ -111,12 +111,25 @@ sleep 1
 check "the CLI and the service at the same time: both succeed (apply exit $cli_rc), in sync after" '[ "$cli_rc" = 0 ] && { wine fwsvc.exe status >/dev/null 2>&1; [ $? = 0 ]; }'
 rm -rf "$WINEPREFIX/drive_c/Program Files/Microsoft SQL Server"
 
-echo "== stop within 3 s; restarts keep the filters enforced"
+echo "== stop within 3 s, even while a reconcile waits for another program's transaction"
+wine fwpemu.exe hold-lock 5000 >"$work/hold" &
+holder=$!
+for _ in $(seq 1 100); do grep -q holding "$work/hold" && break; sleep 0.05; done
+wine reg add 'HKLM\SOFTWARE\fwsvc' /v IntervalSeconds /t REG_DWORD /d 11 /f >/dev/null # wakes the loop
+sleep 1 # past the debounce: the reconcile now waits for the lock
 t0=$(ms)
 wine net stop fwsvc >/dev/null 2>&1
 stop_ms=$(($(ms) - t0))
 for _ in $(seq 1 20); do [ "$(logged "event 2:")" -ge 1 ] && break; sleep 0.1; done
-check "stopped in $stop_ms ms (< 3000), stop logged" '[ "$stop_ms" -lt 3000 ] && [ "$(logged "event 2:")" -ge 1 ]'
+check "stopped in $stop_ms ms (< 3000) while its reconcile waited for the lock, which it gave up (logged)" '[ "$stop_ms" -lt 3000 ] && [ "$(logged "cancelled while waiting for the WFP transaction lock")" -ge 1 ] && [ "$(logged "event 2:")" -ge 1 ]'
+wait $holder
+wine net start fwsvc >/dev/null 2>&1
+for _ in $(seq 1 50); do in_sync && break; sleep 0.1; done
+t0=$(ms)
+wine net stop fwsvc >/dev/null 2>&1
+stop_ms=$(($(ms) - t0))
+for _ in $(seq 1 20); do [ "$(logged "event 2:")" -ge 2 ] && break; sleep 0.1; done
+check "stopped in $stop_ms ms (< 3000), stop logged" '[ "$stop_ms" -lt 3000 ] && [ "$(logged "event 2:")" -ge 2 ]'
 wine fwpemu.exe reboot >/dev/null
 wine fwsvc.exe filters >"$work/filters"
 check "reboot with the service installed (automatic): fwsvc's filters enforced" '! grep -q DISABLED "$work/filters" && grep -q enforced "$work/filters"'
