@@ -31,6 +31,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A server still lingering from an earlier Wine command would ignore -p and
+# exit a few seconds later, taking services.exe and the service with it.
+wineserver -k >/dev/null 2>&1
+wineserver -w
 wineserver -p
 wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$FWPEMU_STATE" /f >/dev/null
 wine fwpemu.exe reset >/dev/null

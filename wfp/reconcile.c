@@ -42,7 +42,7 @@ static bool cancelled(HANDLE cancel, DWORD wait_ms)
 
 static DWORD cancel_message(char *message, size_t size, const char *waiting_for)
 {
-    snprintf(message, size, "cancelled while waiting for %s (the service is stopping); WFP was not changed",
+    snprintf(message, size, "cancelled while waiting for %s; WFP was not changed",
              waiting_for);
     return ERROR_CANCELLED;
 }

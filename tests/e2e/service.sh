@@ -15,6 +15,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A server still lingering from an earlier Wine command would ignore -p and
+# exit a few seconds later, taking services.exe and the service with it.
+wineserver -k >/dev/null 2>&1
+wineserver -w
 wineserver -p
 # The service does not inherit this shell's FWPEMU_STATE: the machine-wide value.
 wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$FWPEMU_STATE" /f >/dev/null
