@@ -21,22 +21,14 @@ OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 TRIALS=${TRIALS:-100}
 IDLE_S=${IDLE_S:-60}
 log_file="$WINEPREFIX/drive_c/ProgramData/fwsvc/fwsvc.log"
+. "$root/scripts/wine-service.sh"
 cleanup() {
   [ -n "${KEEP_LOG:-}" ] && cp "$log_file" "$KEEP_LOG" 2>/dev/null
-  wine fwsvc.exe service uninstall --remove >/dev/null 2>&1
-  wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
-  wine reg delete 'HKLM\SOFTWARE\fwpemu' /f >/dev/null 2>&1
-  rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"
-  wineserver -k >/dev/null 2>&1
+  wine_service_end --remove
   rm -rf "$work"
 }
 trap cleanup EXIT
-# A server still lingering from an earlier Wine command would ignore -p and
-# exit a few seconds later, taking services.exe and the service with it.
-wineserver -k >/dev/null 2>&1
-wineserver -w
-wineserver -p
-wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$FWPEMU_STATE" /f >/dev/null
+wine_service_begin "$FWPEMU_STATE"
 wine fwpemu.exe reset >/dev/null
 wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"

@@ -237,28 +237,11 @@ static void read_variables(loader *l, const yaml_node_t *node)
     }
 }
 
+/* Absolute ("C:\..." or "%SomeRoot%\..."), no "..", an .exe: the folder
+ * rules of a path variable's value, plus the extension. */
 static bool valid_program_path(const char *p)
 {
-    if (!fw_str_ends_with_i(p, ".exe"))
-        return false;
-    /* Absolute: "C:\..." or "%SomeRoot%\..." */
-    if (((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
-        p[2] == '\\') {
-        p += 3;
-    } else if (p[0] == '%') {
-        const char *end = strchr(p + 1, '%');
-        if (!end || end == p + 1 || end[1] != '\\')
-            return false;
-        p = end + 2;
-    } else {
-        return false;
-    }
-    if (strstr(p, "..") || strchr(p, '/') || strchr(p, '"') || strchr(p, '%'))
-        return false;
-    for (; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            return false;
-    return true;
+    return fw_str_ends_with_i(p, ".exe") && fw_folder_path_valid(p);
 }
 
 static void read_source(loader *l, const yaml_node_t *node, fw_rule *r)

@@ -1,27 +1,19 @@
 #!/usr/bin/env bash
 # End-to-end under Wine's service manager: fwsvc.exe as the fwsvc service
-# against the WFP emulator. The wineserver is kept alive (wineserver -p): a
-# command that ends the last Wine process would otherwise take services.exe
-# and the service with it. Usage: service.sh BUILD_DIR (windows)
+# against the WFP emulator (scripts/wine-service.sh keeps the wineserver
+# alive). Usage: service.sh BUILD_DIR (windows)
 . "$(dirname "$0")/wine-e2e.sh"
 OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 log_file="$WINEPREFIX/drive_c/ProgramData/fwsvc/fwsvc.log"
+. "$root/scripts/wine-service.sh"
 cleanup() {
-  wine fwsvc.exe service uninstall >/dev/null 2>&1
-  wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
-  wine reg delete 'HKLM\SOFTWARE\fwpemu' /f >/dev/null 2>&1
-  cp "$log_file" /tmp/service-test.log 2>/dev/null; rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"
-  wineserver -k >/dev/null 2>&1
+  cp "$log_file" /tmp/service-test.log 2>/dev/null
+  wine_service_end
   rm -rf "$work"
 }
 trap cleanup EXIT
-# A server still lingering from an earlier Wine command would ignore -p and
-# exit a few seconds later, taking services.exe and the service with it.
-wineserver -k >/dev/null 2>&1
-wineserver -w
-wineserver -p
 # The service does not inherit this shell's FWPEMU_STATE: the machine-wide value.
-wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$FWPEMU_STATE" /f >/dev/null
+wine_service_begin "$FWPEMU_STATE"
 fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
 logged() { awk -v p="$1" 'index($0, p) { n++ } END { print n + 0 }' "$log_file" 2>/dev/null || echo 0; }
 in_sync() { wine fwsvc.exe status >/dev/null 2>&1; local rc=$?; [ $rc = 0 ] || [ $rc = 4 ]; } # 4: sqlservr.exe pending
