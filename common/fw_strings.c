@@ -114,3 +114,35 @@ const char *fw_closest(const char *word, const char *const *candidates, size_t c
     size_t allowed = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2; /* a typo, not another word */
     return best_distance <= allowed ? best : NULL;
 }
+
+size_t fw_split_list(const char *text, const char *separators, char ***out)
+{
+    char **items = NULL;
+    size_t count = 0, cap = 0;
+    const char *p = text ? text : "";
+    while (*p) {
+        size_t n = strcspn(p, separators);
+        size_t start = 0, end = n;
+        while (start < end && isspace((unsigned char)p[start]))
+            start++;
+        while (end > start && isspace((unsigned char)p[end - 1]))
+            end--;
+        if (end > start) {
+            char *item = fw_xcalloc(end - start + 1, 1);
+            memcpy(item, p + start, end - start);
+            FW_PUSH(items, count, cap, item);
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    *out = items;
+    return count;
+}
+
+void fw_split_list_free(char **items, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(items[i]);
+    free(items);
+}

@@ -14,6 +14,13 @@ bool fw_str_ieq(const char *a, const char *b);
 const char *fw_closest(const char *word, const char *const *candidates, size_t count);
 bool fw_str_ends_with_i(const char *s, const char *suffix);
 
+/* Splits text at any of the separators into trimmed, non-empty items
+ * ("dpm; veeam-agent," gives two): the form an installer's property takes
+ * (msiexec PROFILES=..., SETTINGS=...). Returns the count; *out is NULL for
+ * none. Free with fw_split_list_free. */
+size_t fw_split_list(const char *text, const char *separators, char ***out);
+void fw_split_list_free(char **items, size_t count);
+
 /* A growable string buffer. */
 typedef struct {
     char *data;

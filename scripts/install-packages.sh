@@ -13,6 +13,8 @@ packages=(
   clang libclang-rt-14-dev                # libFuzzer, for the services-file parser
   python3 python3-jsonschema              # the end-to-end tests check JSON, and validate it against docs/schemas
   wine wine64                             # runs the Windows build and its tests
+  wixl msitools                           # builds the MSI (wixl) and reads its tables (msiinfo, msibuild)
+  libxml2-utils                           # xmllint: the Group Policy templates against the ADMX schema
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include "fw_alloc.h"
 #include "fw_strings.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static const struct {
     {FW_OPT_UNSET, "--unset"},     {FW_OPT_JSON, "--json"},         {FW_OPT_DRY_RUN, "--dry-run"},
     {FW_OPT_ALL, "--all"},         {FW_OPT_SERVICES_FILE, "--services-file"},
     {FW_OPT_INTERVAL, "--interval"}, {FW_OPT_REMOVE, "--remove"},
+    {FW_OPT_INSTALLER_LISTS, "--profiles"}, {FW_OPT_INSTALLER_LISTS, "--settings"}, {FW_OPT_PURGE, "--purge"},
 };
 
 /* An unknown option, with the closest one this command takes. */
@@ -63,6 +65,54 @@ static bool is_option(const char *arg, const char *opt)
     return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+static int add_setting(const char *text, fw_cli_args *args, size_t *setting_cap)
+{
+    fw_diags d = {0};
+    fw_setting s;
+    if (!fw_setting_parse(text, &s, &d)) {
+        fw_diags_print(&d, stderr);
+        fw_diags_free(&d);
+        return FW_EXIT_INVALID;
+    }
+    FW_PUSH(args->settings, args->setting_count, *setting_cap, s);
+    return FW_EXIT_OK;
+}
+
+/* configure's --profiles "dpm,veeam-agent", --settings "a=1;b=2" and
+ * --interval N, as an installer passes its properties: an empty value is a
+ * property that was not set. Profiles split at ',' or ';', settings at ';'
+ * only (an address list keeps its commas). */
+static int parse_installer_list(const fw_command *cmd, int argc, char **argv, int *i, fw_cli_args *args,
+                                size_t *profile_cap, size_t *setting_cap)
+{
+    const char *opt = is_option(argv[*i], "--profiles")   ? "--profiles"
+                      : is_option(argv[*i], "--settings") ? "--settings"
+                                                          : "--interval";
+    const char *value = option_value(argc, argv, i, opt);
+    if (!value)
+        return usage_error(cmd, "option '%s' needs a value (it may be empty)", opt);
+    if (strcmp(opt, "--interval") == 0) {
+        char *end = NULL;
+        unsigned long n = strtoul(value, &end, 10);
+        if (*value && (*end || n == 0 || !isdigit((unsigned char)value[0])))
+            return usage_error(cmd, "INTERVAL must be a number of seconds, got '%s'", value);
+        args->interval = *value ? n : 0;
+        return FW_EXIT_OK;
+    }
+    char **items = NULL;
+    size_t n = fw_split_list(value, strcmp(opt, "--profiles") == 0 ? ",;" : ";", &items);
+    int rc = FW_EXIT_OK;
+    for (size_t k = 0; k < n; k++) {
+        FW_PUSH(args->list_items, args->list_item_count, args->list_item_cap, items[k]);
+        if (strcmp(opt, "--profiles") == 0)
+            FW_PUSH(args->profiles, args->profile_count, *profile_cap, items[k]);
+        else if (rc == FW_EXIT_OK)
+            rc = add_setting(items[k], args, setting_cap);
+    }
+    free(items); /* the strings now belong to args->list_items */
+    return rc;
+}
+
 int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args, bool *help)
 {
     size_t profile_cap = 0, setting_cap = 0, unset_cap = 0;
@@ -94,6 +144,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_REMOVE;
         } else if (is_option(a, "--interval")) {
             need = FW_OPT_INTERVAL;
+        } else if (strcmp(a, "--purge") == 0) {
+            need = FW_OPT_PURGE;
+        } else if (is_option(a, "--profiles") || is_option(a, "--settings")) {
+            need = FW_OPT_INSTALLER_LISTS;
         } else if (a[0] == '-' && a[1] != '\0') {
             return unknown_option(cmd, a);
         } else {
@@ -104,8 +158,20 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             args->dir_arg = a;
             continue;
         }
+        if (need == FW_OPT_INTERVAL && (cmd->options & FW_OPT_INSTALLER_LISTS))
+            need = FW_OPT_INSTALLER_LISTS; /* configure's --interval may be empty */
         if (!(cmd->options & need))
             return usage_error(cmd, "option '%s' does not apply to this command", a);
+        if (need == FW_OPT_PURGE) {
+            args->purge = true;
+            continue;
+        }
+        if (need == FW_OPT_INSTALLER_LISTS) {
+            int rc = parse_installer_list(cmd, argc, argv, &i, args, &profile_cap, &setting_cap);
+            if (rc != FW_EXIT_OK)
+                return rc;
+            continue;
+        }
         if (need == FW_OPT_JSON || need == FW_OPT_DRY_RUN || need == FW_OPT_ALL || need == FW_OPT_REMOVE) {
             args->json |= need == FW_OPT_JSON;
             args->dry_run |= need == FW_OPT_DRY_RUN;
@@ -144,15 +210,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             FW_PUSH(args->profiles, args->profile_count, profile_cap, value);
         } else if (need == FW_OPT_UNSET) {
             FW_PUSH(args->unsets, args->unset_count, unset_cap, value);
-        } else {
-            fw_diags d = {0};
-            fw_setting s;
-            if (!fw_setting_parse(value, &s, &d)) {
-                fw_diags_print(&d, stderr);
-                fw_diags_free(&d);
-                return FW_EXIT_INVALID;
-            }
-            FW_PUSH(args->settings, args->setting_count, setting_cap, s);
+        } else if (add_setting(value, args, &setting_cap) != FW_EXIT_OK) {
+            return FW_EXIT_INVALID;
         }
     }
     return FW_EXIT_OK;
@@ -163,5 +222,6 @@ void fw_cli_args_free(fw_cli_args *args)
     free(args->profiles);
     free(args->unsets);
     fw_settings_free(args->settings, args->setting_count);
+    fw_split_list_free(args->list_items, args->list_item_count);
     *args = (fw_cli_args){0};
 }

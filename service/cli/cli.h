@@ -25,6 +25,10 @@ enum {
     FW_OPT_MANY_PROFILES = 1 << 9, /* --profile may be repeated */
     FW_OPT_INTERVAL = 1 << 10,
     FW_OPT_REMOVE = 1 << 11,
+    /* configure: --profiles LIST, --settings LIST and --interval, each
+     * possibly empty (an installer passes every property, set or not) */
+    FW_OPT_INSTALLER_LISTS = 1 << 12,
+    FW_OPT_PURGE = 1 << 13,
 };
 
 typedef struct {
@@ -43,6 +47,9 @@ typedef struct {
     const char *services_file; /* --services-file, or NULL for the real one */
     unsigned long interval;   /* service install --interval SECONDS, or 0 */
     bool remove;              /* service uninstall --remove */
+    bool purge;               /* remove --all --purge */
+    char **list_items;        /* owned: what --profiles / --settings split into */
+    size_t list_item_count, list_item_cap;
 } fw_cli_args;
 
 typedef struct {
@@ -90,6 +97,7 @@ int fw_cmd_status(const fw_cli_args *args);
 int fw_cmd_filters(const fw_cli_args *args);
 int fw_cmd_config(const fw_cli_args *args);
 int fw_cmd_service(const fw_cli_args *args);
+int fw_cmd_configure(const fw_cli_args *args);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

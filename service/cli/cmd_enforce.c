@@ -14,6 +14,7 @@
 #include "fw_table.h"
 #include "fw_win32_text.h"
 #include "report.h"
+#include "service_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,25 @@ static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c
     return rc;
 }
 
+/* configure's --interval: recorded with the profiles, after the commit. */
+static int take_interval(unsigned long seconds, fw_host_config *c)
+{
+    if (seconds < FW_MIN_INTERVAL_SECONDS || seconds > FW_MAX_INTERVAL_SECONDS) {
+        fw_error("interval %lu s is out of range (%lu to %lu seconds); nothing was changed\n", seconds,
+                 FW_MIN_INTERVAL_SECONDS, FW_MAX_INTERVAL_SECONDS);
+        return FW_EXIT_INVALID;
+    }
+    if (c->interval_source == FW_SOURCE_POLICY) {
+        fw_error("the interval is set by Group Policy (%s, IntervalSeconds); change it there; nothing was "
+                 "changed\n",
+                 FW_POLICY_KEY_TEXT);
+        return FW_EXIT_INVALID;
+    }
+    c->interval_seconds = seconds;
+    c->interval_source = FW_SOURCE_LOCAL;
+    return FW_EXIT_OK;
+}
+
 static bool profile_has_variable(const fw_cli_session *s, size_t i, const char *name)
 {
     const fw_catalog_file *file = s->catalog.files[s->profiles[i]->file];
@@ -146,6 +166,8 @@ int fw_cmd_apply(const fw_cli_args *args)
                  FW_POLICY_KEY_TEXT);
         rc = FW_EXIT_INVALID;
     }
+    if (rc == FW_EXIT_OK && args->interval)
+        rc = take_interval(args->interval, &c);
     if (rc == FW_EXIT_OK && !args->profile_count && !c.profiles.count) {
         fw_error("nothing to apply: no profile is recorded on this host; name one with --profile NAME "
                  "(see 'fwsvc list')\n");
@@ -212,10 +234,36 @@ int fw_cmd_apply(const fw_cli_args *args)
     return rc;
 }
 
+/* remove --all --purge, after WFP and the services file are clean: what an
+ * uninstall leaves is nothing of fwsvc's (policy keys are policy's). */
+static int purge(void)
+{
+    char *error = NULL;
+    int rc = FW_EXIT_OK;
+    if (fw_host_config_forget(&error) != ERROR_SUCCESS) {
+        fw_error("%s\n", error);
+        free(error);
+        rc = FW_EXIT_FAILURE;
+    }
+    char *folder = fw_service_data_path(NULL);
+    if (!fw_service_data_forget()) {
+        fw_error("cannot delete %s (error %lu); delete it by hand\n", folder, GetLastError());
+        rc = FW_EXIT_FAILURE;
+    }
+    if (rc == FW_EXIT_OK)
+        printf("Deleted the host configuration (%s) and %s.\n", FW_CONFIG_KEY_TEXT, folder);
+    free(folder);
+    return rc;
+}
+
 int fw_cmd_remove(const fw_cli_args *args)
 {
     if (args->all == (args->profile_count > 0)) {
         fw_error("remove needs either --profile NAME or --all\n");
+        return FW_EXIT_INVALID;
+    }
+    if (args->purge && !args->all) {
+        fw_error("--purge goes with --all only: it deletes the whole host configuration\n");
         return FW_EXIT_INVALID;
     }
     fw_host_config c;
@@ -235,6 +283,8 @@ int fw_cmd_remove(const fw_cli_args *args)
         fw_applied_free(&c.profiles);
         fw_host_request rq = {.remove_all = true, .record = FW_RECORD_PROFILES};
         rc = reconcile_and_report(args, &c, &rq, FW_MODE_REMOVE_ALL, "remove --all");
+        if (rc == FW_EXIT_OK && args->purge)
+            rc = purge();
     } else if (rc == FW_EXIT_OK) {
         /* A recorded name, or any name or alias the catalog resolves. */
         fw_catalog catalog = {0};
@@ -528,4 +578,32 @@ int fw_cmd_config(const fw_cli_args *args)
     free(services);
     fw_host_config_free(&c);
     return FW_EXIT_OK;
+}
+
+/* The installer's properties: apply's profiles and settings, the service's
+ * interval, all checked before anything changes. */
+int fw_cmd_configure(const fw_cli_args *args)
+{
+    if (!args->profile_count && !args->setting_count && !args->interval) {
+        printf("Nothing to configure: no profiles, settings or interval were given; the host configuration "
+               "is unchanged.\n");
+        return FW_EXIT_OK;
+    }
+    if (args->profile_count || args->setting_count)
+        return fw_cmd_apply(args); /* records the interval with the profiles */
+    fw_host_config c;
+    if (!load_config(&c))
+        return FW_EXIT_FAILURE;
+    int rc = take_interval(args->interval, &c);
+    char *error = NULL;
+    if (rc == FW_EXIT_OK && fw_host_config_save(&c, FW_SAVE_PATHS, &error) != ERROR_SUCCESS) {
+        fw_error("%s\n", error);
+        free(error);
+        rc = FW_EXIT_FAILURE;
+    }
+    if (rc == FW_EXIT_OK)
+        printf("Recorded IntervalSeconds = %lu in %s; the fwsvc service takes it at once.\n", c.interval_seconds,
+               FW_CONFIG_KEY_TEXT);
+    fw_host_config_free(&c);
+    return rc;
 }

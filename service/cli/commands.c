@@ -86,9 +86,34 @@ static const fw_command commands[] = {
      "\n"
      "Exit codes: 0 applied (or already in sync), 1 failure (WFP unchanged),\n"
      "2 invalid input (nothing changed), 3 changes pending (--dry-run).\n"},
-    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_ALL | FW_OPT_JSON | FW_OPT_SERVICES_FILE,
+    {"configure", FW_OPT_INSTALLER_LISTS | FW_OPT_INTERVAL, fw_cmd_configure,
+     "apply and record what an installer was told (the MSI's PROFILES, SETTINGS, INTERVAL)",
+     "Usage: fwsvc configure [--profiles LIST] [--settings LIST] [--interval SECONDS]\n"
+     "\n"
+     "What the MSI runs with its public properties, and what a deployment script\n"
+     "can run with the same strings (docs/deployment.md):\n"
+     "  msiexec /i fwsvc.msi /qn PROFILES=dpm SETTINGS=\"dpm_server=10.0.0.5\"\n"
+     "runs  fwsvc configure --profiles \"dpm\" --settings \"dpm_server=10.0.0.5\" --interval \"\"\n"
+     "\n"
+     "Profiles and settings are applied exactly as 'fwsvc apply --profile P...\n"
+     "--set N=V...' applies them: one WFP transaction, recorded in the host\n"
+     "configuration, settings already recorded kept. The interval is recorded as\n"
+     "the service's IntervalSeconds. Every value is checked before anything\n"
+     "changes: an unknown profile, a variable no named profile has, a bad value or\n"
+     "an interval out of range exits 2 and changes nothing. An empty value means\n"
+     "the property was not given; with none given, nothing changes.\n"
+     "\n"
+     "  --profiles LIST      profile names or aliases, separated by ',' or ';'\n"
+     "  --settings LIST      NAME=VALUE settings separated by ';' (an address list\n"
+     "                       keeps its commas: dpm_server=10.0.0.5,10.0.0.6)\n"
+     "  --interval SECONDS   the service's timer, 10 to 86400\n"
+     "\n"
+     "Exit codes: 0 applied and recorded (or nothing given), 1 failure (WFP\n"
+     "unchanged), 2 invalid input (nothing changed).\n"},
+    {"remove", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_ALL | FW_OPT_JSON | FW_OPT_SERVICES_FILE |
+                   FW_OPT_PURGE,
      fw_cmd_remove, "remove a profile's filters, or everything of fwsvc's (--all)",
-     "Usage: fwsvc remove (--profile NAME [--profile NAME]... | --all) [--json]\n"
+     "Usage: fwsvc remove (--profile NAME [--profile NAME]... | --all [--purge]) [--json]\n"
      "                    [--catalog DIR] [--services-file PATH]\n"
      "\n"
      "--profile removes only that profile's filters and forgets its settings; the\n"
@@ -103,6 +128,10 @@ static const fw_command commands[] = {
      "\n"
      "  --profile NAME       a profile to remove; may be repeated\n"
      "  --all                remove everything of fwsvc's\n"
+     "  --purge              with --all, once WFP and the services file are clean:\n"
+     "                       also delete the host configuration (HKLM\\SOFTWARE\\fwsvc)\n"
+     "                       and the service's folder (%ProgramData%\\fwsvc); what\n"
+     "                       the MSI's uninstall runs. Policy keys are policy's.\n"
      "  --json               machine-readable output\n"
      "  --catalog DIR        this once, read the catalog from DIR (default: the\n"
      "                       host's, see 'fwsvc config')\n"

@@ -20,34 +20,76 @@
 
 #define EVENTLOG_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\fwsvc"
 
-/* A configuration step Wine (or an old Windows) may refuse: said, not fatal. */
-static void optional(BOOL ok, const char *what)
+/* A configuration step Wine (or an old Windows) may refuse: noted, not
+ * fatal. */
+static void optional(BOOL ok, const char *what, char *refused, size_t size)
 {
-    if (!ok)
-        fprintf(stderr, "fwsvc: note: %s was refused (error %lu); the service runs without it\n", what,
-                GetLastError());
+    if (ok)
+        return;
+    size_t used = strlen(refused);
+    snprintf(refused + used, size - used, "%s%s (error %lu)", used ? ", " : "", what, GetLastError());
 }
 
-static void configure(SC_HANDLE svc)
+void fw_service_configure(SC_HANDLE svc, char *refused, size_t size)
 {
+    refused[0] = 0;
     SERVICE_DESCRIPTIONW description = {(wchar_t *)FW_SERVICE_DESCRIPTION_W};
-    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &description), "the description");
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &description), "the description", refused,
+             size);
     /* Restart on failure, non-crash failures included. */
     SC_ACTION actions[3] = {{SC_ACTION_RESTART, 5000}, {SC_ACTION_RESTART, 30000}, {SC_ACTION_RESTART, 60000}};
     SERVICE_FAILURE_ACTIONSW failure = {.dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
-    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &failure), "the recovery actions");
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &failure), "the recovery actions", refused,
+             size);
     SERVICE_FAILURE_ACTIONS_FLAG flag = {TRUE};
     optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag),
-             "recovery on non-crash failures");
+             "recovery on non-crash failures", refused, size);
     /* Only what WFP and the services file need. */
     /* BFE and the files it edits check access by security descriptor
      * (LocalSystem is an administrator); no privilege beyond traversal. */
     static wchar_t privileges[] = L"SeChangeNotifyPrivilege\0";
     SERVICE_REQUIRED_PRIVILEGES_INFOW required = {privileges};
     optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO, &required),
-             "the required privileges");
+             "the required privileges", refused, size);
     SERVICE_SID_INFO sid = {SERVICE_SID_TYPE_UNRESTRICTED};
-    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_SERVICE_SID_INFO, &sid), "the service SID");
+    optional(ChangeServiceConfig2W(svc, SERVICE_CONFIG_SERVICE_SID_INFO, &sid), "the service SID", refused, size);
+}
+
+/* An image path with a space and no quotes ("C:\Program Files\fwsvc\
+ * fwsvc.exe service run") lets the Service Control Manager try
+ * C:\Program.exe first (CreateService: "If the path contains a space, it
+ * must be quoted"). Wine's msiexec registers it so; the service quotes it. */
+static void quote_image_path(SC_HANDLE svc, char *refused, size_t size)
+{
+    DWORD need = 0;
+    QueryServiceConfigW(svc, NULL, 0, &need);
+    QUERY_SERVICE_CONFIGW *cfg = need ? malloc(need) : NULL;
+    if (cfg && QueryServiceConfigW(svc, cfg, need, &need) && cfg->lpBinaryPathName[0] != L'"') {
+        wchar_t exe[MAX_PATH], command[MAX_PATH + 32];
+        GetModuleFileNameW(NULL, exe, MAX_PATH);
+        swprintf(command, MAX_PATH + 32, L"\"%ls\" service run", exe);
+        /* The dependency is given again: NULL means "unchanged" on Windows,
+         * but Wine's ChangeServiceConfigW clears it. */
+        optional(ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, command, NULL,
+                                      NULL, L"BFE\0", NULL, NULL, NULL),
+                 "quoting the image path", refused, size);
+    }
+    free(cfg);
+}
+
+void fw_service_configure_self(char *refused, size_t size)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, FW_SERVICE_NAME_W, SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG) : NULL;
+    if (svc) {
+        fw_service_configure(svc, refused, size);
+        quote_image_path(svc, refused, size);
+    } else
+        snprintf(refused, size, "all of it: the service cannot be opened (error %lu)", GetLastError());
+    if (svc)
+        CloseServiceHandle(svc);
+    if (scm)
+        CloseServiceHandle(scm);
 }
 
 static DWORD register_event_source(const wchar_t *exe)
@@ -110,7 +152,12 @@ int fw_service_install(const fw_service_options *o)
         fw_error("cannot register the fwsvc service (error %lu)\n", GetLastError());
         rc = FW_EXIT_FAILURE;
     } else {
-        configure(svc);
+        char refused[512];
+        fw_service_configure(svc, refused, sizeof refused);
+        if (refused[0])
+            fprintf(stderr, "fwsvc: note: refused by the Service Control Manager, the service runs without "
+                            "them: %s\n",
+                    refused);
         DWORD e = register_event_source(exe);
         if (e)
             fprintf(stderr, "fwsvc: note: the Event Log source was not registered (error %lu)\n", e);

@@ -33,6 +33,30 @@ char *fw_service_data_path(const char *file)
     return path;
 }
 
+bool fw_service_data_forget(void)
+{
+    static const char *const files[] = {"fwsvc.log", "fwsvc.log.1", "status.json", "status.json.tmp"};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *path = fw_service_data_path(files[i]);
+        wchar_t *w = fw_utf8_to_wide(path);
+        if (!DeleteFileW(w) && GetLastError() != ERROR_FILE_NOT_FOUND)
+            ok = false;
+        free(w);
+        free(path);
+    }
+    char *dir = fw_service_data_path(NULL);
+    wchar_t *w = fw_utf8_to_wide(dir);
+    DWORD e = ERROR_SUCCESS;
+    if (ok && !RemoveDirectoryW(w) && GetLastError() != ERROR_FILE_NOT_FOUND)
+        ok = false, e = GetLastError();
+    free(w);
+    free(dir);
+    if (!ok && e)
+        SetLastError(e);
+    return ok;
+}
+
 void fw_log_open(void)
 {
     if (log_ready)

@@ -6,6 +6,7 @@
 #ifndef FW_SERVICE_LOG_H
 #define FW_SERVICE_LOG_H
 
+#include <stdbool.h>
 #include <windows.h>
 
 #include "events.h"
@@ -22,5 +23,9 @@ void fw_log_event(DWORD event, const char *format, ...)
     ;
 /* %ProgramData%\fwsvc (created), and a file in it (allocated, UTF-8). */
 char *fw_service_data_path(const char *file);
+/* Deletes the folder and the files fwsvc keeps in it (the log, its older
+ * half, status.json); anything else in it stays, and so does the folder
+ * then. Absent is success; otherwise false with GetLastError set. */
+bool fw_service_data_forget(void);
 
 #endif

@@ -55,7 +55,13 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
     report(SERVICE_START_PENDING, NO_ERROR, 3000);
     loop = fw_loop_create();
     report(SERVICE_RUNNING, NO_ERROR, 0);
-    fw_log_event(FWSVC_EVENT_STARTED, "process %lu", GetCurrentProcessId());
+    char refused[512];
+    fw_service_configure_self(refused, sizeof refused);
+    if (refused[0])
+        fw_log_event(FWSVC_EVENT_STARTED, "process %lu; the Service Control Manager refused: %s",
+                     GetCurrentProcessId(), refused);
+    else
+        fw_log_event(FWSVC_EVENT_STARTED, "process %lu; recovery actions set", GetCurrentProcessId());
     DWORD e = fw_loop_run(loop);
     fw_log_event(FWSVC_EVENT_STOPPED, "process %lu", GetCurrentProcessId());
     fw_loop_free(loop);

@@ -4,6 +4,8 @@
 #define FW_SERVICE_MAIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <windows.h>
 
 #define FW_SERVICE_NAME_W L"fwsvc"
 #define FW_SERVICE_DISPLAY_W L"fwsvc firewall openings for backup products"
@@ -22,6 +24,12 @@ typedef struct {
 } fw_service_options;
 
 int fw_service_install(const fw_service_options *o);
+/* What ServiceInstall (the MSI) cannot carry, set with ChangeServiceConfig2:
+ * description, recovery actions, required privileges, service SID. The
+ * steps refused go into refused ("" when none). fw_service_install calls it,
+ * and the service at every start, so an MSI install gets it too. */
+void fw_service_configure(SC_HANDLE svc, char *refused, size_t size);
+void fw_service_configure_self(char *refused, size_t size);
 int fw_service_uninstall(const fw_service_options *o);
 int fw_service_status_print(const fw_service_options *o);
 

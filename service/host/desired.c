@@ -72,7 +72,9 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
     fw_diags diags = {0};
     char *dir = catalog_dir ? fw_xstrdup(catalog_dir) : fw_host_default_catalog_dir();
     int rc = FW_EXIT_OK;
-    if (!fw_catalog_load_dir(&d->catalog, dir, &diags)) {
+    /* Nothing applied needs no catalog: 'remove --all' (an uninstall) works
+     * with the catalog gone or broken. */
+    if (applied->count && !fw_catalog_load_dir(&d->catalog, dir, &diags)) {
         fw_diags_print(&diags, stderr);
         fw_error("the catalog in '%s' has %zu error(s); nothing was done\n", dir,
                 diags.errors);

@@ -123,7 +123,41 @@ static unsigned long read_number(HKEY key, const char *key_text, const wchar_t *
     return rc;
 }
 
-/* key\AppliedProfiles: one REG_MULTI_SZ per profile, NAME=VALUE strings. */
+/* One profile's settings text: a REG_MULTI_SZ's NAME=VALUE lines, or a
+ * REG_SZ's NAME=VALUE items separated by ';' (what a Group Policy list
+ * element writes: installer/policy/fwsvc.admx). */
+static unsigned long parse_settings(const char *key_text, const char *profile, const wchar_t *data, DWORD type,
+                                    fw_applied *out, char **error)
+{
+    char **items = NULL;
+    size_t item_count = 0, cap = 0;
+    if (type == REG_SZ) {
+        char *text = fw_wide_to_utf8(data);
+        item_count = fw_split_list(text, ";", &items);
+        free(text);
+    } else {
+        for (const wchar_t *s = data; *s; s += wcslen(s) + 1)
+            FW_PUSH(items, item_count, cap, fw_wide_to_utf8(s));
+    }
+    fw_setting *settings = fw_xcalloc(item_count + 1, sizeof *settings);
+    size_t count = 0;
+    unsigned long rc = ERROR_SUCCESS;
+    for (size_t i = 0; i < item_count && !rc; i++) {
+        fw_diags d = {0};
+        if (fw_setting_parse(items[i], &settings[count], &d))
+            count++;
+        else
+            rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: '%s' is not NAME=VALUE", key_text, profile, items[i]);
+        fw_diags_free(&d);
+    }
+    if (!rc)
+        fw_applied_set(out, profile, settings, count);
+    fw_settings_free(settings, count);
+    fw_split_list_free(items, item_count);
+    return rc;
+}
+
+/* key\AppliedProfiles: one value per profile, its settings. */
 static unsigned long read_profiles(const wchar_t *root, const char *root_text, fw_applied *out, bool *present,
                                    char **error)
 {
@@ -147,33 +181,20 @@ static unsigned long read_profiles(const wchar_t *root, const char *root_text, f
         char *profile = fw_wide_to_utf8(name);
         if (e) {
             rc = bad(error, (unsigned long)e, "%s: cannot be read (error %ld)", key_text, (long)e);
-        } else if (type != REG_MULTI_SZ) {
-            rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: must be REG_MULTI_SZ (NAME=VALUE lines), but is %s",
+        } else if (type != REG_MULTI_SZ && type != REG_SZ) {
+            rc = bad(error, ERROR_INVALID_DATA,
+                     "%s, value %s: must be REG_MULTI_SZ (NAME=VALUE lines) or REG_SZ (NAME=VALUE;...), but is %s",
                      key_text, profile, type_name(type));
         } else {
+            /* Two spare NULs: a value stored without its terminators ends anyway. */
             wchar_t *data = fw_xcalloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
             name_len = 256;
             e = RegEnumValueW(key, i, name, &name_len, NULL, &type, (BYTE *)data, &size);
-            fw_setting *settings = NULL;
-            size_t count = 0, cap = 0;
-            for (wchar_t *s = data; !e && !rc && *s; s += wcslen(s) + 1) {
-                char *text = fw_wide_to_utf8(s);
-                fw_diags d = {0};
-                fw_setting setting;
-                if (fw_setting_parse(text, &setting, &d))
-                    FW_PUSH(settings, count, cap, setting);
-                else
-                    rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: '%s' is not NAME=VALUE", key_text, profile,
-                             text);
-                fw_diags_free(&d);
-                free(text);
-            }
-            if (e && !rc)
+            if (e)
                 rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, profile,
                          (long)e);
-            if (!rc)
-                fw_applied_set(out, profile, settings, count);
-            fw_settings_free(settings, count);
+            else
+                rc = parse_settings(key_text, profile, data, type, out, error);
             free(data);
         }
         free(profile);
@@ -310,6 +331,18 @@ unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char *
     RegCloseKey(key);
     if (e)
         *error = fw_win32_error_text("cannot write " FW_CONFIG_KEY_TEXT, (unsigned long)e);
+    return (unsigned long)e;
+}
+
+unsigned long fw_host_config_forget(char **error)
+{
+    LSTATUS e = RegDeleteTreeW(HKEY_LOCAL_MACHINE, LOCAL_KEY);
+    if (!e)
+        e = RegDeleteKeyW(HKEY_LOCAL_MACHINE, LOCAL_KEY);
+    if (e == ERROR_FILE_NOT_FOUND)
+        e = ERROR_SUCCESS;
+    if (e)
+        *error = fw_win32_error_text("cannot delete " FW_CONFIG_KEY_TEXT, (unsigned long)e);
     return (unsigned long)e;
 }
 

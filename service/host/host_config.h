@@ -50,6 +50,9 @@ unsigned long fw_host_config_load(fw_host_config *c, char **error);
 /* Writes the local values (never those that policy sets); what: the
  * FW_RECORD_* bits of host_reconcile.h (profiles, paths). */
 unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char **error);
+/* Deletes HKLM\SOFTWARE\fwsvc and everything under it (an uninstall's
+ * purge); absent is success. Never touches the policy key. */
+unsigned long fw_host_config_forget(char **error);
 void fw_host_config_free(fw_host_config *c);
 const char *fw_source_name(fw_source s);
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds fwsvc-<version>-x64.msi with wixl from installer/fwsvc.wxs.
+#   build-msi.sh VERSION BIN_DIR CATALOG_DIR OUT_DIR
+# BIN_DIR holds fwsvc.exe and fwsvc_ca.dll. The Windows build calls it
+# (CMake target 'msi'); tests/e2e/msi.sh calls it again with a higher
+# VERSION to build an upgrade.
+set -euo pipefail
+[ $# -eq 4 ] || { echo "usage: build-msi.sh VERSION BIN_DIR CATALOG_DIR OUT_DIR" >&2; exit 2; }
+version=$1 bin=$2 catalog=$3 out=$4
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The catalog: one component per file. The ids come from the file names, so
+# an upgrade finds the same components ('Guid="*"' derives each component
+# GUID from its key path).
+{
+  echo '<?xml version="1.0" encoding="utf-8"?>'
+  echo '<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi"><Fragment>'
+  echo '<DirectoryRef Id="CATALOGDIR">'
+  for f in "$catalog"/*.yaml; do
+    name=$(basename "$f")
+    id="catalog_$(echo "${name%.yaml}" | tr -c 'A-Za-z0-9_\n' '_')"
+    echo "<Component Id=\"$id\" Guid=\"*\" Win64=\"yes\"><File Id=\"$id\" Name=\"$name\" Source=\"catalog/$name\" KeyPath=\"yes\"/></Component>"
+  done
+  echo '</DirectoryRef><ComponentGroup Id="CatalogFiles">'
+  for f in "$catalog"/*.yaml; do
+    name=$(basename "$f")
+    echo "<ComponentRef Id=\"catalog_$(echo "${name%.yaml}" | tr -c 'A-Za-z0-9_\n' '_')\"/>"
+  done
+  echo '</ComponentGroup></Fragment></Wix>'
+} >"$work/catalog.wxs"
+
+# wixl resolves Source paths relative to its working folder and refuses
+# absolute ones: the inputs are linked into the work folder.
+ln -s "$(cd "$bin" && pwd)" "$work/bin"
+ln -s "$(cd "$catalog" && pwd)" "$work/catalog"
+cp "$here/fwsvc.wxs" "$work/fwsvc.wxs"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+(cd "$work" && wixl -a x64 -D Version="$version" -D BinDir=bin -o "$out/fwsvc-$version-x64.msi" fwsvc.wxs catalog.wxs)
+msi="$out/fwsvc-$version-x64.msi"
+
+# What wixl 0.101 drops, set in the built database with msibuild:
+# - Property/@Secure: PROFILES, SETTINGS and INTERVAL join the
+#   SecureCustomProperties wixl writes for MajorUpgrade, so that they reach
+#   the server side of a per-machine install.
+msibuild "$msi" -q "UPDATE Property SET Value='WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;PROFILES;SETTINGS;INTERVAL' WHERE Property='SecureCustomProperties'"
+# - RegistryValue/@Type="expandable": a '#%' prefix in the Value column
+#   makes a REG_EXPAND_SZ (Registry table), but wixl escapes it to '##%'.
+msibuild "$msi" -q "UPDATE Registry SET Value='#%[#fwsvc.exe]' WHERE Name='EventMessageFile'"
+# - MajorUpgrade/@AllowSameVersionUpgrades: the upgrade row's VersionMax
+#   becomes inclusive (msidbUpgradeAttributesVersionMaxInclusive, 512), so a
+#   rebuild of the same version replaces the installed one instead of
+#   installing beside it. libmsi's UPDATE does not reach this table: it is
+#   exported, changed and imported.
+msiinfo export "$msi" Upgrade |
+  awk -F'\t' 'BEGIN { OFS = "\t" } NR > 3 && $7 ~ /^WIX_UPGRADE_DETECTED\r?$/ { $5 = $5 + 512 } { print }' \
+    >"$work/Upgrade.idt"
+(cd "$work" && msibuild "$msi" -i Upgrade.idt)
+# - MajorUpgrade/@Schedule is ignored: RemoveExistingProducts stays at
+#   1401, after InstallValidate, where the sequence's custom actions expect it.
+echo "build-msi: $msi"
