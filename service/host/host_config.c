@@ -181,6 +181,11 @@ static unsigned long read_profiles(const wchar_t *root, const char *root_text, f
         char *profile = fw_wide_to_utf8(name);
         if (e) {
             rc = bad(error, (unsigned long)e, "%s: cannot be read (error %ld)", key_text, (long)e);
+        } else if (!name[0] && type == REG_SZ && size <= sizeof(wchar_t)) {
+            /* The key's empty default value ('reg add KEY' makes one): not a profile. */
+        } else if (!name[0]) {
+            rc = bad(error, ERROR_INVALID_DATA, "%s: the key's default value is set; each profile is a named value",
+                     key_text);
         } else if (type != REG_MULTI_SZ && type != REG_SZ) {
             rc = bad(error, ERROR_INVALID_DATA,
                      "%s, value %s: must be REG_MULTI_SZ (NAME=VALUE lines) or REG_SZ (NAME=VALUE;...), but is %s",

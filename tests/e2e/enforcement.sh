@@ -141,10 +141,14 @@ for spec in $(seq 1 "$nadds" | sed 's/^/FwpmFilterAdd0#/') FwpmTransactionCommit
   positions=$((positions + 1))
   FWPEMU_FAULTS="$spec=ERROR_NOT_ENOUGH_MEMORY" wine fwsvc.exe apply --profile dpm >/dev/null 2>"$work/err"
   code=$?
-  if [ "$code" = 1 ] && [ "$(state_sum)" = "$before" ] && grep -q "nothing was changed" "$work/err"; then
+  after=$(state_sum)
+  if [ "$code" = 1 ] && [ "$after" = "$before" ] && grep -q "nothing was changed" "$work/err"; then
     identical=$((identical + 1))
   else
-    echo "  fault $spec: exit $code"
+    # All of it: this has failed once in many runs, cause not found.
+    echo "  fault $spec: exit $code, state $before -> $after; stderr:"
+    sed 's/^/    /' "$work/err"
+    (cd "$work/state" && ls -la)
   fi
 done
 check "apply faulted at $positions write positions: $identical left the state identical" '[ "$identical" = "$positions" ]'

@@ -94,9 +94,12 @@ wine reg add 'HKLM\SOFTWARE\fwsvc' /v IntervalSeconds /t REG_DWORD /d 5 /f >/dev
 fwsvc config
 check "IntervalSeconds 5: out of range (exit 1)" '[ "$(rc)" = 1 ] && grep -q "IntervalSeconds: 5 is out of range" "$work/err"'
 wine reg delete 'HKLM\SOFTWARE\fwsvc' /v IntervalSeconds /f >/dev/null
-wine reg add 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' /v dpm /t REG_SZ /d "dcom_ports=5000-5100" /f >/dev/null
+wine reg add 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' /v dpm /t REG_DWORD /d 1 /f >/dev/null
 fwsvc status
-check "a profile recorded as REG_SZ: exit 1, names the value" '[ "$(rc)" = 1 ] && grep -q "AppliedProfiles, value dpm: must be REG_MULTI_SZ" "$work/err"'
+check "a profile recorded as REG_DWORD: exit 1, names the value" '[ "$(rc)" = 1 ] && grep -q "AppliedProfiles, value dpm: must be REG_MULTI_SZ (NAME=VALUE lines) or REG_SZ (NAME=VALUE;...), but is REG_DWORD" "$work/err"'
+wine reg add 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' /v dpm /t REG_SZ /d "dcom_ports=5000-5100;sql_port" /f >/dev/null
+fwsvc status
+check "a REG_SZ profile (a Group Policy list row) with a setting that is not NAME=VALUE: exit 1, names it" '[ "$(rc)" = 1 ] && grep -q "AppliedProfiles, value dpm: .sql_port. is not NAME=VALUE" "$work/err"'
 
 echo "== 9: JSON documents validate, and carry what a dashboard needs"
 fresh
