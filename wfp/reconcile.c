@@ -21,14 +21,9 @@
 static const fw_layer all_layers[] = {FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4, FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
                                       FW_LAYER_ALE_AUTH_CONNECT_V4, FW_LAYER_ALE_AUTH_CONNECT_V6};
 
-/* "FwpmFilterAdd0(filter dpm/dcom-in/recv-accept-v4 {key}): FWP_E_... (0x...). hint" */
 static DWORD fail(char *message, size_t size, const char *function, const char *object, DWORD code)
 {
-    const char *name = fw_wfp_error_name(code);
-    const char *hint = fw_wfp_error_hint(code);
-    snprintf(message, size, "%s(%s): %s (0x%08lX)%s%s", function, object, name ? name : "error",
-             (unsigned long)code, hint ? ". " : "", hint ? hint : "");
-    return code;
+    return fw_wfp_failure(message, size, function, object, code);
 }
 
 static bool cancelled(HANDLE cancel, DWORD wait_ms)
@@ -93,6 +88,11 @@ static DWORD begin(HANDLE engine, bool read_only, DWORD txn_wait_ms, HANDLE canc
         return fail(message, size, "FwpmTransactionBegin0",
                     e == (DWORD)FWP_E_TIMEOUT ? "transaction, after waiting 6 s" : "transaction", e);
     return ERROR_SUCCESS;
+}
+
+DWORD fw_wfp_begin_read(HANDLE engine, char *message, size_t size)
+{
+    return begin(engine, true, TXN_WAIT_MS, NULL, message, size);
 }
 
 static DWORD check_provider(HANDLE engine, fw_reconcile_result *res)

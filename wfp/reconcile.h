@@ -48,6 +48,9 @@ void fw_reconcile_result_free(fw_reconcile_result *res);
 
 /* A session for reading (fwsvc filters): retries like reconcile. */
 DWORD fw_wfp_open(HANDLE *engine, char *message, size_t size);
+/* A read-only transaction (FWPM_TXN_READ_ONLY), waiting for the lock as
+ * reconcile does; the caller aborts it when done. */
+DWORD fw_wfp_begin_read(HANDLE engine, char *message, size_t size);
 /* Calls fn for every filter of fwsvc's provider, boot-time and disabled
  * ones included, layer by layer. */
 DWORD fw_wfp_for_each_ours(HANDLE engine, void (*fn)(const FWPM_FILTER0 *, void *), void *ctx,

@@ -1,5 +1,7 @@
 #include "wfp_errors.h"
 
+#include <stdio.h>
+
 #include <stddef.h>
 
 static const struct {
@@ -64,4 +66,13 @@ const char *fw_wfp_error_hint(uint32_t code)
         if (errors[i].code == code)
             return errors[i].hint;
     return NULL;
+}
+
+uint32_t fw_wfp_failure(char *message, size_t size, const char *function, const char *object, uint32_t code)
+{
+    const char *name = fw_wfp_error_name(code);
+    const char *hint = fw_wfp_error_hint(code);
+    snprintf(message, size, "%s(%s): %s (0x%08lX)%s%s", function, object, name ? name : "error",
+             (unsigned long)code, hint ? ". " : "", hint ? hint : "");
+    return code;
 }

@@ -27,12 +27,14 @@ static const struct {
     {FW_OPT_ALL, "--all"},         {FW_OPT_SERVICES_FILE, "--services-file"},
     {FW_OPT_INTERVAL, "--interval"}, {FW_OPT_REMOVE, "--remove"},
     {FW_OPT_INSTALLER_LISTS, "--profiles"}, {FW_OPT_INSTALLER_LISTS, "--settings"}, {FW_OPT_PURGE, "--purge"},
+    {FW_OPT_FLOW, "--dir"}, {FW_OPT_FLOW, "--proto"}, {FW_OPT_FLOW, "--port"}, {FW_OPT_FLOW, "--remote-addr"},
+    {FW_OPT_FLOW, "--local-addr"}, {FW_OPT_FLOW, "--program"}, {FW_OPT_FLOW, "--flows"},
 };
 
 /* An unknown option, with the closest one this command takes. */
 static int unknown_option(const fw_command *cmd, const char *arg)
 {
-    const char *names[16];
+    const char *names[32];
     size_t n = 0;
     for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
         if (cmd->options & option_names[i].option)
@@ -113,6 +115,28 @@ static int parse_installer_list(const fw_command *cmd, int argc, char **argv, in
     return rc;
 }
 
+static const char *const flow_options[] = {"--dir", "--proto", "--port", "--remote-addr", "--local-addr",
+                                           "--program", "--flows"};
+
+/* why's flow options: the option's name, or NULL. */
+static const char *flow_option(const char *arg)
+{
+    for (size_t i = 0; i < sizeof flow_options / sizeof flow_options[0]; i++)
+        if (is_option(arg, flow_options[i]))
+            return flow_options[i];
+    return NULL;
+}
+
+static const char **flow_slot(fw_cli_args *args, const char *name)
+{
+    const char **slots[] = {&args->dir,        &args->proto,   &args->port, &args->remote_addr,
+                            &args->local_addr, &args->program, &args->flows};
+    for (size_t i = 0; i < sizeof flow_options / sizeof flow_options[0]; i++)
+        if (strcmp(name, flow_options[i]) == 0)
+            return slots[i];
+    return NULL;
+}
+
 int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args, bool *help)
 {
     size_t profile_cap = 0, setting_cap = 0, unset_cap = 0;
@@ -148,6 +172,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_PURGE;
         } else if (is_option(a, "--profiles") || is_option(a, "--settings")) {
             need = FW_OPT_INSTALLER_LISTS;
+        } else if (flow_option(a)) {
+            need = FW_OPT_FLOW;
         } else if (a[0] == '-' && a[1] != '\0') {
             return unknown_option(cmd, a);
         } else {
@@ -164,6 +190,17 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             return usage_error(cmd, "option '%s' does not apply to this command", a);
         if (need == FW_OPT_PURGE) {
             args->purge = true;
+            continue;
+        }
+        if (need == FW_OPT_FLOW) {
+            const char *name = flow_option(a);
+            const char *value = option_value(argc, argv, &i, name);
+            const char **slot = flow_slot(args, name);
+            if (!value || !*value)
+                return usage_error(cmd, "option '%s' needs a value", name);
+            if (*slot)
+                return usage_error(cmd, "%s is given twice", name);
+            *slot = value;
             continue;
         }
         if (need == FW_OPT_INSTALLER_LISTS) {

@@ -29,6 +29,7 @@ enum {
      * possibly empty (an installer passes every property, set or not) */
     FW_OPT_INSTALLER_LISTS = 1 << 12,
     FW_OPT_PURGE = 1 << 13,
+    FW_OPT_FLOW = 1 << 14, /* why: --dir --proto --port --remote-addr --local-addr --program --flows */
 };
 
 typedef struct {
@@ -50,6 +51,7 @@ typedef struct {
     bool purge;               /* remove --all --purge */
     char **list_items;        /* owned: what --profiles / --settings split into */
     size_t list_item_count, list_item_cap;
+    const char *dir, *proto, *port, *remote_addr, *local_addr, *program, *flows; /* why */
 } fw_cli_args;
 
 typedef struct {
@@ -98,6 +100,7 @@ int fw_cmd_filters(const fw_cli_args *args);
 int fw_cmd_config(const fw_cli_args *args);
 int fw_cmd_service(const fw_cli_args *args);
 int fw_cmd_configure(const fw_cli_args *args);
+int fw_cmd_why(const fw_cli_args *args);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

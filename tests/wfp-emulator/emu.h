@@ -232,6 +232,7 @@ typedef struct {
     bool v6;
     UINT8 protocol;
     UINT16 local_port, remote_port;
+    bool has_local_port, has_remote_port; /* a port the flow does not give never matches */
     BYTE remote_addr[16]; /* v4 in the first 4 bytes, network order */
     const BYTE *app_id;   /* lowercase NT path, UTF-16 with NUL, or NULL */
     UINT32 app_id_len;

@@ -119,13 +119,13 @@ static bool condition_matches(const FWPM_FILTER_CONDITION0 *c, const emu_flow *f
     if (IsEqualGUID(k, &FWPM_CONDITION_IP_PROTOCOL))
         return match_scalar(c, flow->protocol);
     if (IsEqualGUID(k, &FWPM_CONDITION_IP_LOCAL_PORT))
-        return match_scalar(c, flow->local_port);
+        return flow->has_local_port && match_scalar(c, flow->local_port);
     if (IsEqualGUID(k, &FWPM_CONDITION_IP_REMOTE_PORT))
-        return match_scalar(c, flow->remote_port);
+        return flow->has_remote_port && match_scalar(c, flow->remote_port);
     if (IsEqualGUID(k, &FWPM_CONDITION_IP_REMOTE_ADDRESS))
         return match_address(c, flow);
     if (IsEqualGUID(k, &FWPM_CONDITION_ALE_APP_ID))
-        return match_app_id(c, flow);
+        return flow->app_id && match_app_id(c, flow);
     return false;
 }
 

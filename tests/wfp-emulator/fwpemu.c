@@ -7,15 +7,17 @@
  *   fwpemu tamper delete-one --provider GUID
  *   fwpemu tamper rewrite-one --provider GUID   same key, any port: wider
  *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
+ *   fwpemu tamper add-random N SEED     N varied filters of other products (fwpemu_random.c)
  *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
  *                   [--remote ADDR] [--v6] [--program PATH]
  *   fwpemu classify-batch               one flow a line on stdin, tab-separated:
  *                                       DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM]
+ *                                       ('-' for a port or program the flow does not give)
  *   fwpemu hold-lock MS                 holds the transaction lock for MS milliseconds
  *
  * tamper goes through the WFP API from this process, as another program
  * would; the other commands work on the state file directly. */
-#include "emu.h"
+#include "fwpemu.h"
 
 #include <rpc.h>
 #include <stdio.h>
@@ -303,7 +305,7 @@ static void do_reset(emu_state *s, void *ctx)
     emu_state_reset(s, *(UINT16 *)ctx);
 }
 
-static DWORD open_engine(HANDLE *engine)
+DWORD fwpemu_open_engine(HANDLE *engine)
 {
     return FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, engine);
 }
@@ -313,7 +315,7 @@ static DWORD open_engine(HANDLE *engine)
 static int tamper_first(const GUID *provider, DWORD (*act)(HANDLE, const FWPM_FILTER0 *), const char *verb)
 {
     HANDLE engine, en;
-    DWORD e = open_engine(&engine);
+    DWORD e = fwpemu_open_engine(&engine);
     if (e)
         return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
     static const GUID *layers[] = {&FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
@@ -385,7 +387,7 @@ static const GUID foreign_sublayer = {0x0f0e1d2c, 0x3b4a, 0x5968, {0x77, 0x86, 0
 static int cmd_add_foreign(unsigned long n)
 {
     HANDLE engine;
-    DWORD e = open_engine(&engine);
+    DWORD e = fwpemu_open_engine(&engine);
     if (e)
         return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
     e = FwpmTransactionBegin0(engine, 0);
@@ -473,8 +475,10 @@ static int cmd_classify(int argc, char **argv)
             flow.protocol = strcmp(v, "tcp") == 0 ? 6 : strcmp(v, "udp") == 0 ? 17 : (UINT8)atoi(v);
         } else if (strcmp(a, "--local-port") == 0) {
             flow.local_port = (UINT16)atoi(v);
+            flow.has_local_port = true;
         } else if (strcmp(a, "--remote-port") == 0) {
             flow.remote_port = (UINT16)atoi(v);
+            flow.has_remote_port = true;
         } else if (strcmp(a, "--remote") == 0) {
             if (inet_pton(strchr(v, ':') ? AF_INET6 : AF_INET, v, flow.remote_addr) != 1)
                 return fprintf(stderr, "fwpemu: bad address %s\n", v), 2;
@@ -540,10 +544,12 @@ static int cmd_classify_batch(void)
         }
         flow.inbound = strcmp(field[0], "in") == 0;
         flow.protocol = strcmp(field[1], "tcp") == 0 ? 6 : strcmp(field[1], "udp") == 0 ? 17 : (UINT8)atoi(field[1]);
+        flow.has_local_port = strcmp(field[2], "-") != 0;
+        flow.has_remote_port = strcmp(field[3], "-") != 0;
         flow.local_port = (UINT16)atoi(field[2]);
         flow.remote_port = (UINT16)atoi(field[3]);
         flow.v6 = strchr(field[4], ':') != NULL;
-        if (classify_one(&s, &flow, n > 5 && field[5][0] ? field[5] : NULL))
+        if (classify_one(&s, &flow, n > 5 && field[5][0] && strcmp(field[5], "-") ? field[5] : NULL))
             rc = 2;
         fflush(stdout);
     }
@@ -615,6 +621,8 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[2], "add-foreign") == 0 && argc == 4)
             return cmd_add_foreign(strtoul(argv[3], NULL, 10));
+        if (strcmp(argv[2], "add-random") == 0 && argc == 5)
+            return fwpemu_add_random(strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
     }
     if (strcmp(cmd, "classify") == 0)
         return cmd_classify(argc - 2, argv + 2);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# fwsvc why under Wine against the WFP emulator: single flows and their
+# JSON, --profile, read-only, bad input, and the agreement test: many random
+# flows over a state with other products' filters in several sublayers
+# (soft and hard permits, blocks, disabled ones, a condition nobody can
+# evaluate), where `fwsvc why` and the emulator's classify must name the
+# same verdict and the same deciding filter for every flow.
+# Usage: why.sh BUILD_DIR (windows)
+. "$(dirname "$0")/wine-e2e.sh"
+cleanup() {
+  wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+  rm -rf "$WINEPREFIX/drive_c/Program Files/Backup" "$WINEPREFIX/drive_c/Tools" \
+    "$WINEPREFIX/drive_c/Program Files/Microsoft Data Protection Manager" "$work"
+}
+trap cleanup EXIT
+SEED=${FWSVC_WHY_SEED:-20261201}
+fwsvc() { wine fwsvc.exe "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
+valid() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" why "$work/out" >/dev/null; }
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$work/out"; }
+# The emulator's call log: "PID FUNCTION RESULT +TIME" per call.
+writes() { grep -cE " (FwpmFilterAdd0|FwpmFilterDeleteByKey0|FwpmFilterDeleteById0|FwpmTransactionCommit0|FwpmProviderAdd0|FwpmProviderDeleteByKey0|FwpmSubLayerAdd0|FwpmSubLayerDeleteByKey0) " "$work/calls.log"; }
+export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
+# The programs of the random filters' app-id conditions exist.
+mkdir -p "$WINEPREFIX/drive_c/Program Files/Backup" "$WINEPREFIX/drive_c/Tools"
+touch "$WINEPREFIX/drive_c/Program Files/Backup/agent.exe" "$WINEPREFIX/drive_c/Tools/other.exe"
+# ... and dpm-agent's program, so the emulator's classify can compute its app id too.
+dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft Data Protection Manager/DPM/bin"
+mkdir -p "$dpm_bin" && touch "$dpm_bin/dpmra.exe"
+wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+
+echo "== one flow: verdict, deciding filter, trace"
+wine fwpemu.exe reset >/dev/null
+fwsvc apply --profile be-remote-agent --profile dpm-agent --set dpm_server=10.0.0.5
+before=$(state_sum)
+: >"$work/calls.log"
+fwsvc why --dir in --proto tcp --port 10000 --remote-addr 10.0.0.5
+check "NDMP from anywhere: PERMIT (exit 0), by fwsvc's hard permit" '[ "$(rc)" = 0 ] && grep -q "^PERMIT  inbound TCP to local port 10000 from 10.0.0.5" "$work/out" && grep -q "filter    \"fwsvc be-remote-agent/ndmp-in/recv-accept-v4\"" "$work/out" && grep -q "hard (FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT)" "$work/out"'
+check "the trace shows Windows Firewall's block below it, outranked" 'grep -qE "0x8000 .* no effect +BLOCK \"Default Inbound Block" "$work/out"'
+fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.0.0.5
+check "SMB from the DPM server (dpm_server=10.0.0.5): PERMIT by dpm-agent's scoped permit" '[ "$(rc)" = 0 ] && grep -q "filter    \"fwsvc dpm-agent/smb-tcp-in/recv-accept-v4\"" "$work/out"'
+fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.9.9.9
+check "SMB from another address: BLOCK (exit 3) by Windows Firewall's default block, in its sublayer" '[ "$(rc)" = 3 ] && grep -q "^BLOCK" "$work/out" && grep -q "Default Inbound Block (WF, IPv4)" "$work/out" && grep -q "sublayer  WFP Built-in WF sublayer" "$work/out"'
+fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.9.9.9 --json
+check "--json validates (docs/schemas/why.schema.json) and names the deciding filter" 'valid && [ "$(json "d[\"verdict\"], d[\"decided_by\"][\"name\"], d[\"decided_by\"][\"hard\"]")" = "BLOCK Default Inbound Block (WF, IPv4) False" ]'
+fwsvc why --dir in --proto tcp --port 10000 --remote-addr 2001:db8::7 --json
+check "IPv6 by the address: the v6 layer decides" 'valid && [ "$(json "d[\"decided_by\"][\"layer\"], d[\"trace\"][0][\"layer\"]")" = "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6 FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6" ]'
+check "read only: no write call, the engine's state unchanged" '[ "$(writes)" = 0 ] && grep -q " FwpmTransactionAbort0 " "$work/calls.log" && [ "$(state_sum)" = "$before" ]'
+
+echo "== --profile: every documented flow of an applied profile"
+fwsvc why --profile dpm-agent
+check "dpm-agent on a clean host: all its flows permitted (exit 0)" '[ "$(rc)" = 0 ] && grep -qE "^0 of [0-9]+ flow\(s\) blocked" "$work/out"'
+fwsvc why --profile dpm-agent --json
+check "--profile --json validates; every flow checked, from its planned filter" 'valid && [ "$(json "d[\"checked\"] > 10 and d[\"blocked\"] == 0 and all(r[\"flow\"][\"origin\"].startswith(\"dpm-agent/\") for r in d[\"results\"])")" = True ]'
+fwsvc why --profile dpm
+check "a profile that is not applied: exit 2, says so" '[ "$(rc)" = 2 ] && grep -q "not applied on this host" "$work/err"'
+
+echo "== bad input"
+fwsvc why --dir sideways --proto tcp --port 1
+check "--dir sideways: exit 2" '[ "$(rc)" = 2 ] && grep -q "dir must be in or out" "$work/err"'
+fwsvc why --dir in --proto tcp --port 70000
+check "--port 70000: exit 2" '[ "$(rc)" = 2 ] && grep -q "port must be a port number" "$work/err"'
+fwsvc why
+check "no flow, profile or file: exit 2, says what it needs" '[ "$(rc)" = 2 ] && grep -q "why needs one of" "$work/err"'
+fwsvc why --dir in --proto tcp --port 1 --remote-addr 10.0.0.0/8
+check "an address range where one address is asked: exit 2" '[ "$(rc)" = 2 ] && grep -q "not one IPv4 or IPv6 address" "$work/err"'
+
+echo "== agreement with the emulator's classify, over random flows and other products' filters"
+wine fwpemu.exe reset >/dev/null
+wine fwpemu.exe tamper add-random 300 "$SEED" >"$work/random"
+# A restart: BFE holds back the filters of the provider whose service is gone (disabled).
+wine fwpemu.exe reboot >/dev/null
+fwsvc apply --profile be-remote-agent --profile dpm-agent --set dpm_server=10.0.0.5
+wine fwpemu.exe dump >"$work/dump.json"
+disabled=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d['filters'] if f['flags'] & 0x20))" "$work/dump.json")
+check "the state: $(cat "$work/random"); $disabled of them disabled by the restart" '[ "$disabled" -gt 0 ]'
+python3 "$root/tests/e2e/why_agree.py" flows "$SEED" 1000 "$work/emu.in" "$work/why.in"
+wine fwpemu.exe classify-batch <"$work/emu.in" >"$work/emu.out"
+before=$(state_sum)
+: >"$work/calls.log"
+t0=$(date +%s%N)
+fwsvc why --flows "$(winpath "$work/why.in")" --json
+t1=$(date +%s%N)
+cp "$work/out" "$work/why.json"
+check "why --flows: 1000 flows evaluated in one process ($(( (t1 - t0) / 1000000 )) ms), JSON valid" 'valid && [ "$(json "d[\"checked\"]")" = 1000 ]'
+python3 "$root/tests/e2e/why_agree.py" compare "$work/emu.out" "$work/why.json" >"$work/agree" 2>&1
+cat "$work/agree"
+check "fwsvc why and the emulator agree on every flow's verdict and deciding filter" '[ $? ] && tail -1 "$work/agree" | grep -q "^agree: 1000 of 1000$"'
+check "still read only: no write, state unchanged" '[ "$(writes)" = 0 ] && [ "$(state_sum)" = "$before" ]'
+fwsvc why --profile dpm-agent --json
+cp "$work/out" "$work/profile.json"
+python3 - "$work/profile.json" >"$work/profile.emu.in" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    f = r["flow"]
+    local, remote = (str(f["port"]), "-") if f["dir"] == "in" else ("-", str(f["port"]))
+    print("\t".join([f["dir"], f["proto"], local, remote, f["remote_addr"], f["program"] or "-"]))
+PY
+wine fwpemu.exe classify-batch <"$work/profile.emu.in" >"$work/profile.emu.out"
+blocked=$(json "d[\"blocked\"]" 2>/dev/null)
+check "--profile amid other products' filters: $blocked blocked (exit 3 when any), each as the emulator decides it" '{ [ "$blocked" = 0 ] || [ "$(rc)" = 3 ]; } && python3 -c "
+import json,sys
+res=json.load(open(sys.argv[1]))[\"results\"]; emu=[l.split()[0] for l in open(sys.argv[2]) if l.strip()]
+sys.exit(not (len(res)==len(emu) and all(r[\"verdict\"]==e for r,e in zip(res,emu))))" "$work/profile.json" "$work/profile.emu.out"'
+
+echo "why: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

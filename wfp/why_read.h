@@ -1,0 +1,29 @@
+/* What `fwsvc why` reads from WFP: every provider's filters at the six ALE
+ * auth layers (listen, recv-accept, connect; v4 and v6), every sublayer and
+ * provider, in one read-only transaction, turned into the evaluator's
+ * portable form (arbitrate.h). Windows only. */
+#ifndef FW_WHY_READ_H
+#define FW_WHY_READ_H
+
+#include "arbitrate.h"
+
+#include <winsock2.h>
+#include <windows.h>
+
+typedef struct {
+    fw_eval_sublayer *sublayers;
+    size_t sublayer_count;
+    fw_eval_filter *filters;
+    size_t filter_count;
+    char **strings;            /* names, owned */
+    size_t string_count, string_cap;
+    void **blocks;             /* conditions and blobs, owned */
+    size_t block_count, block_cap;
+} fw_why_snapshot;
+
+/* On failure returns the WFP error and fills message (function, object,
+ * error name); nothing is changed either way. */
+DWORD fw_why_read(fw_why_snapshot *s, char *message, size_t size);
+void fw_why_snapshot_free(fw_why_snapshot *s);
+
+#endif
