@@ -20,6 +20,7 @@ typedef struct {
     long decided_by;
 } layer_result;
 
+/* qsort takes no context in C11: the sublayers being sorted, for the comparison. */
 static const fw_eval_sublayer *sorting_sublayers;
 
 static int by_weight_desc(const void *a, const void *b)

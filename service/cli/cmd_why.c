@@ -336,7 +336,7 @@ static int flows_from_file(const char *path, flow_list *out)
  * (both ends of a range), from the first address of its scope or a
  * documentation address (RFC 5737 / RFC 3849) when it has none, with its
  * program. */
-static void flows_of_filter(const fw_desired *d, const fw_planned_filter *pf, flow_list *out)
+static void flows_of_filter(const fw_planned_filter *pf, flow_list *out)
 {
     bool inbound = pf->layer == FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4 || pf->layer == FW_LAYER_ALE_AUTH_RECV_ACCEPT_V6;
     bool v6 = fw_layer_family(pf->layer) == FW_AF_V6;
@@ -378,7 +378,6 @@ static void flows_of_filter(const fw_desired *d, const fw_planned_filter *pf, fl
             }
         }
     }
-    (void)d;
     free(identity);
 }
 
@@ -405,7 +404,7 @@ static int flows_of_profile(const char *name, flow_list *out)
         fw_applied_free(&one);
     }
     for (size_t i = 0; rc == FW_EXIT_OK && i < d.plan.count; i++)
-        flows_of_filter(&d, &d.plan.filters[i], out);
+        flows_of_filter(&d.plan.filters[i], out);
     fw_desired_free(&d);
     fw_host_config_free(&c);
     return rc;
