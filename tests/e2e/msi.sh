@@ -155,7 +155,7 @@ wait $sampler
 fewest=$(sort -n "$work/samples" | head -1)
 echo "fwsvc filters sampled $(wc -l <"$work/samples") times during the upgrade: fewest $fewest, before $filters_before"
 check "exit 0; only $next is installed now" '[ "$(rc)" = 0 ] && [ "$(installed_versions)" = "$next " ]'
-check "the older version's uninstall kept the configuration and the filters (its cleanup said so)" 'msilog upgrade | grep -q "upgrading {"'
+check "the newer package noted the upgrade before RemoveExistingProducts (the older uninstall then keeps the configuration)" 'msilog upgrade | grep -q "upgrading {"'
 check "while the upgrade ran, fwsvc's filters were never all gone (fewest $fewest of $filters_before)" '[ "$(wc -l <"$work/samples")" -ge 2 ] && [ "$fewest" = "$filters_before" ]'
 fwsvc filters --json && cp "$work/out" "$work/filters.after"
 fwsvc config --json && cp "$work/out" "$work/config.after"
