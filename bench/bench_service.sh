@@ -97,7 +97,8 @@ calls_of_repair() {
   : >"$work/calls.log"
   wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
   sleep 2
-  svc=$(awk '/ event 1: process / { p = $NF } END { print p }' "$log_file")
+  # "event 1: process PID; recovery actions set" (or what the SCM refused)
+  svc=$(sed -n 's/.* event 1: process \([0-9]*\).*/\1/p' "$log_file" | tail -1)
   awk -v p="$svc" '$1 == p' "$work/calls.log" | wc -l
 }
 none=$(calls_of_repair)
