@@ -42,10 +42,6 @@ out=$(cd "$out" && pwd)
 msi="$out/fwsvc-$version-x64.msi"
 
 # What wixl 0.101 drops, set in the built database with msibuild:
-# - Property/@Secure: PROFILES, SETTINGS and INTERVAL join the
-#   SecureCustomProperties wixl writes for MajorUpgrade, so that they reach
-#   the server side of a per-machine install.
-msibuild "$msi" -q "UPDATE Property SET Value='WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;PROFILES;SETTINGS;INTERVAL' WHERE Property='SecureCustomProperties'"
 # - RegistryValue/@Type="expandable": a '#%' prefix in the Value column
 #   makes a REG_EXPAND_SZ (Registry table), but wixl escapes it to '##%'.
 msibuild "$msi" -q "UPDATE Registry SET Value='#%[#fwsvc.exe]' WHERE Name='EventMessageFile'"
