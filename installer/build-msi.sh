@@ -54,6 +54,12 @@ msiinfo export "$msi" Upgrade |
   awk -F'\t' 'BEGIN { OFS = "\t" } NR > 3 && $7 ~ /^WIX_UPGRADE_DETECTED\r?$/ { $5 = $5 + 512 } { print }' \
     >"$work/Upgrade.idt"
 (cd "$work" && msibuild "$msi" -i Upgrade.idt)
+# - CustomAction/@Execute="rollback" is ignored: wixl writes an immediate
+#   action (2113), which would run the rollback's command during the
+#   install. The type becomes DLL in the Binary table (1) + ignore the
+#   return (64) + rollback (256) + in script (1024) + no impersonation
+#   (2048) = 3393.
+msibuild "$msi" -q "UPDATE CustomAction SET Type=3393 WHERE Action='FwsvcConfigureRollback'"
 # - MajorUpgrade/@Schedule is ignored: RemoveExistingProducts stays at
 #   1401, after InstallValidate, where the sequence's custom actions expect it.
 echo "build-msi: $msi"

@@ -65,6 +65,8 @@ check "Event Log source as registry values: EventMessageFile REG_EXPAND_SZ (#%),
 # 3073 = DLL in the Binary table (1) + deferred (1024) + no impersonation (2048)
 check "uninstall cleanup: deferred, not impersonated, before RemoveFiles, not during an upgrade" '[ "$(row CustomAction FwsvcRemoveAll | cut -f2,4)" = "$(printf "3073\tFwsvcUninstallCleanup")" ] && [ "$(row InstallExecuteSequence FwsvcRemoveAll | cut -f2,3)" = "$(printf "REMOVE=\"ALL\" AND NOT UPGRADINGPRODUCTCODE\t3399")" ]'
 check "configure: deferred, not impersonated, between InstallServices (5800) and StartServices (5900), only when a property is given" '[ "$(row CustomAction FwsvcConfigure | cut -f2)" = 3073 ] && [ "$(row InstallExecuteSequence FwsvcConfigure | cut -f3)" = 5849 ] && row CustomAction SetFwsvcConfigure | grep -q "configure --profiles \"\[PROFILES\]\" --settings \"\[SETTINGS\]\" --interval \"\[INTERVAL\]\""'
+# 3393 = DLL (1) + ignore its return (64) + rollback (256) + in script (1024) + no impersonation (2048)
+check "configure's rollback: a rollback action (3393), before configure, only when FwsvcPlanRollback (immediate) set it" '[ "$(row CustomAction FwsvcConfigureRollback | cut -f2)" = 3393 ] && [ "$(row InstallExecuteSequence FwsvcConfigureRollback | cut -f2,3)" = "$(printf "FwsvcConfigureRollback\t5847")" ] && [ "$(row CustomAction FwsvcPlanRollback | cut -f2)" = 2113 ]'
 check "MajorUpgrade: same or older versions upgraded (VersionMax inclusive, 513), newer ones refused" '[ "$(table "$msi" Upgrade | awk -F"\t" "\$7==\"WIX_UPGRADE_DETECTED\" {print \$3 \"/\" \$5}")" = "$version/513" ] && table "$msi" LaunchCondition | grep -q "^NOT WIX_DOWNGRADE_DETECTED"'
 python3 - "$bin/fwsvc.exe" "$version" >"$work/verres" <<'EOF'
 import sys
