@@ -9,14 +9,8 @@
 #     call log), and wall time, which adds Wine's noisy process start.
 # Usage: bench/bench_reconcile.sh [BUILD_DIR]   (default build/windows)
 set -eu
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(cd "${1:-$root/build/windows}" && pwd)
-. "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
+. "$(dirname "$0")/bench-wine.sh"
 trap 'rm -rf "$work"; wine reg delete "HKLM\\SOFTWARE\\fwsvc" /f >/dev/null 2>&1 || true' EXIT
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
-export FWPEMU_STATE=$(winpath "$work/state")
 export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
 RUNS=${RUNS:-21}
 profile=${PROFILE:-dpm}

@@ -10,13 +10,7 @@
 #     100,000 filters of another provider present and with none.
 # Usage: bench/bench_service.sh [BUILD_DIR]   (default build/windows)
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(cd "${1:-$root/build/windows}" && pwd)
-. "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
-export FWPEMU_STATE=$(winpath "$work/state")
+. "$(dirname "$0")/bench-wine.sh"
 OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 TRIALS=${TRIALS:-100}
 IDLE_S=${IDLE_S:-60}

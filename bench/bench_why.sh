@@ -7,13 +7,7 @@
 # of the same flow, for scale. Compare the ratios measured in one run.
 # Usage: bench/bench_why.sh [BUILD_DIR]   (default build/windows)
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(cd "${1:-$root/build/windows}" && pwd)
-. "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
-export FWPEMU_STATE=$(winpath "$work/state")
+. "$(dirname "$0")/bench-wine.sh"
 RUNS=${RUNS:-5}
 FOREIGN=${FOREIGN:-100000}
 cleanup() {

@@ -1,8 +1,9 @@
 /* Reads the engine for `fwsvc why`: FWPM_FILTER0, FWPM_SUBLAYER0 and
  * FWPM_PROVIDER0 into the evaluator's form. Disabled filters are read too
- * (FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED) so the trace can say they do not
- * count; boot-time filters are not: BFE removes them once it runs
- * (FwpmProviderAdd0, Remarks). */
+ * (FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED): the evaluator's rule, not the
+ * enumeration, leaves them out, and the agreement test checks that rule.
+ * Boot-time filters are not read: they are disabled once BFE runs (Basic
+ * Operation). */
 #include "why_read.h"
 
 #include "fw_alloc.h"

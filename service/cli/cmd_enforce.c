@@ -109,20 +109,12 @@ static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c
 /* configure's --interval: recorded with the profiles, after the commit. */
 static int take_interval(unsigned long seconds, fw_host_config *c)
 {
-    if (seconds < FW_MIN_INTERVAL_SECONDS || seconds > FW_MAX_INTERVAL_SECONDS) {
-        fw_error("interval %lu s is out of range (%lu to %lu seconds); nothing was changed\n", seconds,
-                 FW_MIN_INTERVAL_SECONDS, FW_MAX_INTERVAL_SECONDS);
-        return FW_EXIT_INVALID;
-    }
-    if (c->interval_source == FW_SOURCE_POLICY) {
-        fw_error("the interval is set by Group Policy (%s, IntervalSeconds); change it there; nothing was "
-                 "changed\n",
-                 FW_POLICY_KEY_TEXT);
-        return FW_EXIT_INVALID;
-    }
-    c->interval_seconds = seconds;
-    c->interval_source = FW_SOURCE_LOCAL;
-    return FW_EXIT_OK;
+    char *error = NULL;
+    if (fw_host_config_set_interval(c, seconds, &error) == ERROR_SUCCESS)
+        return FW_EXIT_OK;
+    fw_error("%s; nothing was changed\n", error);
+    free(error);
+    return FW_EXIT_INVALID;
 }
 
 static bool profile_has_variable(const fw_cli_session *s, size_t i, const char *name)

@@ -107,24 +107,27 @@ static DWORD register_event_source(const wchar_t *exe)
     return e;
 }
 
-static DWORD set_interval(unsigned long seconds)
+/* --interval goes into the host configuration, checked (range, Group
+ * Policy) before the service is touched. */
+static int check_interval(const fw_service_options *o, fw_host_config *c)
 {
-    HKEY key;
-    DWORD e = (DWORD)RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwsvc", 0, NULL, 0, KEY_WRITE, NULL, &key, NULL);
-    if (e)
-        return e;
-    DWORD v = (DWORD)seconds;
-    e = (DWORD)RegSetValueExW(key, L"IntervalSeconds", 0, REG_DWORD, (const BYTE *)&v, sizeof v);
-    RegCloseKey(key);
-    return e;
+    char *error = NULL;
+    *c = (fw_host_config){0};
+    if (!o->interval_seconds)
+        return FW_EXIT_OK;
+    if (fw_host_config_load(c, &error) == ERROR_SUCCESS &&
+        fw_host_config_set_interval(c, o->interval_seconds, &error) == ERROR_SUCCESS)
+        return FW_EXIT_OK;
+    fw_error("--interval: %s; nothing was changed\n", error);
+    free(error);
+    return FW_EXIT_INVALID;
 }
 
 int fw_service_install(const fw_service_options *o)
 {
-    if (o->interval_seconds &&
-        (o->interval_seconds < FW_MIN_INTERVAL_SECONDS || o->interval_seconds > FW_MAX_INTERVAL_SECONDS)) {
-        fw_error("--interval %lu is out of range (%lu to %lu seconds)\n", o->interval_seconds,
-                 FW_MIN_INTERVAL_SECONDS, FW_MAX_INTERVAL_SECONDS);
+    fw_host_config config;
+    if (check_interval(o, &config) != FW_EXIT_OK) {
+        fw_host_config_free(&config);
         return FW_EXIT_INVALID;
     }
     wchar_t exe[MAX_PATH], command[MAX_PATH + 32];
@@ -134,6 +137,7 @@ int fw_service_install(const fw_service_options *o)
     if (!scm) {
         fw_error("cannot open the Service Control Manager (error %lu): run fwsvc from an elevated prompt\n",
                  GetLastError());
+        fw_host_config_free(&config);
         return FW_EXIT_FAILURE;
     }
     int rc = FW_EXIT_OK;
@@ -161,8 +165,10 @@ int fw_service_install(const fw_service_options *o)
         DWORD e = register_event_source(exe);
         if (e)
             fprintf(stderr, "fwsvc: note: the Event Log source was not registered (error %lu)\n", e);
-        if (o->interval_seconds && (e = set_interval(o->interval_seconds))) {
-            fw_error("cannot record the interval (error %lu)\n", e);
+        char *error = NULL;
+        if (o->interval_seconds && fw_host_config_save(&config, FW_SAVE_PATHS, &error) != ERROR_SUCCESS) {
+            fw_error("%s\n", error);
+            free(error);
             rc = FW_EXIT_FAILURE;
         }
         if (rc == FW_EXIT_OK)
@@ -172,6 +178,7 @@ int fw_service_install(const fw_service_options *o)
         CloseServiceHandle(svc);
     }
     CloseServiceHandle(scm);
+    fw_host_config_free(&config);
     return rc;
 }
 

@@ -339,6 +339,19 @@ unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char *
     return (unsigned long)e;
 }
 
+unsigned long fw_host_config_set_interval(fw_host_config *c, unsigned long seconds, char **error)
+{
+    if (seconds < FW_MIN_INTERVAL_SECONDS || seconds > FW_MAX_INTERVAL_SECONDS)
+        return bad(error, ERROR_INVALID_DATA, "interval %lu s is out of range (%lu to %lu seconds)", seconds,
+                   FW_MIN_INTERVAL_SECONDS, FW_MAX_INTERVAL_SECONDS);
+    if (c->interval_source == FW_SOURCE_POLICY)
+        return bad(error, ERROR_INVALID_DATA, "the interval is set by Group Policy (%s, IntervalSeconds); change it there",
+                   FW_POLICY_KEY_TEXT);
+    c->interval_seconds = seconds;
+    c->interval_source = FW_SOURCE_LOCAL;
+    return ERROR_SUCCESS;
+}
+
 unsigned long fw_host_config_forget(char **error)
 {
     LSTATUS e = RegDeleteTreeW(HKEY_LOCAL_MACHINE, LOCAL_KEY);

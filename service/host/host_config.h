@@ -50,6 +50,11 @@ unsigned long fw_host_config_load(fw_host_config *c, char **error);
 /* Writes the local values (never those that policy sets); what: the
  * FW_RECORD_* bits of host_reconcile.h (profiles, paths). */
 unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char **error);
+/* Sets the service's interval in c (saved by fw_host_config_save with
+ * FW_SAVE_PATHS): 10 to 86400 seconds, and not a value Group Policy sets.
+ * On refusal returns ERROR_INVALID_DATA and sets *error (allocated); c is
+ * unchanged. */
+unsigned long fw_host_config_set_interval(fw_host_config *c, unsigned long seconds, char **error);
 /* Deletes HKLM\SOFTWARE\fwsvc and everything under it (an uninstall's
  * purge); absent is success. Never touches the policy key. */
 unsigned long fw_host_config_forget(char **error);

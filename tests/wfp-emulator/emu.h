@@ -124,6 +124,10 @@ void emu_for_each_filter(emu_state *s, const GUID *only_provider, bool no_provid
 UINT64 emu_filter_count(const emu_state *s);
 void emu_journal_add(emu_state *s, UINT32 type, const emu_object *filter, const GUID *session);
 
+/* A setting from the environment variable, else from HKLM\SOFTWARE\fwpemu's
+ * value of that name (a service inherits no environment); false if neither
+ * has one that fits. */
+bool emu_machine_setting(const wchar_t *variable, const wchar_t *value, wchar_t *out, DWORD chars);
 const wchar_t *emu_state_dir(void);
 DWORD emu_state_lock(void);   /* the state mutex (short sections) */
 void emu_state_unlock(void);

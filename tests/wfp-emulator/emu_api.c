@@ -29,17 +29,7 @@ static void call_log(const char *function, DWORD result)
     EnterCriticalSection(&log_lock);
     if (!log_opened) {
         wchar_t path[MAX_PATH * 2];
-        DWORD n = GetEnvironmentVariableW(L"FWPEMU_CALLLOG", path, MAX_PATH * 2);
-        if (n == 0 || n >= MAX_PATH * 2) {
-            /* A service does not inherit a test's environment: the same
-             * machine-wide key as the state folder, value CallLog. */
-            DWORD size = sizeof path;
-            n = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwpemu", L"CallLog", RRF_RT_REG_SZ, NULL, path, &size) ==
-                        ERROR_SUCCESS
-                    ? (DWORD)wcslen(path)
-                    : 0;
-        }
-        if (n && n < MAX_PATH * 2)
+        if (emu_machine_setting(L"FWPEMU_CALLLOG", L"CallLog", path, MAX_PATH * 2))
             log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                                    OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
         log_opened = true;

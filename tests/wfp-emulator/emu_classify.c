@@ -173,7 +173,9 @@ static void consider(emu_object *o, void *arg)
     decide_ctx *d = arg;
     if (o->suppressed || !IsEqualGUID(&o->layer, d->layer) || !IsEqualGUID(&o->sublayer, d->sublayer))
         return;
-    if (d->boot_only && !(o->flags & FWPM_FILTER_FLAG_BOOTTIME))
+    /* Boot-time filters while BFE is stopped, runtime filters while it runs
+     * (Basic Operation: boot-time filters are disabled when BFE starts). */
+    if (d->boot_only != ((o->flags & FWPM_FILTER_FLAG_BOOTTIME) != 0))
         return;
     if (d->best && o->effective_weight <= d->best->effective_weight)
         return;

@@ -120,23 +120,30 @@ emu_table *emu_kind_table(emu_state *s, enum emu_kind kind)
 
 /* ---- files ---- */
 
+bool emu_machine_setting(const wchar_t *variable, const wchar_t *value, wchar_t *out, DWORD chars)
+{
+    DWORD n = GetEnvironmentVariableW(variable, out, chars);
+    if (n == 0 || n >= chars) {
+        /* BFE is one per machine: a service started by the service manager,
+         * which does not inherit a test's environment, finds the same
+         * setting under HKLM\SOFTWARE\fwpemu. */
+        DWORD size = chars * sizeof(wchar_t);
+        n = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwpemu", value, RRF_RT_REG_SZ, NULL, out, &size) ==
+                    ERROR_SUCCESS
+                ? (DWORD)wcslen(out)
+                : 0;
+    }
+    if (n == 0 || n >= chars)
+        out[0] = 0;
+    return out[0] != 0;
+}
+
 const wchar_t *emu_state_dir(void)
 {
     static wchar_t dir[MAX_PATH * 2];
     if (dir[0])
         return dir;
-    DWORD n = GetEnvironmentVariableW(L"FWPEMU_STATE", dir, MAX_PATH * 2);
-    if (n == 0 || n >= MAX_PATH * 2) {
-        /* BFE is one per machine: a service started by the service manager,
-         * which does not inherit a test's environment, finds the same
-         * state through HKLM\SOFTWARE\fwpemu, value StateDir. */
-        DWORD size = sizeof dir;
-        n = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\fwpemu", L"StateDir", RRF_RT_REG_SZ, NULL, dir, &size) ==
-                    ERROR_SUCCESS
-                ? (DWORD)wcslen(dir)
-                : 0;
-    }
-    if (n == 0 || n >= MAX_PATH * 2) {
+    if (!emu_machine_setting(L"FWPEMU_STATE", L"StateDir", dir, MAX_PATH * 2)) {
         wchar_t tmp[MAX_PATH];
         GetTempPathW(MAX_PATH, tmp);
         swprintf(dir, MAX_PATH * 2, L"%lsfwpemu", tmp);
