@@ -5,7 +5,9 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=$(cd "${1:-$root/build/windows}" && pwd)
 . "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
+. "$root/scripts/wine-install.sh"
+wine_install_emulator "$bin"
+wine_install_fwsvc "$bin"
+cd "$fwsvc_install_dir"
+work=$(mktemp -d "$WINEPREFIX/drive_c/bench.XXXXXX")
 export FWPEMU_STATE=$(winpath "$work/state")

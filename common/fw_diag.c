@@ -8,6 +8,12 @@
 void fw_diag_add(fw_diags *d, fw_severity sev, const char *file, unsigned line,
                  unsigned column, const char *fmt, ...)
 {
+    if (sev == FW_SEV_ERROR)
+        d->errors++;
+    if (d->count >= FW_DIAG_MAX) {
+        d->dropped++; /* counted, not kept: a hostile input cannot flood the report */
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     fw_diag diag = {
@@ -19,8 +25,6 @@ void fw_diag_add(fw_diags *d, fw_severity sev, const char *file, unsigned line,
     };
     va_end(ap);
     FW_PUSH(d->items, d->count, d->cap, diag);
-    if (sev == FW_SEV_ERROR)
-        d->errors++;
 }
 
 char *fw_diag_format(const fw_diag *diag)
@@ -41,6 +45,8 @@ void fw_diags_print(const fw_diags *d, FILE *out)
         fprintf(out, "%s\n", line);
         free(line);
     }
+    if (d->dropped)
+        fprintf(out, "fwsvc: %zu more problem(s) not shown\n", d->dropped);
 }
 
 void fw_diags_free(fw_diags *d)

@@ -19,10 +19,14 @@ typedef struct {
     char *message;
 } fw_diag;
 
+/* Kept diagnostics; more are counted in dropped (errors counts all). */
+#define FW_DIAG_MAX 200
+
 typedef struct {
     fw_diag *items;
     size_t count, cap;
     size_t errors;
+    size_t dropped;
 } fw_diags;
 
 void fw_diag_add(fw_diags *d, fw_severity sev, const char *file, unsigned line,

@@ -21,6 +21,9 @@ bool fw_str_ends_with_i(const char *s, const char *suffix);
 size_t fw_split_list(const char *text, const char *separators, char ***out);
 void fw_split_list_free(char **items, size_t count);
 
+/* The value of a hexadecimal digit, or -1. */
+int fw_hex_digit(char c);
+
 /* A growable string buffer. */
 typedef struct {
     char *data;
@@ -31,6 +34,8 @@ void fw_buf_append(fw_buf *b, const char *s);
 void fw_buf_appendn(fw_buf *b, const char *s, size_t n);
 void fw_buf_printf(fw_buf *b, const char *fmt, ...)
     FW_PRINTF(2, 3);
+/* Appends a Unicode code point (at most U+10FFFF, not a surrogate) as UTF-8. */
+void fw_buf_append_utf8(fw_buf *b, unsigned code_point);
 /* Returns the string (never NULL) and leaves the buffer empty. */
 char *fw_buf_take(fw_buf *b);
 void fw_buf_free(fw_buf *b);

@@ -60,6 +60,13 @@ msiinfo export "$msi" Upgrade |
 #   return (64) + rollback (256) + in script (1024) + no impersonation
 #   (2048) = 3393.
 msibuild "$msi" -q "UPDATE CustomAction SET Type=3393 WHERE Action='FwsvcConfigureRollback'"
+# - Permission / PermissionEx are not supported: the two folders' protected
+#   ACLs (fwsvc.wxs, docs/security.md) go into MsiLockPermissionsEx, whose
+#   SDDL replaces what the folder would inherit (Windows Installer 5.0).
+printf 'MsiLockPermissionsEx\tLockObject\tTable\tSDDL\tCondition\ns72\ts72\ts32\tl0\tS255\nMsiLockPermissionsEx\tMsiLockPermissionsEx\nLockInstallDir\tINSTALLDIR\tCreateFolder\t%s\t\nLockDataDir\tFWSVCDATADIR\tCreateFolder\t%s\t\n' \
+  'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)' 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)' \
+  >"$work/MsiLockPermissionsEx.idt"
+(cd "$work" && msibuild "$msi" -i MsiLockPermissionsEx.idt)
 # - MajorUpgrade/@Schedule is ignored: RemoveExistingProducts stays at
 #   1401, after InstallValidate, where the sequence's custom actions expect it.
 echo "build-msi: $msi"

@@ -1,5 +1,7 @@
 #include "address.h"
 
+#include "fw_strings.h"
+
 #include <string.h>
 
 static bool parse_v4(const char *s, const char *end, uint8_t out[4])
@@ -28,17 +30,6 @@ static bool parse_v4(const char *s, const char *end, uint8_t out[4])
     return s == end;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* RFC 4291 text form: up to 8 hex groups, one "::", optional dotted IPv4 tail. */
 static bool parse_v6(const char *s, const char *end, uint8_t out[16])
 {
@@ -55,8 +46,8 @@ static bool parse_v6(const char *s, const char *end, uint8_t out[16])
         const char *start = s;
         unsigned v = 0;
         int digits = 0;
-        while (s < end && hex_value(*s) >= 0 && digits < 5) {
-            v = v * 16 + (unsigned)hex_value(*s);
+        while (s < end && fw_hex_digit(*s) >= 0 && digits < 5) {
+            v = v * 16 + (unsigned)fw_hex_digit(*s);
             digits++;
             s++;
         }

@@ -74,13 +74,9 @@ bool fw_settings_check(const fw_catalog *catalog, const fw_profile *const *profi
                 fw_address *list = NULL;
                 size_t n = 0;
                 char error[256];
+                /* "any" and its equivalents are the guard's to judge (guard.h). */
                 if (!fw_address_list_parse(s->value, &any, &list, &n, error, sizeof error))
                     fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0, "--set %s=%s: %s", s->name, s->value, error);
-                else if (any)
-                    fw_diag_add(diags, FW_SEV_WARNING, NULL, 0, 0,
-                                "--set %s=any: the rules scoped to %s accept every address; name the peers "
-                                "instead (docs/security.md)",
-                                s->name, s->name);
                 free(list);
                 break;
             }

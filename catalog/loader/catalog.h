@@ -18,7 +18,7 @@ typedef struct {
 typedef enum {
     FW_VAR_PORT,       /* one port */
     FW_VAR_PORT_RANGE, /* a range (or one port) */
-    FW_VAR_ADDRESSES,  /* a peer's hosts and prefixes, or "any"; may have no default */
+    FW_VAR_ADDRESSES,  /* a peer's IP addresses and prefixes, or "any"; may have no default */
     FW_VAR_PATH,       /* an install folder that program paths start from */
 } fw_var_type;
 

@@ -1,4 +1,5 @@
 #include "catalog_load.h"
+#include "guard.h"
 #include "var_values.h"
 
 #include "fw_alloc.h"
@@ -57,6 +58,16 @@ static char *read_identifier(const loader *l, const yaml_node_t *node, const cha
         return NULL;
     }
     return s;
+}
+
+/* A sequence of more than max items is refused (its items unread): the
+ * catalog needs far fewer, and every check over them stays small. */
+static bool within_limit(loader *l, const yaml_node_t *node, size_t n, size_t max, const char *what)
+{
+    if (n <= max)
+        return true;
+    fw_yaml_error(&l->y, node, "%s has %zu entries, more than the %zu a catalog may have", what, n, max);
+    return false;
 }
 
 static int find_variable(const fw_catalog_file *f, const char *name)
@@ -152,6 +163,9 @@ static void read_variables(loader *l, const yaml_node_t *node)
         free(got);
         return;
     }
+    if (!within_limit(l, node, (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start),
+                      FW_CATALOG_MAX_VARIABLES, "variables"))
+        return;
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
         yaml_node_t *key = yaml_document_get_node(l->y.doc, pair->key);
@@ -273,6 +287,8 @@ static void read_ports(loader *l, const yaml_node_t *node, fw_rule *r)
         fw_yaml_error(&l->y, node, "ports must not be empty (leave the key out for a program rule)");
         return;
     }
+    if (!within_limit(l, node, n, FW_CATALOG_MAX_PORTS, "ports"))
+        return;
     r->ports = fw_xcalloc(n, sizeof *r->ports);
     for (size_t i = 0; i < n; i++) {
         fw_port_ref ref;
@@ -309,6 +325,8 @@ static void read_remote_addresses(loader *l, const yaml_node_t *node, fw_rule *r
                       "remote_addresses must not be empty (leave the key out for any address)");
         return;
     }
+    if (!within_limit(l, node, n, FW_CATALOG_MAX_ADDRESSES, "remote_addresses"))
+        return;
     r->remote = fw_xcalloc(n, sizeof *r->remote);
     r->remote_text = fw_xcalloc(n, sizeof *r->remote_text);
     for (size_t i = 0; i < n; i++) {
@@ -386,23 +404,6 @@ static void check_rule(loader *l, const yaml_node_t *node, const fw_rule *r, boo
                       "rule '%s' has neither ports nor a program: it would permit every "
                       "connection of its protocol",
                       r->id ? r->id : "?");
-    /* Least privilege (docs/security.md): an inbound opening of a wide range,
-     * or of a port that Windows itself serves, to every program must be
-     * scoped to the peers the administrator names, with no default. */
-    bool peer_scoped = r->remote_variable >= 0 && !l->file->variables[r->remote_variable].default_text;
-    for (size_t i = 0; r->direction == FW_DIR_IN && !r->program && !peer_scoped && i < r->port_count; i++) {
-        fw_port_range p = default_range(l->file, &r->ports[i]);
-        if (fw_port_range_is_sensitive(p)) {
-            char text[16];
-            fw_port_range_format(p, text, sizeof text);
-            fw_diag_add(l->y.diags, FW_SEV_ERROR, r->ports[i].pos.file, r->ports[i].pos.line, r->ports[i].pos.column,
-                        "rule '%s' opens %s to every program from any address: bind it to the program that "
-                        "listens (program:), or scope it to its peers with an addresses variable that has no "
-                        "default (remote_addresses: [\"${peer}\"]); docs/security.md",
-                        r->id ? r->id : "?", text);
-            break;
-        }
-    }
     for (size_t i = 0; i < r->port_count; i++) {
         for (size_t j = 0; j < i; j++) {
             fw_port_range a = default_range(l->file, &r->ports[i]);
@@ -521,6 +522,8 @@ static void read_rules(loader *l, const yaml_node_t *node, fw_profile *p)
         fw_yaml_error(&l->y, node, "profile '%s' has no rules", p->name ? p->name : "?");
         return;
     }
+    if (!within_limit(l, node, n, FW_CATALOG_MAX_RULES, "rules"))
+        return;
     p->rules = fw_xcalloc(n, sizeof *p->rules);
     for (size_t i = 0; i < n; i++) {
         fw_rule *r = &p->rules[p->rule_count++];
@@ -539,7 +542,7 @@ static void read_rules(loader *l, const yaml_node_t *node, fw_profile *p)
 static void read_services(loader *l, const yaml_node_t *node, fw_profile *p)
 {
     size_t n;
-    if (!fw_yaml_sequence(&l->y, node, "services", &n))
+    if (!fw_yaml_sequence(&l->y, node, "services", &n) || !within_limit(l, node, n, FW_CATALOG_MAX_SERVICES, "services"))
         return;
     p->services = fw_xcalloc(n ? n : 1, sizeof *p->services);
     for (size_t i = 0; i < n; i++) {
@@ -572,7 +575,7 @@ static void read_profile(loader *l, const yaml_node_t *node, fw_catalog *c)
     }
     if (s[1]) {
         size_t n;
-        if (fw_yaml_sequence(&l->y, s[1], "aliases", &n)) {
+        if (fw_yaml_sequence(&l->y, s[1], "aliases", &n) && within_limit(l, s[1], n, FW_CATALOG_MAX_ALIASES, "aliases")) {
             p.aliases = fw_xcalloc(n ? n : 1, sizeof *p.aliases);
             p.alias_pos = fw_xcalloc(n ? n : 1, sizeof *p.alias_pos);
             for (size_t i = 0; i < n; i++) {
@@ -593,27 +596,46 @@ static void read_profile(loader *l, const yaml_node_t *node, fw_catalog *c)
         read_rules(l, s[4], &p);
     if (s[5])
         read_services(l, s[5], &p);
+    /* The breadth guard at the catalog's defaults (a setting is checked
+     * where it is bound): an error points at the rule's port. */
+    fw_binding defaults;
+    fw_binding_init(&defaults, c, &p, NULL, 0);
+    fw_guard_check(&p, &defaults, l->y.diags);
+    fw_binding_free(&defaults);
     FW_PUSH(c->profiles, c->profile_count, c->profile_cap, p);
 }
 
-static void warn_unused_variables(loader *l, const fw_catalog *c, const yaml_node_t *root)
+static void mark_used(bool *used, size_t n, int variable)
 {
-    size_t file_index = c->file_count - 1;
-    for (size_t v = 0; v < l->file->variable_count; v++) {
-        if (l->file->variables[v].invalid)
+    if (variable >= 0 && (size_t)variable < n)
+        used[variable] = true;
+}
+
+/* One pass over the file's profiles: a catalog may hold many of them. */
+static void warn_unused_variables(loader *l, const fw_catalog *c)
+{
+    size_t file_index = c->file_count - 1, n = l->file->variable_count;
+    bool *used = fw_xcalloc(n ? n : 1, sizeof *used);
+    for (size_t i = 0; i < c->profile_count; i++) {
+        const fw_profile *p = &c->profiles[i];
+        if (p->file != file_index)
             continue;
-        bool used = false;
-        for (size_t i = 0; i < c->profile_count && !used; i++)
-            used = c->profiles[i].file == file_index &&
-                   fw_profile_uses_variable(&c->profiles[i], (int)v);
-        if (!used) {
-            const fw_variable *var = &l->file->variables[v];
-            fw_diag_add(l->y.diags, FW_SEV_WARNING, var->pos.file, var->pos.line,
-                        var->pos.column, "variable '%s' is not used by any rule or service",
-                        var->name);
+        for (size_t r = 0; r < p->rule_count; r++) {
+            mark_used(used, n, p->rules[r].remote_variable);
+            mark_used(used, n, p->rules[r].program_variable);
+            for (size_t k = 0; k < p->rules[r].port_count; k++)
+                mark_used(used, n, p->rules[r].ports[k].variable);
         }
+        for (size_t k = 0; k < p->service_count; k++)
+            mark_used(used, n, p->services[k].port.variable);
     }
-    (void)root;
+    for (size_t v = 0; v < n; v++) {
+        const fw_variable *var = &l->file->variables[v];
+        if (!var->invalid && !used[v])
+            fw_diag_add(l->y.diags, FW_SEV_WARNING, var->pos.file, var->pos.line, var->pos.column,
+                        "variable '%s' is not used by any rule or service", var->name);
+    }
+    free(used);
 }
 
 static void read_root(loader *l, const yaml_node_t *root, fw_catalog *c)
@@ -629,14 +651,15 @@ static void read_root(loader *l, const yaml_node_t *root, fw_catalog *c)
         read_variables(l, s[1]);
     if (s[2]) {
         size_t n;
-        if (fw_yaml_sequence(&l->y, s[2], "profiles", &n)) {
+        if (fw_yaml_sequence(&l->y, s[2], "profiles", &n) &&
+            within_limit(l, s[2], n, FW_CATALOG_MAX_PROFILES, "profiles")) {
             if (n == 0)
                 fw_yaml_error(&l->y, s[2], "profiles must not be empty");
             for (size_t i = 0; i < n; i++)
                 read_profile(l, fw_yaml_item(&l->y, s[2], i), c);
         }
     }
-    warn_unused_variables(l, c, root);
+    warn_unused_variables(l, c);
 }
 
 static void syntax_error(fw_diags *d, const char *path, const yaml_parser_t *parser)
@@ -653,6 +676,52 @@ static void syntax_error(fw_diags *d, const char *path, const yaml_parser_t *par
                     "YAML syntax error: %s", problem);
 }
 
+/* Before the tree is built, a scan of the event stream refuses what only
+ * an attack needs: anchors and aliases (an alias a reader walks again at
+ * every use is how a small file becomes a huge one, a "billion laughs";
+ * the catalog needs none), and nesting deeper than FW_CATALOG_MAX_DEPTH
+ * (libyaml's scanner takes time quadratic in the depth). The scan stops at
+ * the first level too deep; at most a few anchors are reported. Syntax
+ * errors are left to the loader. */
+static bool refuse_in_events(fw_diags *d, const char *path, const char *text, size_t length)
+{
+    enum { REPORTED_MAX = 5 };
+    yaml_parser_t parser;
+    yaml_event_t e;
+    size_t found = 0;
+    int depth = 0;
+    bool too_deep = false;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+    for (bool end = false; !end && !too_deep && yaml_parser_parse(&parser, &e);) {
+        const unsigned char *anchor = e.type == YAML_ALIAS_EVENT            ? e.data.alias.anchor
+                                      : e.type == YAML_SCALAR_EVENT         ? e.data.scalar.anchor
+                                      : e.type == YAML_SEQUENCE_START_EVENT ? e.data.sequence_start.anchor
+                                      : e.type == YAML_MAPPING_START_EVENT  ? e.data.mapping_start.anchor
+                                                                            : NULL;
+        if (anchor && found++ < REPORTED_MAX)
+            fw_diag_add(d, FW_SEV_ERROR, path, (unsigned)e.start_mark.line + 1, (unsigned)e.start_mark.column + 1,
+                        "%s '%c%s': a catalog file may use no YAML anchors or aliases; write each value out",
+                        e.type == YAML_ALIAS_EVENT ? "alias" : "anchor", e.type == YAML_ALIAS_EVENT ? '*' : '&',
+                        (const char *)anchor);
+        if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        if (depth > FW_CATALOG_MAX_DEPTH) {
+            too_deep = true;
+            fw_diag_add(d, FW_SEV_ERROR, path, (unsigned)e.start_mark.line + 1, (unsigned)e.start_mark.column + 1,
+                        "nested more than %d levels deep; a catalog needs a handful", FW_CATALOG_MAX_DEPTH);
+        }
+        end = e.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&e);
+    }
+    if (found > REPORTED_MAX)
+        fw_diag_add(d, FW_SEV_ERROR, path, 0, 0, "%zu more YAML anchors or aliases", found - REPORTED_MAX);
+    yaml_parser_delete(&parser);
+    return found > 0 || too_deep;
+}
+
 void fw_catalog_load_text(fw_catalog *catalog, const char *display_path, const char *text,
                           size_t length, fw_diags *diags)
 {
@@ -666,6 +735,8 @@ void fw_catalog_load_text(fw_catalog *catalog, const char *display_path, const c
 
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+    if (refuse_in_events(diags, display_path, text, length))
+        goto done;
     if (!yaml_parser_load(&parser, &doc)) {
         syntax_error(diags, display_path, &parser);
         goto done;
@@ -697,47 +768,73 @@ done:
     yaml_parser_delete(&parser);
 }
 
-/* The k-th name of a profile: 0 is its name, k > 0 its alias k-1. */
-static const char *name_at(const fw_profile *p, size_t k, const fw_pos **pos)
+/* Every name and alias of the catalog, in catalog order. */
+typedef struct {
+    const char *name;
+    const fw_pos *pos;
+    size_t profile, order;
+    bool is_alias;
+} name_entry;
+
+static int compare_names(const void *a, const void *b)
 {
-    if (k == 0) {
-        *pos = &p->name_pos;
-        return p->name;
+    const name_entry *x = a, *y = b;
+    for (const char *p = x->name, *q = y->name;; p++, q++) {
+        int cp = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p, cq = (*q >= 'A' && *q <= 'Z') ? *q + 32 : *q;
+        if (cp != cq)
+            return cp < cq ? -1 : 1;
+        if (!cp)
+            break;
     }
-    *pos = &p->alias_pos[k - 1];
-    return p->aliases[k - 1];
+    return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Compares a profile's k-th name with every name that comes before it: all
- * names of earlier profiles and the earlier names of the same profile. */
-static void check_name(const fw_catalog *c, size_t pi, size_t k, fw_diags *d)
-{
-    const fw_pos *pos, *other_pos;
-    const char *name = name_at(&c->profiles[pi], k, &pos);
-    if (!name)
-        return;
-    for (size_t j = 0; j <= pi; j++) {
-        const fw_profile *q = &c->profiles[j];
-        size_t limit = j == pi ? k : 1 + q->alias_count;
-        for (size_t m = 0; m < limit; m++) {
-            const char *other = name_at(q, m, &other_pos);
-            if (other && fw_str_ieq(other, name)) {
-                fw_diag_add(d, FW_SEV_ERROR, pos->file, pos->line, pos->column,
-                            "%s '%s' is already %s of profile '%s' (%s:%u:%u)",
-                            k == 0 ? "profile name" : "alias", name,
-                            m == 0 ? "the name" : "an alias", q->name ? q->name : "?",
-                            other_pos->file, other_pos->line, other_pos->column);
-                return;
-            }
-        }
-    }
-}
-
+/* Sorted case-insensitively, then in catalog order: each name after the
+ * first of its group repeats that first one. */
 void fw_catalog_check_names(const fw_catalog *catalog, fw_diags *diags)
 {
-    for (size_t i = 0; i < catalog->profile_count; i++)
-        for (size_t k = 0; k <= catalog->profiles[i].alias_count; k++)
-            check_name(catalog, i, k, diags);
+    name_entry *all = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < catalog->profile_count; i++) {
+        const fw_profile *p = &catalog->profiles[i];
+        if (p->name)
+            FW_PUSH(all, n, cap, ((name_entry){p->name, &p->name_pos, i, n, false}));
+        for (size_t a = 0; a < p->alias_count; a++)
+            FW_PUSH(all, n, cap, ((name_entry){p->aliases[a], &p->alias_pos[a], i, n, true}));
+    }
+    if (n)
+        qsort(all, n, sizeof *all, compare_names);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (!fw_str_ieq(all[i].name, all[first].name)) {
+            first = i;
+            continue;
+        }
+        const name_entry *e = &all[i], *f = &all[first];
+        fw_diag_add(diags, FW_SEV_ERROR, e->pos->file, e->pos->line, e->pos->column,
+                    "%s '%s' is already %s of profile '%s' (%s:%u:%u)", e->is_alias ? "alias" : "profile name",
+                    e->name, f->is_alias ? "an alias" : "the name",
+                    catalog->profiles[f->profile].name ? catalog->profiles[f->profile].name : "?", f->pos->file,
+                    f->pos->line, f->pos->column);
+    }
+    free(all);
+}
+
+void fw_catalog_add_file(fw_catalog *catalog, const char *path, const char *text, size_t size, fw_diags *diags)
+{
+    if (memchr(text, '\0', size))
+        fw_diag_add(diags, FW_SEV_ERROR, path, 0, 0, "not a text file (contains NUL bytes)");
+    else
+        fw_catalog_load_text(catalog, path, text, size, diags);
+}
+
+bool fw_catalog_file_count_ok(const char *dir, size_t count, fw_diags *diags)
+{
+    if (count == 0)
+        fw_diag_add(diags, FW_SEV_ERROR, dir, 0, 0, "no catalog files (*.yaml) in this folder");
+    if (count > FW_CATALOG_MAX_FILES)
+        fw_diag_add(diags, FW_SEV_ERROR, dir, 0, 0, "%zu catalog files, more than the %d a catalog may have", count,
+                    FW_CATALOG_MAX_FILES);
+    return count > 0 && count <= FW_CATALOG_MAX_FILES;
 }
 
 bool fw_catalog_load_dir(fw_catalog *catalog, const char *dir, fw_diags *diags)
@@ -752,9 +849,8 @@ bool fw_catalog_load_dir(fw_catalog *catalog, const char *dir, fw_diags *diags)
         free(error);
         return false;
     }
-    if (count == 0)
-        fw_diag_add(diags, FW_SEV_ERROR, dir, 0, 0, "no catalog files (*.yaml) in this folder");
-    for (size_t i = 0; i < count; i++) {
+    bool readable = fw_catalog_file_count_ok(dir, count, diags);
+    for (size_t i = 0; readable && i < count; i++) {
         char *path = fw_path_join(dir, names[i]);
         size_t size = 0;
         char *text = fw_read_file(path, FW_CATALOG_MAX_FILE_BYTES, &size, &error);
@@ -762,10 +858,8 @@ bool fw_catalog_load_dir(fw_catalog *catalog, const char *dir, fw_diags *diags)
             fw_diag_add(diags, FW_SEV_ERROR, path, 0, 0, "%s", error);
             free(error);
             error = NULL;
-        } else if (memchr(text, '\0', size)) {
-            fw_diag_add(diags, FW_SEV_ERROR, path, 0, 0, "not a text file (contains NUL bytes)");
         } else {
-            fw_catalog_load_text(catalog, path, text, size, diags);
+            fw_catalog_add_file(catalog, path, text, size, diags);
         }
         free(text);
         free(path);

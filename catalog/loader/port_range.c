@@ -72,7 +72,8 @@ bool fw_port_ranges_overlap(fw_port_range a, fw_port_range b)
 
 bool fw_port_range_is_sensitive(fw_port_range r)
 {
-    static const uint16_t windows_ports[] = {135, 139, 445, 3389, 5985, 5986};
+    /* RPC, NetBIOS, SMB, SQL Server, RDP, WinRM, NDMP, ONC RPC and NFS. */
+    static const uint16_t windows_ports[] = {111, 135, 137, 138, 139, 445, 1433, 1434, 2049, 3389, 5985, 5986, 10000};
     if ((unsigned)r.hi - r.lo + 1 >= FW_BROAD_RANGE)
         return true;
     for (size_t i = 0; i < sizeof windows_ports / sizeof windows_ports[0]; i++)

@@ -27,9 +27,10 @@ void fw_port_range_format(fw_port_range r, char *buf, size_t size);
 bool fw_port_ranges_overlap(fw_port_range a, fw_port_range b);
 
 /* Too much to open to every program from every address (docs/security.md):
- * a range of FW_BROAD_RANGE ports or more, or one holding a port Windows
- * itself serves to the network (135 RPC, 139/445 SMB, 3389 RDP, 5985/5986
- * WinRM). */
+ * a range of FW_BROAD_RANGE ports or more, or one holding a port that
+ * Windows, a database or a storage service serves to the network: 111 and
+ * 2049 (ONC RPC, NFS), 135 (RPC), 137-139 (NetBIOS), 445 (SMB), 1433/1434
+ * (SQL Server), 3389 (RDP), 5985/5986 (WinRM), 10000 (NDMP). */
 #define FW_BROAD_RANGE 100
 bool fw_port_range_is_sensitive(fw_port_range r);
 

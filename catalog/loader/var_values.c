@@ -27,6 +27,19 @@ bool fw_address_list_parse(const char *text, bool *any, fw_address **list, size_
         char *item = fw_xstrndup(p, n);
         fw_address a;
         fw_address_status st = fw_address_parse(item, &a);
+        bool name = st == FW_ADDR_SYNTAX && strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.") > 0 &&
+                    !strchr(item, ':');
+        if (st != FW_ADDR_OK && name) {
+            snprintf(error, error_size,
+                     "'%s': a host name; fwsvc takes IP addresses and prefixes only (a filter holds addresses, and a "
+                     "name resolved once would go stale when DNS changes)",
+                     item);
+            free(item);
+            free(*list);
+            *list = NULL;
+            *count = 0;
+            return false;
+        }
         if (st != FW_ADDR_OK) {
             snprintf(error, error_size, "'%s': %s", item, fw_address_status_text(st));
             free(item);
@@ -40,7 +53,7 @@ bool fw_address_list_parse(const char *text, bool *any, fw_address **list, size_
         p += n;
     }
     if (!*count) {
-        snprintf(error, error_size, "no address: give hosts or prefixes (10.0.0.5, 10.1.0.0/16, fd00::/8) or 'any'");
+        snprintf(error, error_size, "no address: give IP addresses or prefixes (10.0.0.5, 10.1.0.0/16, fd00::/16), not host names, or 'any'");
         return false;
     }
     return true;

@@ -1,5 +1,5 @@
 /* The values of the variable types beyond ports: address lists (a peer's
- * hosts and prefixes, or "any") and install folders. Shared by the loader
+ * IP addresses and prefixes, or "any") and install folders. Shared by the loader
  * (defaults) and --set. Portable. */
 #ifndef FW_VAR_VALUES_H
 #define FW_VAR_VALUES_H
@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* "any", or IPv4 and IPv6 hosts and prefixes separated by commas (spaces
+/* "any", or IPv4 and IPv6 addresses and prefixes separated by commas (spaces
  * allowed). On success *any, or the list and its count (allocated). On failure a
  * message in error. */
 bool fw_address_list_parse(const char *text, bool *any, fw_address **list, size_t *count, char *error,

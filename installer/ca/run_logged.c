@@ -16,7 +16,9 @@
 #include <windows.h>
 #include <msi.h>
 #include <msiquery.h>
+#include <tlhelp32.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -151,15 +153,23 @@ UINT __stdcall FwsvcRunLogged(MSIHANDLE install)
 /* The uninstall's cleanup must not run when this version is being removed
  * by a newer one: a major upgrade keeps the configuration and the filters.
  * Windows Installer says so with UPGRADINGPRODUCTCODE, which the action's
- * condition tests. Wine's RemoveExistingProducts does not set it (it runs
- * "msiexec /qn /i {product} REMOVE=ALL"), so the newer package also leaves
- * a note before RemoveExistingProducts: a volatile key (gone at the next
- * restart) naming the products it replaces, under the administrators-only
- * HKLM\SOFTWARE\fwsvc, and deletes it once installed. (Running
- * RemoveExistingProducts after InstallFinalize instead, when the newer
- * product is registered, does not work under Wine either: its
- * UnpublishProduct deletes the whole UpgradeCodes key, the newer product's
- * entry with it, and the next downgrade is no longer detected.) */
+ * condition tests: on Windows that is the whole mechanism.
+ *
+ * Wine's RemoveExistingProducts does not set it (it runs "msiexec /qn /i
+ * {product} REMOVE=ALL" as a child process). There, and only there, the
+ * newer package notes before RemoveExistingProducts which products it
+ * replaces and which msiexec process is installing it (id and start time),
+ * and the older version's cleanup skips only when that very process is one
+ * of its own ancestors: the upgrade is running it. A note left behind (an
+ * upgrade that rolled back) names a process that is gone or unrelated, is
+ * ignored and deleted, and the cleanup runs. The note is a volatile subkey
+ * of HKLM\SOFTWARE\fwsvc, which is created first as an ordinary key: a
+ * volatile parent would take the host configuration with it at the next
+ * restart. (Running RemoveExistingProducts after InstallFinalize instead,
+ * when the newer product is registered, does not work under Wine either:
+ * its UnpublishProduct deletes the whole UpgradeCodes key, the newer
+ * product's entry with it, and the next downgrade is no longer detected.) */
+#define CONFIG_KEY L"SOFTWARE\\fwsvc"
 #define UPGRADE_NOTE_KEY L"SOFTWARE\\fwsvc\\UpgradeInProgress"
 
 static wchar_t *property(MSIHANDLE install, const wchar_t *name)
@@ -175,29 +185,130 @@ static wchar_t *property(MSIHANDLE install, const wchar_t *name)
     return value;
 }
 
+static bool under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+/* A process, told apart from a later one with the same id. */
+typedef struct {
+    DWORD pid;
+    ULONGLONG start;
+} process_id;
+
+static bool process_start(DWORD pid, ULONGLONG *start)
+{
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    FILETIME created, ended, kernel, user;
+    bool ok = h && GetProcessTimes(h, &created, &ended, &kernel, &user);
+    if (h)
+        CloseHandle(h);
+    if (ok)
+        *start = (ULONGLONG)created.dwHighDateTime << 32 | created.dwLowDateTime;
+    return ok;
+}
+
+/* pid's parent and whether pid is an msiexec.exe. */
+static bool parent_of(HANDLE snapshot, DWORD pid, DWORD *parent, bool *is_msiexec)
+{
+    PROCESSENTRY32W e = {.dwSize = sizeof e};
+    for (BOOL more = Process32FirstW(snapshot, &e); more; more = Process32NextW(snapshot, &e)) {
+        if (e.th32ProcessID == pid) {
+            *parent = e.th32ParentProcessID;
+            *is_msiexec = _wcsicmp(e.szExeFile, L"msiexec.exe") == 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The install running this action: the outermost msiexec.exe of the chain
+ * of msiexec processes this one belongs to (a custom action server is one
+ * too). */
+static bool installing_process(process_id *out)
+{
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snapshot == INVALID_HANDLE_VALUE)
+        return false;
+    DWORD pid = GetCurrentProcessId(), found = 0;
+    for (int depth = 0; depth < 16; depth++) {
+        DWORD parent;
+        bool msiexec;
+        if (!parent_of(snapshot, pid, &parent, &msiexec) || !msiexec)
+            break;
+        found = pid;
+        pid = parent;
+    }
+    CloseHandle(snapshot);
+    out->pid = found;
+    return found && process_start(found, &out->start);
+}
+
+/* Whether p is this process or one of its ancestors. */
+static bool is_own_ancestor(process_id p)
+{
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snapshot == INVALID_HANDLE_VALUE)
+        return false;
+    bool found = false;
+    DWORD pid = GetCurrentProcessId();
+    for (int depth = 0; depth < 32 && pid && !found; depth++) {
+        ULONGLONG start;
+        found = pid == p.pid && process_start(pid, &start) && start == p.start;
+        DWORD parent;
+        bool msiexec;
+        if (!parent_of(snapshot, pid, &parent, &msiexec))
+            break;
+        pid = parent;
+    }
+    CloseHandle(snapshot);
+    return found;
+}
+
 /* Immediate, before RemoveExistingProducts, when WIX_UPGRADE_DETECTED. */
 UINT __stdcall FwsvcNoteUpgrade(MSIHANDLE install);
 UINT __stdcall FwsvcNoteUpgrade(MSIHANDLE install)
 {
+    if (!under_wine()) {
+        log_record(install, INSTALLMESSAGE_INFO,
+                   L"upgrading: Windows Installer sets UPGRADINGPRODUCTCODE, so the older version's uninstall keeps "
+                   L"the configuration and the filters");
+        return ERROR_SUCCESS;
+    }
     wchar_t *replacing = property(install, L"WIX_UPGRADE_DETECTED");
-    HKEY key;
-    LSTATUS e = RegCreateKeyExW(HKEY_LOCAL_MACHINE, UPGRADE_NOTE_KEY, 0, NULL, REG_OPTION_VOLATILE,
-                                KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key, NULL);
-    if (!e) {
+    process_id self = {0, 0};
+    HKEY config = NULL, key = NULL;
+    LSTATUS e = installing_process(&self) ? ERROR_SUCCESS : ERROR_NOT_FOUND;
+    if (!e) /* an ordinary key first: never a volatile parent for the configuration */
+        e = RegCreateKeyExW(HKEY_LOCAL_MACHINE, CONFIG_KEY, 0, NULL, REG_OPTION_NON_VOLATILE, KEY_WRITE | KEY_WOW64_64KEY,
+                            NULL, &config, NULL);
+    if (!e)
+        e = RegCreateKeyExW(config, L"UpgradeInProgress", 0, NULL, REG_OPTION_VOLATILE, KEY_SET_VALUE | KEY_WOW64_64KEY,
+                            NULL, &key, NULL);
+    if (!e)
         e = RegSetValueExW(key, L"Replacing", 0, REG_SZ, (const BYTE *)replacing,
                            (DWORD)((wcslen(replacing) + 1) * sizeof(wchar_t)));
+    if (!e)
+        e = RegSetValueExW(key, L"Pid", 0, REG_DWORD, (const BYTE *)&self.pid, sizeof self.pid);
+    if (!e)
+        e = RegSetValueExW(key, L"Started", 0, REG_QWORD, (const BYTE *)&self.start, sizeof self.start);
+    if (key)
         RegCloseKey(key);
-    }
-    wchar_t message[200];
+    if (config)
+        RegCloseKey(config);
+    wchar_t message[300];
     if (e)
-        swprintf(message, 200, L"cannot note the upgrade (error %ld); under Wine the older version's uninstall would "
+        swprintf(message, 300, L"cannot note the upgrade (error %ld); under Wine the older version's uninstall would "
                                L"then remove the configuration",
                  (long)e);
     else
-        swprintf(message, 200, L"upgrading %ls: the configuration and the filters stay", replacing);
+        swprintf(message, 300, L"upgrading %ls: noted for the older version's uninstall (msiexec process %lu); the "
+                               L"configuration and the filters stay",
+                 replacing, self.pid);
     log_record(install, INSTALLMESSAGE_INFO, message);
     free(replacing);
-    return ERROR_SUCCESS; /* Windows has UPGRADINGPRODUCTCODE anyway */
+    return ERROR_SUCCESS;
 }
 
 /* Immediate, after InstallFinalize: the upgrade is done. */
@@ -209,16 +320,29 @@ UINT __stdcall FwsvcUpgradeDone(MSIHANDLE install)
     return ERROR_SUCCESS;
 }
 
-static bool upgrade_noted(const wchar_t *product_code)
+/* The note names this product and was written by the install that runs
+ * this uninstall. A note that does not is deleted. */
+static bool upgrade_noted(MSIHANDLE install, const wchar_t *product_code)
 {
-    wchar_t replacing[1024] = L"";
-    DWORD size = sizeof replacing - sizeof(wchar_t), type = 0;
     HKEY key;
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, UPGRADE_NOTE_KEY, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key))
         return false;
-    LSTATUS e = RegQueryValueExW(key, L"Replacing", NULL, &type, (BYTE *)replacing, &size);
+    wchar_t replacing[1024] = L"";
+    process_id writer = {0, 0};
+    DWORD size = sizeof replacing - sizeof(wchar_t), pid_size = sizeof writer.pid, start_size = sizeof writer.start;
+    bool named = RegGetValueW(key, NULL, L"Replacing", RRF_RT_REG_SZ, NULL, replacing, &size) == ERROR_SUCCESS &&
+                 wcsstr(replacing, product_code) != NULL;
+    bool identified = RegGetValueW(key, NULL, L"Pid", RRF_RT_REG_DWORD, NULL, &writer.pid, &pid_size) == ERROR_SUCCESS &&
+                      RegGetValueW(key, NULL, L"Started", RRF_RT_REG_QWORD, NULL, &writer.start, &start_size) ==
+                          ERROR_SUCCESS;
     RegCloseKey(key);
-    return !e && type == REG_SZ && wcsstr(replacing, product_code) != NULL;
+    if (named && identified && is_own_ancestor(writer))
+        return true;
+    log_record(install, INSTALLMESSAGE_INFO,
+               L"an upgrade note was found that this uninstall is not part of (an upgrade that did not finish): "
+               L"ignored and deleted");
+    RegDeleteKeyExW(HKEY_LOCAL_MACHINE, UPGRADE_NOTE_KEY, KEY_WOW64_64KEY, 0);
+    return false;
 }
 
 /* Immediate, on a first install, before the configure action is scheduled:
@@ -259,7 +383,7 @@ UINT __stdcall FwsvcUninstallCleanup(MSIHANDLE install)
     wchar_t product_code[GUID_CHARS + 1];
     wcsncpy(product_code, data, GUID_CHARS);
     product_code[GUID_CHARS] = 0;
-    if (upgrade_noted(product_code)) {
+    if (upgrade_noted(install, product_code)) {
         log_record(install, INSTALLMESSAGE_INFO,
                    L"a newer fwsvc replaces this version: the configuration and the filters stay");
         result = ERROR_SUCCESS;

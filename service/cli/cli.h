@@ -5,6 +5,8 @@
 
 #include "binding.h"
 #include "catalog.h"
+#include "exposure.h"
+#include "fw_json.h"
 #include "host_exit.h"
 
 #include <stdbool.h>
@@ -81,9 +83,17 @@ typedef struct {
     size_t profile_count;
 } fw_cli_session;
 
+enum {
+    FW_SESSION_NEED_PROFILE = 1 << 0, /* --profile is required */
+    FW_SESSION_WARN_WIDENED = 1 << 1, /* warn of values that count as any address */
+    /* Windows: the catalog as the host module enforces it, folder and files
+     * administrators' alone (catalog_trusted.h): the commands that change WFP */
+    FW_SESSION_TRUSTED = 1 << 2,
+};
 /* Loads the catalog (reporting every problem on stderr), resolves --profile
- * names and checks --set. Returns an exit code; FW_EXIT_OK on success. */
-int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_profile);
+ * names, checks --set and holds the bound values to the breadth guard
+ * (guard.h). Returns an exit code; FW_EXIT_OK on success. */
+int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, unsigned flags);
 void fw_cli_session_close(fw_cli_session *s);
 
 
@@ -101,6 +111,14 @@ int fw_cmd_config(const fw_cli_args *args);
 int fw_cmd_service(const fw_cli_args *args);
 int fw_cmd_configure(const fw_cli_args *args);
 int fw_cmd_why(const fw_cli_args *args);
+
+/* Warns, once each, of the addresses variables whose value counts as any
+ * address (guard.h). */
+void fw_cli_warn_widened(const fw_profile *const *profiles, const fw_binding *bindings, size_t count);
+
+/* The exposure figure: three lines of text, or the JSON member "exposure". */
+void fw_cli_print_exposure(FILE *out, const char *indent, const fw_exposure *e);
+void fw_cli_json_exposure(fw_json *j, const fw_exposure *e);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

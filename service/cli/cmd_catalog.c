@@ -52,7 +52,7 @@ int fw_cmd_catalog(const fw_cli_args *args)
         return FW_EXIT_INVALID;
     }
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, false);
+    int rc = fw_cli_session_open(&s, args, 0);
     if (rc != FW_EXIT_OK)
         return rc;
 
@@ -95,18 +95,12 @@ int fw_cmd_catalog(const fw_cli_args *args)
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);
-        /* Ports open inbound to every program from any address, at defaults. */
+        /* What the profile opens to any address, at defaults. */
         fw_plan plan = {0};
         fw_plan_add_profile(&plan, p, &defaults);
         fw_exposure open = fw_plan_exposure(&plan, p);
         fw_plan_free(&plan);
-        fw_json_key(&j, "exposure");
-        fw_json_object_begin(&j);
-        fw_json_key(&j, "tcp");
-        fw_json_uint(&j, open.tcp);
-        fw_json_key(&j, "udp");
-        fw_json_uint(&j, open.udp);
-        fw_json_object_end(&j);
+        fw_cli_json_exposure(&j, &open);
         fw_json_key(&j, "rules");
         fw_json_array_begin(&j);
         for (size_t r = 0; r < p->rule_count; r++)

@@ -14,6 +14,7 @@
 #include "fw_table.h"
 #include "fw_win32_text.h"
 #include "report.h"
+#include "data_folder.h"
 #include "service_log.h"
 
 #include <stdio.h>
@@ -77,6 +78,21 @@ static fw_report_mode mode_of(const fw_host_request *rq, fw_report_mode committe
     return rq->dry_run ? FW_MODE_DRY_RUN : committed;
 }
 
+/* What configure (the MSI's action, run as SYSTEM with nobody watching its
+ * output but the MSI log) warns of goes to the Event Log and the text log
+ * too, as the service's warnings do. */
+static void log_warnings(const fw_desired *d)
+{
+    for (size_t i = 0; i < d->widened.count; i++) {
+        const fw_widened *w = &d->widened.items[i];
+        fw_log_event(FWSVC_EVENT_WIDENED, "%s=%s counts as any address: %s/%s accept every peer (set by the installer)",
+                     w->variable, w->value, w->profile->name, w->rules);
+    }
+    for (size_t i = 0; i < d->refused_count; i++)
+        fw_log_event(FWSVC_EVENT_PROGRAM_REFUSED, "%s: its program %s can be changed by non-administrators (%s)",
+                     d->refused[i].identity, d->refused[i].program, d->refused[i].problem);
+}
+
 /* Runs the host module's reconcile and reports it. */
 static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c, const fw_host_request *rq,
                                 fw_report_mode mode, const char *what)
@@ -96,12 +112,18 @@ static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c
         fw_report_changes(&run.desired, &run.result, mode);
         fw_report_pending(&run.desired);
     }
+    fw_report_refused(&run.desired);
+    fw_report_widened(&run.desired);
+    if (strcmp(args->command, "configure") == 0)
+        log_warnings(&run.desired);
     if (!args->json && rc == FW_EXIT_OK) /* a failed write said so already */
         fw_services_report(&run.services, rq->dry_run ? "dry-run" : mode == FW_MODE_APPLY ? "apply" : "remove");
     fw_services_warn(&run.services);
     if (rc == FW_EXIT_OK && rq->dry_run &&
         (fw_report_has_drift(&run.result) || fw_services_has_drift(&run.services)))
         rc = FW_EXIT_DRIFT;
+    else if (rc == FW_EXIT_OK && run.desired.refused_count)
+        rc = FW_EXIT_REFUSED; /* the rest is applied; these are not, and must be fixed */
     fw_host_run_free(&run);
     return rc;
 }
@@ -181,7 +203,7 @@ int fw_cmd_apply(const fw_cli_args *args)
         named.profile_count = c.profiles.count;
     }
     fw_cli_session s;
-    rc = fw_cli_session_open(&s, &named, true); /* checks the profiles and every --set */
+    rc = fw_cli_session_open(&s, &named, FW_SESSION_NEED_PROFILE | FW_SESSION_TRUSTED); /* checks the profiles and every --set */
     for (size_t u = 0; rc == FW_EXIT_OK && u < args->unset_count; u++) {
         bool known = false;
         for (size_t i = 0; i < s.profile_count && !known; i++)
@@ -206,7 +228,7 @@ int fw_cmd_apply(const fw_cli_args *args)
                 unset[nu++] = args->unsets[k];
         const fw_applied_profile *before = fw_applied_find(&c.profiles, s.profiles[i]->name);
         fw_merge m;
-        fw_settings_merge(file->variables, file->variable_count, before ? before->settings : NULL,
+        fw_settings_merge(file->variables, file->variable_count, before == NULL, before ? before->settings : NULL,
                           before ? before->count : 0, mine, n, unset, nu, &m);
         report_merge(s.profiles[i]->name, &m, args->json);
         fw_applied_set(&c.profiles, s.profiles[i]->name, m.settings, m.count);
@@ -237,9 +259,11 @@ static int purge(void)
         free(error);
         rc = FW_EXIT_FAILURE;
     }
-    char *folder = fw_service_data_path(NULL);
-    if (!fw_service_data_forget()) {
-        fw_error("cannot delete %s (error %lu); delete it by hand\n", folder, GetLastError());
+    char *folder = fw_data_path(NULL);
+    char *left = fw_data_folder_forget();
+    if (left) {
+        fw_error("%s; delete it by hand\n", left);
+        free(left);
         rc = FW_EXIT_FAILURE;
     }
     if (rc == FW_EXIT_OK)
@@ -327,10 +351,12 @@ int fw_cmd_status(const fw_cli_args *args)
             fw_report_status(&run.desired, &c.profiles, &run.result);
             fw_report_pending(&run.desired);
         }
+        fw_report_refused(&run.desired);
+        fw_report_widened(&run.desired);
         if (!args->json)
             fw_services_report(&run.services, "status");
         fw_services_warn(&run.services);
-        rc = state == FW_STATE_DRIFT ? FW_EXIT_DRIFT : state == FW_STATE_PENDING ? FW_EXIT_PENDING : FW_EXIT_OK;
+        rc = fw_report_exit_code(state);
     }
     fw_host_run_free(&run);
     fw_host_config_free(&c);

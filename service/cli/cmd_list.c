@@ -14,7 +14,7 @@
 int fw_cmd_list(const fw_cli_args *args)
 {
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, false);
+    int rc = fw_cli_session_open(&s, args, 0);
     if (rc != FW_EXIT_OK)
         return rc;
     size_t name_width = strlen("PROFILE");

@@ -44,8 +44,7 @@ static void print_table(const fw_cli_session *s, const fw_plan *plan)
                s->catalog.files[s->profiles[i]->file]->product, s->profiles[i]->role,
                s->profiles[i]->rule_count, filters);
         fw_exposure e = fw_plan_exposure(plan, s->profiles[i]);
-        printf("  exposure: %zu TCP and %zu UDP local port(s) open inbound to every program from any address\n",
-               e.tcp, e.udp);
+        fw_cli_print_exposure(stdout, "  ", &e);
     }
     for (size_t w = 0; w < plan->waiting_count; w++)
         printf("Waiting: %s/%s has no filter until its peers are named: --set %s=ADDRESS[,ADDRESS...]\n",
@@ -96,13 +95,7 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
         }
         fw_json_object_end(&j);
         fw_exposure e = fw_plan_exposure(plan, p);
-        fw_json_key(&j, "exposure");
-        fw_json_object_begin(&j);
-        fw_json_key(&j, "tcp");
-        fw_json_uint(&j, e.tcp);
-        fw_json_key(&j, "udp");
-        fw_json_uint(&j, e.udp);
-        fw_json_object_end(&j);
+        fw_cli_json_exposure(&j, &e);
         fw_json_object_end(&j);
     }
     fw_json_array_end(&j);
@@ -158,7 +151,7 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
 int fw_cmd_plan(const fw_cli_args *args)
 {
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, true);
+    int rc = fw_cli_session_open(&s, args, FW_SESSION_NEED_PROFILE | FW_SESSION_WARN_WIDENED);
     if (rc != FW_EXIT_OK)
         return rc;
     fw_plan plan = {0};

@@ -95,7 +95,7 @@ static void print_services(const fw_profile *p, const fw_binding *b)
 int fw_cmd_show(const fw_cli_args *args)
 {
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, true);
+    int rc = fw_cli_session_open(&s, args, FW_SESSION_NEED_PROFILE | FW_SESSION_WARN_WIDENED);
     if (rc != FW_EXIT_OK)
         return rc;
     for (size_t i = 0; i < s.profile_count; i++) {
@@ -117,8 +117,7 @@ int fw_cmd_show(const fw_cli_args *args)
         fw_plan plan = {0};
         fw_plan_add_profile(&plan, p, &s.bindings[i]);
         fw_exposure e = fw_plan_exposure(&plan, p);
-        printf("Exposure: %zu TCP and %zu UDP local port(s) open inbound to every program from any address\n",
-               e.tcp, e.udp);
+        fw_cli_print_exposure(stdout, "", &e);
         for (size_t w = 0; w < plan.waiting_count; w++)
             printf("Waiting:  rule %s has no filter until --set %s=ADDRESS[,ADDRESS...] names its peers\n",
                    plan.waiting[w].rule->id, plan.waiting[w].variable);

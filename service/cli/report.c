@@ -83,12 +83,37 @@ fw_host_state fw_report_state(const fw_desired *d, const fw_reconcile_result *re
 {
     if (!committed(mode) && (fw_report_has_drift(res) || fw_services_has_drift(svc)))
         return FW_STATE_DRIFT;
-    return d->pending_count ? FW_STATE_PENDING : FW_STATE_IN_SYNC;
+    return d->refused_count ? FW_STATE_REFUSED : d->pending_count ? FW_STATE_PENDING : FW_STATE_IN_SYNC;
 }
 
 const char *fw_host_state_name(fw_host_state s)
 {
-    return s == FW_STATE_DRIFT ? "drift" : s == FW_STATE_PENDING ? "pending" : "in_sync";
+    switch (s) {
+    case FW_STATE_DRIFT:
+        return "drift";
+    case FW_STATE_PENDING:
+        return "pending";
+    case FW_STATE_REFUSED:
+        return "refused";
+    case FW_STATE_IN_SYNC:
+        break;
+    }
+    return "in_sync";
+}
+
+int fw_report_exit_code(fw_host_state state)
+{
+    switch (state) {
+    case FW_STATE_DRIFT:
+        return FW_EXIT_DRIFT;
+    case FW_STATE_PENDING:
+        return FW_EXIT_PENDING;
+    case FW_STATE_REFUSED:
+        return FW_EXIT_REFUSED;
+    case FW_STATE_IN_SYNC:
+        break;
+    }
+    return FW_EXIT_OK;
 }
 
 static void count_changes(const fw_reconcile_result *res, size_t *added, size_t *deleted)
@@ -169,6 +194,27 @@ void fw_report_pending(const fw_desired *d)
                    d->pending[i].variable);
         else
             printf("  %s: %s\n", d->pending[i].identity, d->pending[i].program);
+}
+
+void fw_report_refused(const fw_desired *d)
+{
+    for (size_t i = 0; i < d->refused_count; i++)
+        fprintf(stderr,
+                "fwsvc: warning: REFUSED %s: its program %s is not administrators' alone, and anyone who can replace "
+                "it would get the rule's permit: %s. Fix the permissions, or install the program where only "
+                "administrators can write (docs/security.md).\n",
+                d->refused[i].identity, d->refused[i].program, d->refused[i].problem);
+}
+
+void fw_report_widened(const fw_desired *d)
+{
+    for (size_t i = 0; i < d->widened.count; i++) {
+        const fw_widened *w = &d->widened.items[i];
+        fprintf(stderr,
+                "fwsvc: warning: %s=%s counts as any address: %s/%s accept%s every peer; name the peers instead "
+                "(docs/security.md)\n",
+                w->variable, w->value, w->profile->name, w->rules, strchr(w->rules, ',') ? "" : "s");
+    }
 }
 
 static bool of_profile(const char *identity, const char *profile)
@@ -324,9 +370,12 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
             pending += of_profile(d->pending[i].identity, name);
         for (size_t i = 0; i < res->diff.count && !done; i++)
             drift |= of_profile(identity_of(d, res, &res->diff.items[i]), name);
+        size_t refused = 0;
+        for (size_t i = 0; i < d->refused_count; i++)
+            refused += of_profile(d->refused[i].identity, name);
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "name", name);
-        fw_json_member_string(&j, "state", drift ? "drift" : pending ? "pending" : "in_sync");
+        fw_json_member_string(&j, "state", drift ? "drift" : refused ? "refused" : pending ? "pending" : "in_sync");
         fw_json_key(&j, "filters");
         fw_json_uint(&j, wanted);
         json_list(&j, "missing", d, res, FW_DIFF_MISSING, name, applied, done);
@@ -357,6 +406,37 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);
+        fw_json_key(&j, "refused");
+        fw_json_array_begin(&j);
+        for (size_t i = 0; i < d->refused_count; i++) {
+            if (!of_profile(d->refused[i].identity, name))
+                continue;
+            fw_json_object_begin(&j);
+            fw_json_member_string(&j, "identity", d->refused[i].identity);
+            fw_json_member_string(&j, "program", d->refused[i].program);
+            fw_json_member_string(&j, "reason", d->refused[i].problem);
+            fw_json_object_end(&j);
+        }
+        fw_json_array_end(&j);
+        fw_json_object_end(&j);
+    }
+    fw_json_array_end(&j);
+    fw_json_key(&j, "widened_to_any");
+    fw_json_array_begin(&j);
+    for (size_t i = 0; i < d->widened.count; i++) {
+        const fw_widened *w = &d->widened.items[i];
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "profile", w->profile->name);
+        fw_json_member_string(&j, "variable", w->variable);
+        fw_json_member_string(&j, "value", w->value);
+        fw_json_key(&j, "rules");
+        fw_json_array_begin(&j);
+        char **rules = NULL;
+        size_t n = fw_split_list(w->rules, ",", &rules);
+        for (size_t r = 0; r < n; r++)
+            fw_json_string(&j, rules[r]);
+        fw_split_list_free(rules, n);
+        fw_json_array_end(&j);
         fw_json_object_end(&j);
     }
     fw_json_array_end(&j);
@@ -385,9 +465,9 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
 void fw_report_status(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res)
 {
     static const char *const header[] = {"PROFILE", "STATE", "FILTERS", "MISSING", "EXTRA", "CHANGED",
-                                         "DISABLED", "PENDING"};
+                                         "DISABLED", "PENDING", "REFUSED"};
     fw_table t;
-    fw_table_init(&t, 8, header);
+    fw_table_init(&t, 9, header);
     for (size_t p = 0; p < applied->count; p++) {
         const char *name = applied->items[p].profile;
         size_t counts[4] = {0}, wanted = 0, pending = 0;
@@ -398,14 +478,18 @@ void fw_report_status(const fw_desired *d, const fw_applied *applied, const fw_r
             wanted += of_profile(d->wanted[i].identity, name);
         for (size_t i = 0; i < d->pending_count; i++)
             pending += of_profile(d->pending[i].identity, name);
+        size_t refused = 0;
+        for (size_t i = 0; i < d->refused_count; i++)
+            refused += of_profile(d->refused[i].identity, name);
         bool drift = counts[0] || counts[1] || counts[2] || counts[3];
-        char cells[6][24];
+        char cells[7][24];
         snprintf(cells[0], 24, "%zu", wanted);
         for (int k = 0; k < 4; k++)
             snprintf(cells[k + 1], 24, "%zu", counts[k]);
         snprintf(cells[5], 24, "%zu", pending);
-        const char *row[] = {name, drift ? "DRIFT" : pending ? "PENDING" : "in sync", cells[0], cells[1],
-                             cells[2], cells[3], cells[4], cells[5]};
+        snprintf(cells[6], 24, "%zu", refused);
+        const char *row[] = {name, drift ? "DRIFT" : refused ? "REFUSED" : pending ? "PENDING" : "in sync", cells[0],
+                             cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]};
         fw_table_add(&t, row);
     }
     fw_table_print(&t, stdout);

@@ -14,6 +14,7 @@ typedef enum {
     FW_STATE_IN_SYNC, /* every wanted filter present, enabled, identical; nothing extra; file matches */
     FW_STATE_DRIFT,   /* anything else, Windows Firewall outranking fwsvc included */
     FW_STATE_PENDING, /* in sync, but some program rules wait for their program */
+    FW_STATE_REFUSED, /* in sync, but program rules are refused (their program is not administrators' alone) */
 } fw_host_state;
 
 typedef enum {
@@ -33,6 +34,12 @@ const char *fw_host_state_name(fw_host_state s);
 
 void fw_report_changes(const fw_desired *d, const fw_reconcile_result *res, fw_report_mode mode);
 void fw_report_pending(const fw_desired *d);
+/* The program rules refused, and the addresses variables that count as any
+ * address, on stderr (warnings). */
+void fw_report_refused(const fw_desired *d);
+void fw_report_widened(const fw_desired *d);
+/* The exit code of a host in that state. */
+int fw_report_exit_code(fw_host_state state);
 void fw_report_status(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res);
 void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res,
                     const fw_services_step *svc, fw_report_mode mode);

@@ -2,12 +2,17 @@
 #include "host_error.h"
 
 #include "catalog_load.h"
+#ifdef _WIN32
+#include "catalog_trusted.h"
+#endif
+#include "guard.h"
 #include "fw_alloc.h"
 #include "fw_fs.h"
 #include "fw_strings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The closest name or alias, and where to see them all. */
 static void suggest_profiles(const fw_catalog *c, const char *wrong)
@@ -29,21 +34,27 @@ static void suggest_profiles(const fw_catalog *c, const char *wrong)
     free(names);
 }
 
-int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_profile)
+int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, unsigned flags)
 {
     *s = (fw_cli_session){0};
     fw_diags diags = {0};
     int rc = FW_EXIT_OK;
     char *dir = args->catalog_dir ? fw_xstrdup(args->catalog_dir) : fw_host_default_catalog_dir();
 
-    if (!fw_catalog_load_dir(&s->catalog, dir, &diags)) {
+#ifdef _WIN32
+    bool loaded = flags & FW_SESSION_TRUSTED ? fw_catalog_load_trusted(&s->catalog, dir, &diags)
+                                             : fw_catalog_load_dir(&s->catalog, dir, &diags);
+#else
+    bool loaded = fw_catalog_load_dir(&s->catalog, dir, &diags);
+#endif
+    if (!loaded) {
         fw_diags_print(&diags, stderr);
         fw_error("the catalog in '%s' has %zu error(s); nothing was done\n",
                 dir, diags.errors);
         rc = FW_EXIT_INVALID;
         goto out;
     }
-    if (need_profile && args->profile_count == 0) {
+    if ((flags & FW_SESSION_NEED_PROFILE) && args->profile_count == 0) {
         fw_error("%s needs --profile NAME\n", args->command);
         suggest_profiles(&s->catalog, "");
         rc = FW_EXIT_INVALID;
@@ -77,6 +88,17 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, bool need_pr
     for (size_t i = 0; i < s->profile_count; i++)
         fw_binding_init(&s->bindings[i], &s->catalog, s->profiles[i], args->settings,
                         args->setting_count);
+    /* The guard holds on the values bound here, --set included. */
+    for (size_t i = 0; i < s->profile_count; i++)
+        fw_guard_check(s->profiles[i], &s->bindings[i], &diags);
+    if (diags.errors) {
+        fw_diags_print(&diags, stderr);
+        fw_error("nothing was done: a value above would make a hard permit too wide\n");
+        rc = FW_EXIT_INVALID;
+        goto out;
+    }
+    if (flags & FW_SESSION_WARN_WIDENED)
+        fw_cli_warn_widened(s->profiles, s->bindings, s->profile_count);
 out:
     if (rc == FW_EXIT_OK)
         fw_diags_print(&diags, stderr); /* warnings */
@@ -96,6 +118,20 @@ void fw_cli_session_close(fw_cli_session *s)
     free(s->profiles);
     fw_catalog_free(&s->catalog);
     *s = (fw_cli_session){0};
+}
+
+void fw_cli_warn_widened(const fw_profile *const *profiles, const fw_binding *bindings, size_t count)
+{
+    fw_widened_list w = {0};
+    for (size_t i = 0; i < count; i++)
+        fw_guard_widened(profiles[i], &bindings[i], &w);
+    for (size_t i = 0; i < w.count; i++)
+        fprintf(stderr,
+                "fwsvc: warning: %s=%s counts as any address: %s/%s then accept%s every peer; name the peers "
+                "instead (docs/security.md)\n",
+                w.items[i].variable, w.items[i].value, w.items[i].profile->name, w.items[i].rules,
+                strchr(w.items[i].rules, ',') ? "" : "s");
+    fw_widened_list_free(&w);
 }
 
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator)

@@ -11,7 +11,9 @@
 #include "host_error.h"
 #include "host_exit.h"
 #include "host_reconcile.h"
+#include "data_folder.h"
 #include "service_log.h"
+#include "service_status.h"
 
 #include <windows.h>
 #include <stdio.h>
@@ -276,28 +278,45 @@ int fw_service_status_print(const fw_service_options *o)
     }
     if (scm)
         CloseServiceHandle(scm);
-    char *path = fw_service_data_path("status.json");
-    FILE *f = fopen(path, "rb");
-    char last[4096] = "";
-    if (f) {
-        size_t n = fread(last, 1, sizeof last - 1, f);
-        last[n] = 0;
-        fclose(f);
-        while (n && (last[n - 1] == '\n' || last[n - 1] == '\r'))
-            last[--n] = 0;
-    }
+    /* The service's record, read back validated (service_status.h); a
+     * reader creates nothing. */
+    fw_service_status last;
+    char *why = NULL;
+    fw_status_read got = fw_service_status_read(&last, &why);
+    char *path = fw_data_path("status.json");
     if (o->json) {
-        /* The service's own record is JSON already: embedded as is. */
-        printf("{\n  \"command\": \"service status\",\n  \"state\": \"%s\",\n  \"start\": \"%s\",\n  \"last\": %s\n}\n",
-               state, start, last[0] ? last : "null");
-        fw_json_note_document(); /* one document written */
+        fw_json j;
+        fw_json_init(&j, stdout);
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "command", "service status");
+        fw_json_member_string(&j, "state", state);
+        fw_json_member_string(&j, "start", start);
+        fw_json_key(&j, "last");
+        if (got == FW_STATUS_OK)
+            fw_service_status_write_json(&j, &last);
+        else
+            fw_json_null(&j);
+        fw_json_member_string(&j, "record_problem", why);
+        fw_json_object_end(&j);
+        fw_json_finish(&j);
     } else {
         printf("fwsvc service: %s%s%s\n", state, start[0] ? ", start " : "", start);
-        printf("last record (%s):\n%s\n", path, last[0] ? last : "(none yet)");
-        char *log = fw_service_data_path("fwsvc.log");
+        if (got == FW_STATUS_OK) {
+            printf("last record (%s):\n", path);
+            fw_json j;
+            fw_json_init(&j, stdout);
+            fw_service_status_write_json(&j, &last);
+            fw_json_finish(&j);
+        } else {
+            printf("last record (%s): %s\n", path, got == FW_STATUS_NONE ? "(none yet)" : why);
+        }
+        char *log = fw_data_path("fwsvc.log");
         printf("log: %s\n", log);
         free(log);
     }
+    if (got == FW_STATUS_OK)
+        fw_service_status_free(&last);
+    free(why);
     free(path);
-    return FW_EXIT_OK;
+    return got == FW_STATUS_UNTRUSTED ? FW_EXIT_FAILURE : FW_EXIT_OK;
 }

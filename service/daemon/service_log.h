@@ -2,7 +2,9 @@
  * message table from events.mc, docs/events.md) and, one line per event, to
  * a bounded text log, %ProgramData%\fwsvc\fwsvc.log (rotated to fwsvc.log.1
  * at 1 MiB), which operators and tests can read where the Event Log keeps
- * nothing (Wine). Windows only. */
+ * nothing (Wine). The text log is written only while its folder passes the
+ * data folder's check (data_folder.h); when it does not, that is said once
+ * in the Event Log. Windows only. */
 #ifndef FW_SERVICE_LOG_H
 #define FW_SERVICE_LOG_H
 
@@ -21,11 +23,5 @@ void fw_log_event(DWORD event, const char *format, ...)
     __attribute__((format(gnu_printf, 2, 3)))
 #endif
     ;
-/* %ProgramData%\fwsvc (created), and a file in it (allocated, UTF-8). */
-char *fw_service_data_path(const char *file);
-/* Deletes the folder and the files fwsvc keeps in it (the log, its older
- * half, status.json); anything else in it stays, and so does the folder
- * then. Absent is success; otherwise false with GetLastError set. */
-bool fw_service_data_forget(void);
 
 #endif

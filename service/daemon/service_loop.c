@@ -128,29 +128,48 @@ static void unwatch_programs(fw_loop *l)
     l->program_watch_count = 0;
 }
 
-/* Watches the nearest existing folder above each pending program. */
+/* Watches the nearest existing folder above each pending program, when
+ * only administrators could create the rest of its path there: a program
+ * others could put in place would be refused anyway (desired.h). */
 static void watch_programs(fw_loop *l, const fw_desired *d)
 {
     unwatch_programs(l);
     for (size_t i = 0; i < d->pending_count && l->program_watch_count < MAX_PROGRAM_WATCHES; i++) {
-        if (!d->pending[i].program)
+        if (!d->pending[i].watch_folder || d->pending[i].watch_problem)
             continue;
-        wchar_t *dir = fw_utf8_to_wide(d->pending[i].program);
-        for (wchar_t *cut = wcsrchr(dir, L'\\'); cut; cut = wcsrchr(dir, L'\\')) {
-            *cut = 0;
-            DWORD a = GetFileAttributesW(dir);
-            if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY)) {
-                /* This folder only: the install's first new folder or file
-                 * here wakes the loop, whose reconcile then watches deeper. */
-                HANDLE h = FindFirstChangeNotificationW(dir, FALSE, FILE_NOTIFY_CHANGE_FILE_NAME |
-                                                                        FILE_NOTIFY_CHANGE_DIR_NAME);
-                if (h != INVALID_HANDLE_VALUE)
-                    l->program_changed[l->program_watch_count++] = h;
-                break;
-            }
-        }
+        /* This folder only: the install's first new folder or file here
+         * wakes the loop, whose reconcile then watches deeper. */
+        wchar_t *dir = fw_utf8_to_wide(d->pending[i].watch_folder);
+        HANDLE h = FindFirstChangeNotificationW(dir, FALSE, FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_DIR_NAME);
+        if (h != INVALID_HANDLE_VALUE)
+            l->program_changed[l->program_watch_count++] = h;
         free(dir);
     }
+}
+
+/* Logs text as event when it differs from what was last logged for it. */
+static void log_if_changed(DWORD event, char **last, fw_buf *text)
+{
+    char *now = text->len ? fw_buf_take(text) : NULL;
+    fw_buf_free(text);
+    if (now && (!*last || strcmp(*last, now) != 0))
+        fw_log_event(event, "%s", now);
+    free(*last);
+    *last = now;
+}
+
+/* What the reconcile's catalog and settings said, errors and warnings with
+ * their file:line:column, for the log (a few at most). */
+static void append_diagnostics(fw_buf *b, const fw_diags *d)
+{
+    enum { SHOWN = 8 };
+    for (size_t i = 0; i < d->count && i < SHOWN; i++) {
+        char *line = fw_diag_format(&d->items[i]);
+        fw_buf_printf(b, "; %s", line);
+        free(line);
+    }
+    if (d->count + d->dropped > SHOWN)
+        fw_buf_printf(b, "; and %zu more", d->count + d->dropped - SHOWN);
 }
 
 /* One reconcile: what the command line's apply does, without recording. */
@@ -166,36 +185,27 @@ static void reconcile(fw_loop *l, const char *why)
     }
     char *catalog = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
     watch_catalog(l, catalog);
-    /* What can change the firewall must be administrators' only: a catalog
-     * or a key others can write is a way to open it (docs/security.md). */
-    char *unsafe = fw_admin_only_catalog(catalog);
-    if (!unsafe && (unsafe = fw_admin_only_key(L"SOFTWARE\\fwsvc")) != NULL) {
-        char *text = fw_xasprintf("HKLM\\SOFTWARE\\fwsvc: %s", unsafe);
-        free(unsafe);
-        unsafe = text;
-    }
     free(catalog);
-    if (unsafe) {
-        fw_log_event(FWSVC_EVENT_CONFIG_REJECTED, "refused, writable by non-administrators: %s (%s)", unsafe, why);
-        fw_service_status_error(&l->status, unsafe);
-        free(unsafe);
-        fw_host_config_free(&c);
-        return;
-    }
     /* A stop ends the waits for BFE and for the lock (STOP within 3 s). */
     fw_host_request rq = {.record = 0, .cancel = l->stop};
     fw_host_run run;
+    fw_error_clear();
     int rc = fw_host_reconcile(&c, &rq, &run);
     if (!run.reconciled) {
-        const char *message = run.result.message[0] ? run.result.message : fw_first_error();
+        const char *message = run.result.message[0] ? run.result.message
+                              : run.desired.error   ? run.desired.error
+                                                    : fw_first_error();
         if (message && (strstr(message, "EPT_S_NOT_REGISTERED") || strstr(message, "RPC_S_SERVER_UNAVAILABLE") ||
                         strstr(message, "0x000006BA") || strstr(message, "0x000006D9"))) {
             if (!l->bfe_down)
                 fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "%s", message);
             l->bfe_down = true;
         } else {
-            fw_log_event(rc == FW_EXIT_INVALID ? FWSVC_EVENT_CONFIG_REJECTED : FWSVC_EVENT_ERROR, "%s (%s)",
-                         message ? message : "reconcile failed", why);
+            fw_buf text = {0};
+            fw_buf_printf(&text, "%s (%s)", message ? message : "reconcile failed", why);
+            append_diagnostics(&text, &run.desired.diags);
+            fw_log_event(rc == FW_EXIT_INVALID ? FWSVC_EVENT_CONFIG_REJECTED : FWSVC_EVENT_ERROR, "%s", text.data);
+            fw_buf_free(&text);
         }
         fw_service_status_error(&l->status, message ? message : "reconcile failed");
         fw_host_run_free(&run);
@@ -236,6 +246,17 @@ static void reconcile(fw_loop *l, const char *why)
         free(l->status.last_pending_text);
         l->status.last_pending_text = fw_buf_take(&what);
     }
+    fw_buf refused = {0}, widened = {0};
+    for (size_t i = 0; i < run.desired.refused_count; i++)
+        fw_buf_printf(&refused, "%s%s: its program %s can be changed by non-administrators (%s)", i ? "; " : "",
+                      run.desired.refused[i].identity, run.desired.refused[i].program, run.desired.refused[i].problem);
+    log_if_changed(FWSVC_EVENT_PROGRAM_REFUSED, &l->status.last_refused_text, &refused);
+    for (size_t i = 0; i < run.desired.widened.count; i++) {
+        const fw_widened *w = &run.desired.widened.items[i];
+        fw_buf_printf(&widened, "%s%s=%s counts as any address: %s/%s accept every peer", i ? "; " : "", w->variable,
+                      w->value, w->profile->name, w->rules);
+    }
+    log_if_changed(FWSVC_EVENT_WIDENED, &l->status.last_widened_text, &widened);
     watch_programs(l, &run.desired);
     fw_service_status_reconciled(&l->status, why, res->writes, run.desired.pending_count);
     fw_host_run_free(&run);

@@ -1,11 +1,14 @@
 #include <winsock2.h> /* before windows.h */
 #include "service_status.h"
 
+#include "data_folder.h"
 #include "fw_alloc.h"
 #include "fw_json.h"
+#include "fw_json_read.h"
 #include "fw_win32_text.h"
-#include "service_log.h"
 
+#include <io.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,41 +20,57 @@ static void now(char out[32])
     snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
 }
 
+/* The record's members, written by save() and read back by
+ * fw_service_status_read(); docs/service.md describes them. */
+static void write_record(fw_json *j, const fw_service_status *s)
+{
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "started", s->started);
+    fw_json_key(j, "last_reconcile");
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "time", s->last_time);
+    fw_json_member_string(j, "trigger", s->last_trigger);
+    fw_json_member_string(j, "result", s->last_result);
+    fw_json_key(j, "writes");
+    fw_json_uint(j, s->last_writes);
+    fw_json_object_end(j);
+    fw_json_key(j, "drift_repairs");
+    fw_json_uint(j, s->drift_repairs);
+    fw_json_key(j, "pending");
+    fw_json_uint(j, s->pending);
+    fw_json_key(j, "last_error");
+    fw_json_string(j, s->last_error); /* NULL: null */
+    fw_json_object_end(j);
+}
+
+/* Written new and moved over the old record, only into a folder that
+ * passes the data folder's check. */
 static void save(const fw_service_status *s)
 {
-    char *path = fw_service_data_path("status.json");
-    char *tmp = fw_xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        fw_json j;
-        fw_json_init(&j, f);
-        fw_json_object_begin(&j);
-        fw_json_member_string(&j, "started", s->started);
-        fw_json_key(&j, "last_reconcile");
-        fw_json_object_begin(&j);
-        fw_json_member_string(&j, "time", s->last_time);
-        fw_json_member_string(&j, "trigger", s->last_trigger);
-        fw_json_member_string(&j, "result", s->last_result);
-        fw_json_key(&j, "writes");
-        fw_json_uint(&j, s->last_writes);
-        fw_json_object_end(&j);
-        fw_json_key(&j, "drift_repairs");
-        fw_json_uint(&j, s->drift_repairs);
-        fw_json_key(&j, "pending");
-        fw_json_uint(&j, s->pending);
-        fw_json_key(&j, "last_error");
-        if (s->last_error)
-            fw_json_string(&j, s->last_error);
-        else
-            fw_json_null(&j);
-        fw_json_object_end(&j);
-        fw_json_finish(&j);
-        fclose(f);
-        wchar_t *wt = fw_utf8_to_wide(tmp), *wp = fw_utf8_to_wide(path);
-        MoveFileExW(wt, wp, MOVEFILE_REPLACE_EXISTING);
-        free(wt);
-        free(wp);
+    char *problem = fw_data_folder_check(true);
+    if (problem) {
+        free(problem); /* the log says it, once */
+        return;
     }
+    HANDLE h = fw_data_create("status.json.tmp");
+    if (h == INVALID_HANDLE_VALUE)
+        return;
+    int fd = _open_osfhandle((intptr_t)h, 0);
+    FILE *f = fd >= 0 ? _fdopen(fd, "wb") : NULL;
+    if (!f) {
+        CloseHandle(h);
+        return;
+    }
+    fw_json j;
+    fw_json_init(&j, f);
+    write_record(&j, s);
+    fputc('\n', f);
+    fclose(f);
+    char *tmp = fw_data_path("status.json.tmp"), *path = fw_data_path("status.json");
+    wchar_t *wt = fw_utf8_to_wide(tmp), *wp = fw_utf8_to_wide(path);
+    MoveFileExW(wt, wp, MOVEFILE_REPLACE_EXISTING);
+    free(wt);
+    free(wp);
     free(tmp);
     free(path);
 }
@@ -87,5 +106,96 @@ void fw_service_status_free(fw_service_status *s)
 {
     free(s->last_error);
     free(s->last_pending_text);
+    free(s->last_refused_text);
+    free(s->last_widened_text);
     memset(s, 0, sizeof *s);
+}
+
+/* ---- reading it back: validated, never shown raw ---- */
+
+static bool text_member(const fw_jv *o, const char *key, char *out, size_t size, bool nullable)
+{
+    const fw_jv *m = fw_jv_get(o, key);
+    if (m && m->type == FW_JV_NULL && nullable) {
+        out[0] = 0;
+        return true;
+    }
+    if (!m || m->type != FW_JV_STRING || strlen(m->string) >= size)
+        return false;
+    snprintf(out, size, "%s", m->string);
+    return true;
+}
+
+static bool count_member(const fw_jv *o, const char *key, size_t *out)
+{
+    const fw_jv *m = fw_jv_get(o, key);
+    if (!m || m->type != FW_JV_NUMBER || !m->integer)
+        return false;
+    *out = (size_t)m->u;
+    return true;
+}
+
+/* The shape write_record gives it, and nothing else. */
+static bool from_json(const fw_jv *v, fw_service_status *s)
+{
+    static const char *const members[] = {"started", "last_reconcile", "drift_repairs", "pending", "last_error"};
+    static const char *const last_members[] = {"time", "trigger", "result", "writes"};
+    if (!v || v->type != FW_JV_OBJECT || v->count != sizeof members / sizeof members[0])
+        return false;
+    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+        if (!fw_jv_get(v, members[i]))
+            return false;
+    const fw_jv *last = fw_jv_get(v, "last_reconcile");
+    if (last->type != FW_JV_OBJECT || last->count != sizeof last_members / sizeof last_members[0])
+        return false;
+    char error[1024];
+    const fw_jv *e = fw_jv_get(v, "last_error");
+    if (!text_member(v, "started", s->started, sizeof s->started, false) ||
+        !text_member(last, "time", s->last_time, sizeof s->last_time, false) ||
+        !text_member(last, "trigger", s->last_trigger, sizeof s->last_trigger, false) ||
+        !text_member(last, "result", s->last_result, sizeof s->last_result, false) ||
+        !count_member(last, "writes", &s->last_writes) || !count_member(v, "drift_repairs", &s->drift_repairs) ||
+        !count_member(v, "pending", &s->pending) || !text_member(v, "last_error", error, sizeof error, true))
+        return false;
+    if (strcmp(s->last_result, "ok") && strcmp(s->last_result, "error") && strcmp(s->last_result, "none"))
+        return false;
+    s->last_error = e->type == FW_JV_STRING ? fw_xstrdup(error) : NULL;
+    return true;
+}
+
+fw_status_read fw_service_status_read(fw_service_status *s, char **why)
+{
+    memset(s, 0, sizeof *s);
+    *why = NULL;
+    size_t size = 0;
+    bool missing = false;
+    char *error = NULL;
+    char *text = fw_data_read("status.json", FW_STATUS_MAX_BYTES, &size, &missing, &error);
+    if (!text) {
+        if (missing) {
+            free(error);
+            return FW_STATUS_NONE;
+        }
+        *why = error;
+        return FW_STATUS_UNTRUSTED;
+    }
+    char parse_error[128];
+    fw_jv *v = fw_json_parse(text, size, parse_error, sizeof parse_error);
+    fw_status_read r = FW_STATUS_OK;
+    if (!v) {
+        *why = fw_xasprintf("status.json is not JSON (%s): not what the service writes", parse_error);
+        r = FW_STATUS_UNTRUSTED;
+    } else if (!from_json(v, s)) {
+        *why = fw_xstrdup("status.json does not have the shape the service writes");
+        r = FW_STATUS_UNTRUSTED;
+        fw_service_status_free(s);
+    }
+    fw_jv_free(v);
+    free(text);
+    return r;
+}
+
+void fw_service_status_write_json(fw_json *j, const fw_service_status *s)
+{
+    write_record(j, s);
 }

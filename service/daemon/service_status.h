@@ -1,11 +1,18 @@
 /* What the service last did, for 'fwsvc service status': a small JSON file,
- * %ProgramData%\fwsvc\status.json, rewritten (atomically) after each
- * reconcile. Not in the registry: the loop watches HKLM\SOFTWARE\fwsvc for
- * configuration changes. Windows only. */
+ * %ProgramData%\fwsvc\status.json, rewritten (a new file moved over the old
+ * one) after each reconcile, in a folder only SYSTEM and Administrators can
+ * write (data_folder.h). Read back, it is validated against the shape the
+ * service writes before anything of it is shown: a file planted there is
+ * refused, not echoed. Not in the registry: the loop watches
+ * HKLM\SOFTWARE\fwsvc for configuration changes. Windows only. */
 #ifndef FW_SERVICE_STATUS_H
 #define FW_SERVICE_STATUS_H
 
 #include <stddef.h>
+
+#include "fw_json.h"
+
+#define FW_STATUS_MAX_BYTES 65536
 
 typedef struct {
     char started[32];
@@ -17,11 +24,23 @@ typedef struct {
     size_t pending;
     char *last_error;
     char *last_pending_text; /* what was last logged as pending (to log changes only) */
+    char *last_refused_text; /* ... as refused */
+    char *last_widened_text; /* ... as widened to any address */
 } fw_service_status;
 
 void fw_service_status_init(fw_service_status *s);
 void fw_service_status_reconciled(fw_service_status *s, const char *trigger, size_t writes, size_t pending);
 void fw_service_status_error(fw_service_status *s, const char *error);
 void fw_service_status_free(fw_service_status *s);
+
+typedef enum {
+    FW_STATUS_OK,        /* read and valid */
+    FW_STATUS_NONE,      /* no record yet (or no folder) */
+    FW_STATUS_UNTRUSTED, /* an unsafe folder, a link, not JSON, or not its shape: *why says which */
+} fw_status_read;
+/* Reads the service's record back (never creating anything). */
+fw_status_read fw_service_status_read(fw_service_status *s, char **why);
+/* The record as one JSON object, from validated values. */
+void fw_service_status_write_json(fw_json *j, const fw_service_status *s);
 
 #endif

@@ -1,29 +1,52 @@
 #include "desired.h"
 #include "host_error.h"
 
+#include "admin_only.h"
+#include "catalog_trusted.h"
 #include "filter_content.h"
 
-#include "catalog_load.h"
 #include "host_exit.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
+#include "fw_win32_text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static const fw_app_id *resolve_app(fw_desired *d, const char *path)
+/* The failure's one line: kept for the service, reported for the CLI. */
+static int fail(fw_desired *d, int rc, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    char *text = fw_xvasprintf(format, ap);
+    va_end(ap);
+    fw_diags_print(&d->diags, stderr);
+    fw_error("%s\n", text);
+    free(d->error);
+    d->error = text;
+    return rc;
+}
+
+/* A program path, resolved once per build: its app id, and whether fwsvc
+ * trusts it (app_trust: NULL, or who else can change it). Returns its index. */
+static size_t resolve_app(fw_desired *d, const char *path)
 {
     for (size_t i = 0; i < d->app_count; i++)
         if (fw_str_ieq(d->app_paths[i], path))
-            return &d->apps[i];
+            return i;
     if (d->app_count == d->app_cap) {
         d->app_cap = d->app_cap ? d->app_cap * 2 : 8;
         d->apps = fw_xrealloc(d->apps, d->app_cap * sizeof *d->apps);
         d->app_paths = fw_xrealloc(d->app_paths, d->app_cap * sizeof *d->app_paths);
+        d->app_trust = fw_xrealloc(d->app_trust, d->app_cap * sizeof *d->app_trust);
     }
-    fw_app_id_resolve(path, &d->apps[d->app_count]);
+    fw_app_id *a = &d->apps[d->app_count];
+    fw_app_id_resolve(path, a);
     d->app_paths[d->app_count] = fw_xstrdup(path);
-    return &d->apps[d->app_count++];
+    /* The program and every folder up to its volume's root. */
+    d->app_trust[d->app_count] = a->blob ? fw_admin_only_path(a->expanded, FW_OBJ_FILE) : NULL;
+    return d->app_count++;
 }
 
 static const char *program_of(const fw_planned_filter *f)
@@ -48,9 +71,10 @@ static bool add_services(fw_desired *d, const fw_profile *p, const fw_binding *b
             k++;
         if (k < d->service_count) {
             if (d->services[k].port != w.port) {
-                fw_error("profiles '%s' and '%s' need the services-file entry %s/%s on different "
-                        "ports (%u and %u); the file can hold only one. Give both the same --set value.\n",
-                        d->service_profiles[k], p->name, w.name, w.protocol, d->services[k].port, w.port);
+                fail(d, FW_EXIT_INVALID,
+                     "profiles '%s' and '%s' need the services-file entry %s/%s on different ports (%u and %u); the "
+                     "file can hold only one. Give both the same --set value.",
+                     d->service_profiles[k], p->name, w.name, w.protocol, d->services[k].port, w.port);
                 return false;
             }
             continue;
@@ -66,95 +90,123 @@ static bool add_services(fw_desired *d, const fw_profile *p, const fw_binding *b
     return true;
 }
 
-int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied)
+/* A pending program's nearest existing folder, and whether only
+ * administrators could create the rest of its path there. */
+static void watch_of(fw_pending *pending)
+{
+    char *dir = fw_xstrdup(pending->program);
+    for (char *cut = strrchr(dir, '\\'); cut; cut = strrchr(dir, '\\')) {
+        *cut = 0;
+        wchar_t *w = fw_utf8_to_wide(dir);
+        DWORD a = GetFileAttributesW(w);
+        free(w);
+        if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY)) {
+            pending->watch_folder = fw_xstrdup(dir);
+            pending->watch_problem = fw_admin_only_path(dir, FW_OBJ_FOLDER);
+            break;
+        }
+    }
+    free(dir);
+}
+
+/* Binds, guards and plans one applied profile. */
+static int add_profile(fw_desired *d, const fw_applied_profile *a, const char *origin)
+{
+    const fw_profile *p = fw_catalog_find(&d->catalog, a->profile);
+    if (!p)
+        return fail(d, FW_EXIT_INVALID,
+                    "profile '%s' is recorded as applied (%s) but is not in the catalog; run 'fwsvc remove --profile "
+                    "%s' or restore its catalog file",
+                    a->profile, origin, a->profile);
+    if (!fw_settings_check(&d->catalog, &p, 1, a->settings, a->count, &d->diags))
+        return fail(d, FW_EXIT_INVALID, "the recorded settings of '%s' (%s) no longer fit the catalog", p->name,
+                    origin);
+    fw_binding *b = &d->bindings[d->binding_count++];
+    fw_binding_init(b, &d->catalog, p, a->settings, a->count);
+    /* The guard on what is about to be enforced, wherever it came from. */
+    if (!fw_guard_check(p, b, &d->diags))
+        return fail(d, FW_EXIT_INVALID,
+                    "the settings of '%s' (%s) would make a hard permit too wide; nothing was changed", p->name,
+                    origin);
+    fw_guard_widened(p, b, &d->widened);
+    fw_plan_add_profile(&d->plan, p, b);
+    return add_services(d, p, b) ? FW_EXIT_OK : FW_EXIT_INVALID;
+}
+
+static void add_wanted(fw_desired *d, const fw_planned_filter *f, const fw_app_id *app, char *identity)
+{
+    if (d->count == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 64;
+        d->wanted = fw_xrealloc(d->wanted, d->cap * sizeof *d->wanted);
+        d->plans = fw_xrealloc(d->plans, d->cap * sizeof *d->plans);
+        d->app_ids = fw_xrealloc(d->app_ids, d->cap * sizeof *d->app_ids);
+    }
+    fw_key key = fw_filter_key(f, app ? app->text : NULL);
+    /* What the filter must enforce, from the very FWPM_FILTER0 reconcile
+     * would add: status compares installed filters against it. */
+    fw_wfp_filter *built = fw_wfp_filter_build(f, &key, app ? app->blob : NULL);
+    d->wanted[d->count] = (fw_wanted_filter){key, identity, fw_wfp_filter_content(&built->filter)};
+    fw_wfp_filter_free(built);
+    d->plans[d->count] = f;
+    d->app_ids[d->count] = app ? app->blob : NULL;
+    d->count++;
+}
+
+int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied, const char *origin)
 {
     memset(d, 0, sizeof *d);
-    fw_diags diags = {0};
     char *dir = catalog_dir ? fw_xstrdup(catalog_dir) : fw_host_default_catalog_dir();
-    int rc = FW_EXIT_OK;
+    d->catalog_dir = dir;
     /* Nothing applied needs no catalog: 'remove --all' (an uninstall) works
      * with the catalog gone or broken. */
-    if (applied->count && !fw_catalog_load_dir(&d->catalog, dir, &diags)) {
-        fw_diags_print(&diags, stderr);
-        fw_error("the catalog in '%s' has %zu error(s); nothing was done\n", dir,
-                diags.errors);
-        rc = FW_EXIT_INVALID;
-        goto out;
-    }
+    if (applied->count && !fw_catalog_load_trusted(&d->catalog, dir, &d->diags))
+        return fail(d, FW_EXIT_INVALID, "the catalog in '%s' has %zu error(s); nothing was done", dir,
+                    d->diags.errors);
     d->bindings = fw_xcalloc(applied->count ? applied->count : 1, sizeof *d->bindings);
     for (size_t i = 0; i < applied->count; i++) {
-        const fw_applied_profile *a = &applied->items[i];
-        const fw_profile *p = fw_catalog_find(&d->catalog, a->profile);
-        if (!p) {
-            fw_error("profile '%s' is recorded as applied but is not in the catalog; "
-                    "run 'fwsvc remove --profile %s' or restore its catalog file\n",
-                    a->profile, a->profile);
-            rc = FW_EXIT_INVALID;
-            goto out;
-        }
-        if (!fw_settings_check(&d->catalog, &p, 1, a->settings, a->count, &diags)) {
-            fw_diags_print(&diags, stderr);
-            fw_error("the recorded settings of '%s' no longer fit the catalog\n", p->name);
-            rc = FW_EXIT_INVALID;
-            goto out;
-        }
-        fw_diags_print(&diags, stderr); /* warnings, such as an addresses variable set to any */
-        fw_diags_free(&diags);
-        diags = (fw_diags){0};
-        fw_binding_init(&d->bindings[d->binding_count++], &d->catalog, p, a->settings, a->count);
-        fw_plan_add_profile(&d->plan, p, &d->bindings[d->binding_count - 1]);
-        if (!add_services(d, p, &d->bindings[d->binding_count - 1])) {
-            rc = FW_EXIT_INVALID;
-            goto out;
-        }
+        int rc = add_profile(d, &applied->items[i], origin);
+        if (rc != FW_EXIT_OK)
+            return rc;
     }
     /* Rules whose peers are not named yet: no filter, and each says which
      * variable to set. */
     for (size_t i = 0; i < d->plan.waiting_count; i++) {
         const fw_waiting *w = &d->plan.waiting[i];
-        fw_pending pending = {fw_xasprintf("%s/%s", w->profile->name, w->rule->id), NULL, fw_xstrdup(w->variable)};
+        fw_pending pending = {fw_xasprintf("%s/%s", w->profile->name, w->rule->id), NULL, fw_xstrdup(w->variable),
+                              NULL, NULL};
         FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
     }
     for (size_t i = 0; i < d->plan.count; i++) {
         const fw_planned_filter *f = &d->plan.filters[i];
         const char *program = program_of(f);
-        const fw_app_id *app = program ? resolve_app(d, program) : NULL;
         char *identity = fw_filter_identity(f);
-        if (app && !app->blob && app->error != ERROR_FILE_NOT_FOUND && app->error != ERROR_PATH_NOT_FOUND) {
-            /* Installed, maybe, but unreadable: when unsure, fail closed; a
-             * "pending" here would delete a permit the program needs. */
-            fw_error("cannot resolve the app id of %s for %s (error %lu); nothing was changed\n",
-                     app->expanded ? app->expanded : program, identity, app->error);
-            free(identity);
-            rc = FW_EXIT_FAILURE;
-            goto out;
-        }
-        if (app && !app->blob) {
-            /* Not installed yet: reported, and added by a later reconcile. */
-            fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program), NULL};
-            FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
+        if (!program) {
+            add_wanted(d, f, NULL, identity);
             continue;
         }
-        if (d->count == d->cap) {
-            d->cap = d->cap ? d->cap * 2 : 64;
-            d->wanted = fw_xrealloc(d->wanted, d->cap * sizeof *d->wanted);
-            d->plans = fw_xrealloc(d->plans, d->cap * sizeof *d->plans);
-            d->app_ids = fw_xrealloc(d->app_ids, d->cap * sizeof *d->app_ids);
+        size_t k = resolve_app(d, program);
+        const fw_app_id *app = &d->apps[k];
+        if (!app->blob && app->error != ERROR_FILE_NOT_FOUND && app->error != ERROR_PATH_NOT_FOUND) {
+            /* Installed, maybe, but unreadable: when unsure, fail closed; a
+             * "pending" here would delete a permit the program needs. */
+            int rc = fail(d, FW_EXIT_FAILURE, "cannot resolve the app id of %s for %s (error %lu); nothing was changed",
+                          app->expanded ? app->expanded : program, identity, app->error);
+            free(identity);
+            return rc;
         }
-        fw_key key = fw_filter_key(f, app ? app->text : NULL);
-        /* What the filter must enforce, from the very FWPM_FILTER0 reconcile
-         * would add: status compares installed filters against it. */
-        fw_wfp_filter *built = fw_wfp_filter_build(f, &key, app ? app->blob : NULL);
-        d->wanted[d->count] = (fw_wanted_filter){key, identity, fw_wfp_filter_content(&built->filter)};
-        fw_wfp_filter_free(built);
-        d->plans[d->count] = f;
-        d->app_ids[d->count] = app ? app->blob : NULL;
-        d->count++;
+        if (!app->blob) {
+            /* Not installed yet: reported, and added by a later reconcile. */
+            fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program), NULL, NULL, NULL};
+            watch_of(&pending);
+            FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
+        } else if (d->app_trust[k]) {
+            fw_refused refused = {identity, fw_xstrdup(app->expanded), fw_xstrdup(d->app_trust[k])};
+            FW_PUSH(d->refused, d->refused_count, d->refused_cap, refused);
+        } else {
+            add_wanted(d, f, app, identity);
+        }
     }
-out:
-    fw_diags_free(&diags);
-    d->catalog_dir = dir;
-    return rc;
+    return FW_EXIT_OK;
 }
 
 void fw_desired_request(const fw_desired *d, fw_reconcile_request *req, unsigned short sublayer_weight)
@@ -177,15 +229,26 @@ void fw_desired_free(fw_desired *d)
     for (size_t i = 0; i < d->app_count; i++) {
         fw_app_id_free(&d->apps[i]);
         free(d->app_paths[i]);
+        free(d->app_trust[i]);
     }
     free(d->apps);
     free(d->app_paths);
+    free(d->app_trust);
     for (size_t i = 0; i < d->pending_count; i++) {
         free(d->pending[i].identity);
         free(d->pending[i].program);
         free(d->pending[i].variable);
+        free(d->pending[i].watch_folder);
+        free(d->pending[i].watch_problem);
     }
     free(d->pending);
+    for (size_t i = 0; i < d->refused_count; i++) {
+        free(d->refused[i].identity);
+        free(d->refused[i].program);
+        free(d->refused[i].problem);
+    }
+    free(d->refused);
+    fw_widened_list_free(&d->widened);
     free(d->services);
     free(d->service_profiles);
     fw_plan_free(&d->plan);
@@ -193,6 +256,8 @@ void fw_desired_free(fw_desired *d)
         fw_binding_free(&d->bindings[i]);
     free(d->bindings);
     fw_catalog_free(&d->catalog);
+    fw_diags_free(&d->diags);
+    free(d->error);
     free(d->catalog_dir);
     memset(d, 0, sizeof *d);
 }

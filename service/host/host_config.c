@@ -3,6 +3,8 @@
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_win32_text.h"
+#include "fw_utf16.h"
+#include "reg_value.h"
 #include "wfp_objects.h"
 
 #include <windows.h>
@@ -31,26 +33,6 @@ static unsigned long bad(char **error, unsigned long code, const char *format, .
     return code;
 }
 
-static const char *type_name(DWORD type)
-{
-    switch (type) {
-    case REG_SZ:
-        return "REG_SZ";
-    case REG_EXPAND_SZ:
-        return "REG_EXPAND_SZ";
-    case REG_MULTI_SZ:
-        return "REG_MULTI_SZ";
-    case REG_DWORD:
-        return "REG_DWORD";
-    case REG_QWORD:
-        return "REG_QWORD";
-    case REG_BINARY:
-        return "REG_BINARY";
-    default:
-        return "another type";
-    }
-}
-
 /* Opens key (NULL if it does not exist). */
 static unsigned long open_key(const wchar_t *path, const char *text, HKEY *key, char **error)
 {
@@ -69,32 +51,17 @@ static unsigned long open_key(const wchar_t *path, const char *text, HKEY *key, 
 /* A REG_SZ value naming a path: absent (*out NULL), or a non-empty string. */
 static unsigned long read_path(HKEY key, const char *key_text, const wchar_t *name, char **out, char **error)
 {
-    *out = NULL;
-    DWORD type = 0, size = 0;
-    LSTATUS e = RegQueryValueExW(key, name, NULL, &type, NULL, &size);
-    if (e == ERROR_FILE_NOT_FOUND)
+    unsigned long rc = fw_reg_read_sz(key, key_text, name, out, error);
+    if (rc == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
-    char *value_name = fw_wide_to_utf8(name);
-    unsigned long rc = ERROR_SUCCESS;
-    if (e) {
-        rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, value_name, (long)e);
-    } else if (type != REG_SZ) {
-        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: must be REG_SZ (a path), but is %s", key_text,
-                 value_name, type_name(type));
-    } else {
-        wchar_t *data = fw_xcalloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
-        e = RegQueryValueExW(key, name, NULL, &type, (BYTE *)data, &size);
-        if (e)
-            rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, value_name,
-                     (long)e);
-        else if (!data[0])
-            rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: is empty; delete it to use the default", key_text,
-                     value_name);
-        else
-            *out = fw_wide_to_utf8(data);
-        free(data);
+    if (!rc && !(*out)[0]) {
+        char *value_name = fw_wide_to_utf8(name);
+        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: is empty; delete it to use the default", key_text,
+                 value_name);
+        free(value_name);
+        free(*out);
+        *out = NULL;
     }
-    free(value_name);
     return rc;
 }
 
@@ -103,41 +70,46 @@ static unsigned long read_number(HKEY key, const char *key_text, const wchar_t *
                                  unsigned long hi, unsigned long *out, bool *present, char **error)
 {
     *present = false;
-    DWORD type = 0, value = 0, size = sizeof value;
-    LSTATUS e = RegQueryValueExW(key, name, NULL, &type, (BYTE *)&value, &size);
-    if (e == ERROR_FILE_NOT_FOUND)
+    uint8_t *data = NULL;
+    size_t size = 0;
+    unsigned long rc = fw_reg_read_typed(key, key_text, name, REG_DWORD, &data, &size, error);
+    if (rc == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
     char *value_name = fw_wide_to_utf8(name);
-    unsigned long rc = ERROR_SUCCESS;
-    if (e == ERROR_MORE_DATA || (!e && type != REG_DWORD))
-        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: must be REG_DWORD, but is %s", key_text, value_name,
-                 type_name(type));
-    else if (e)
-        rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, value_name, (long)e);
-    else if (value < lo || value > hi)
+    DWORD value = 0;
+    if (rc) {
+        /* *error says it */
+    } else if (size != sizeof value) {
+        rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: a REG_DWORD of %zu bytes instead of 4", key_text,
+                 value_name, size);
+    } else if (memcpy(&value, data, sizeof value), value < lo || value > hi) {
         rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: %lu is out of range (%lu to %lu)", key_text, value_name,
                  (unsigned long)value, lo, hi);
-    else
+    } else {
         *out = value, *present = true;
+    }
+    free(data);
     free(value_name);
     return rc;
 }
 
-/* One profile's settings text: a REG_MULTI_SZ's NAME=VALUE lines, or a
+/* One profile's settings: a REG_MULTI_SZ's NAME=VALUE lines, or a
  * REG_SZ's NAME=VALUE items separated by ';' (what a Group Policy list
- * element writes: installer/policy/fwsvc.admx). */
-static unsigned long parse_settings(const char *key_text, const char *profile, const wchar_t *data, DWORD type,
-                                    fw_applied *out, char **error)
+ * element writes: installer/policy/fwsvc.admx), each checked for shape. */
+static unsigned long parse_settings(const char *key_text, const char *profile, const uint8_t *data, size_t size,
+                                    DWORD type, fw_applied *out, char **error)
 {
     char **items = NULL;
-    size_t item_count = 0, cap = 0;
+    size_t item_count = 0;
+    char reason[160];
     if (type == REG_SZ) {
-        char *text = fw_wide_to_utf8(data);
+        char *text = NULL;
+        if (!fw_reg_sz_parse(data, size, &text, reason, sizeof reason))
+            return bad(error, ERROR_INVALID_DATA, "%s, value %s: %s", key_text, profile, reason);
         item_count = fw_split_list(text, ";", &items);
         free(text);
-    } else {
-        for (const wchar_t *s = data; *s; s += wcslen(s) + 1)
-            FW_PUSH(items, item_count, cap, fw_wide_to_utf8(s));
+    } else if (!fw_reg_multi_sz_parse(data, size, &items, &item_count, reason, sizeof reason)) {
+        return bad(error, ERROR_INVALID_DATA, "%s, value %s: %s", key_text, profile, reason);
     }
     fw_setting *settings = fw_xcalloc(item_count + 1, sizeof *settings);
     size_t count = 0;
@@ -153,7 +125,7 @@ static unsigned long parse_settings(const char *key_text, const char *profile, c
     if (!rc)
         fw_applied_set(out, profile, settings, count);
     fw_settings_free(settings, count);
-    fw_split_list_free(items, item_count);
+    fw_split_list_free(items, item_count); /* frees a multi-string's items the same way */
     return rc;
 }
 
@@ -178,10 +150,21 @@ static unsigned long read_profiles(const wchar_t *root, const char *root_text, f
         LSTATUS e = RegEnumValueW(key, i, name, &name_len, NULL, &type, NULL, &size);
         if (e == ERROR_NO_MORE_ITEMS)
             break;
-        char *profile = fw_wide_to_utf8(name);
         if (e) {
-            rc = bad(error, (unsigned long)e, "%s: cannot be read (error %ld)", key_text, (long)e);
-        } else if (!name[0] && type == REG_SZ && size <= sizeof(wchar_t)) {
+            rc = bad(error, (unsigned long)e, "%s: a value cannot be read (error %ld; names are at most 255 characters)",
+                     key_text, (long)e);
+            break;
+        }
+        char *profile = fw_wide_to_utf8(name);
+        uint8_t *data = NULL;
+        size_t bytes = 0;
+        unsigned long got = fw_reg_read(key, name, &type, &data, &bytes);
+        if (got == ERROR_INVALID_DATA) {
+            rc = bad(error, ERROR_INVALID_DATA, "%s, value %s: is %zu bytes, more than the %u fwsvc reads", key_text,
+                     profile, bytes, FW_REG_VALUE_MAX_BYTES);
+        } else if (got) {
+            rc = bad(error, got, "%s, value %s: cannot be read (error %lu)", key_text, profile, got);
+        } else if (!name[0] && type == REG_SZ && bytes <= sizeof(wchar_t) && (!bytes || !data[0])) {
             /* The key's empty default value ('reg add KEY' makes one): not a profile. */
         } else if (!name[0]) {
             rc = bad(error, ERROR_INVALID_DATA, "%s: the key's default value is set; each profile is a named value",
@@ -189,19 +172,11 @@ static unsigned long read_profiles(const wchar_t *root, const char *root_text, f
         } else if (type != REG_MULTI_SZ && type != REG_SZ) {
             rc = bad(error, ERROR_INVALID_DATA,
                      "%s, value %s: must be REG_MULTI_SZ (NAME=VALUE lines) or REG_SZ (NAME=VALUE;...), but is %s",
-                     key_text, profile, type_name(type));
+                     key_text, profile, fw_reg_type_name(type));
         } else {
-            /* Two spare NULs: a value stored without its terminators ends anyway. */
-            wchar_t *data = fw_xcalloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
-            name_len = 256;
-            e = RegEnumValueW(key, i, name, &name_len, NULL, &type, (BYTE *)data, &size);
-            if (e)
-                rc = bad(error, (unsigned long)e, "%s, value %s: cannot be read (error %ld)", key_text, profile,
-                         (long)e);
-            else
-                rc = parse_settings(key_text, profile, data, type, out, error);
-            free(data);
+            rc = parse_settings(key_text, profile, data, bytes, type, out, error);
         }
+        free(data);
         free(profile);
     }
     RegCloseKey(key);

@@ -27,6 +27,11 @@ const char *fw_first_error(void)
     return first[0] ? first : NULL;
 }
 
+void fw_error_clear(void)
+{
+    first[0] = 0;
+}
+
 void fw_print_json_error(FILE *out, const char *command, int exit_code)
 {
     fw_json j;

@@ -17,6 +17,9 @@ void fw_error(const char *format, ...)
 /* The first error reported, without "fwsvc: error: " or the line break;
  * NULL if none. */
 const char *fw_first_error(void);
+/* Forgets the first error: a long-running caller (the service) starts
+ * each reconcile afresh. */
+void fw_error_clear(void);
 /* {"command": ..., "error": {"exit_code": N, "message": ...}} on out. */
 void fw_print_json_error(FILE *out, const char *command, int exit_code);
 

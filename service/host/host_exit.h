@@ -9,6 +9,7 @@ enum {
     FW_EXIT_INVALID = 2, /* invalid input or usage: nothing was changed */
     FW_EXIT_DRIFT = 3,   /* status found drift; --dry-run has changes pending */
     FW_EXIT_PENDING = 4, /* status: in sync, but program rules wait for their program */
+    FW_EXIT_REFUSED = 5, /* program rules refused: non-administrators can change their program */
 };
 
 /* The folder the catalog is read from when neither --catalog nor the host

@@ -1,5 +1,7 @@
 #include "host_reconcile.h"
 
+#include "admin_only.h"
+#include "fw_alloc.h"
 #include "host_error.h"
 #include "host_exit.h"
 
@@ -11,7 +13,19 @@ int fw_host_reconcile(const fw_host_config *config, const fw_host_request *reque
     memset(run, 0, sizeof *run);
     static const fw_applied nothing;
     const fw_applied *profiles = request->remove_all ? &nothing : &config->profiles;
-    int rc = fw_desired_build(&run->desired, config->catalog_dir, profiles);
+    /* What can change the firewall must be administrators' only; removing
+     * everything is always safe, and an uninstall must work regardless. */
+    char *unsafe = request->remove_all ? NULL : fw_admin_only_config_keys();
+    if (unsafe) {
+        fw_error("refused: the host configuration can be changed by non-administrators: %s; nothing was changed\n",
+                 unsafe);
+        run->desired.error = fw_xasprintf("refused, writable by non-administrators: %s", unsafe);
+        free(unsafe);
+        return FW_EXIT_INVALID;
+    }
+    const char *origin = config->profiles_source == FW_SOURCE_POLICY ? FW_POLICY_KEY_TEXT "\\AppliedProfiles"
+                                                                       : FW_CONFIG_KEY_TEXT "\\AppliedProfiles";
+    int rc = fw_desired_build(&run->desired, config->catalog_dir, profiles, origin);
     if (rc != FW_EXIT_OK)
         return rc;
     /* A services file fwsvc cannot edit stops the command before WFP changes. */

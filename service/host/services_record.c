@@ -2,6 +2,7 @@
 
 #include "fw_alloc.h"
 #include "fw_win32_text.h"
+#include "reg_value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +18,13 @@ static wchar_t *file_key(const char *path)
     return w;
 }
 
-/* A REG_SZ value as UTF-8, or NULL if it is missing. */
+/* A REG_SZ value as UTF-8, or NULL if it is missing or malformed (the
+ * record is then incomplete and its line is left alone). */
 static char *get_text(HKEY key, const wchar_t *value)
 {
-    DWORD size = 0;
-    if (RegGetValueW(key, NULL, value, RRF_RT_REG_SZ, NULL, NULL, &size) != ERROR_SUCCESS)
-        return NULL;
-    wchar_t *w = fw_xcalloc(size / sizeof(wchar_t) + 1, sizeof(wchar_t));
-    char *text = NULL;
-    if (RegGetValueW(key, NULL, value, RRF_RT_REG_SZ, NULL, w, &size) == ERROR_SUCCESS)
-        text = fw_wide_to_utf8(w);
-    free(w);
+    char *text = NULL, *error = NULL;
+    fw_reg_read_sz(key, "record", value, &text, &error);
+    free(error);
     return text;
 }
 

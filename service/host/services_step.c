@@ -1,6 +1,7 @@
 #include "services_step.h"
 #include "host_error.h"
 
+#include "admin_only.h"
 #include "host_exit.h"
 #include "fw_alloc.h"
 #include "services_io.h"
@@ -33,6 +34,14 @@ int fw_services_prepare(fw_services_step *s, const char *path_arg, const fw_svc_
     fw_svc_sync_run(data, size, want, want_count, &s->before, &s->sync);
     if (will_write && s->sync.content && !fw_svc_check_writable(s->path, &error))
         rc = FW_EXIT_FAILURE;
+    /* SYSTEM writes it, and a new file beside it: both must be out of
+     * reach of non-administrators (docs/security.md). */
+    char *unsafe = will_write && s->sync.content && rc == FW_EXIT_OK ? fw_admin_only_path(s->path, FW_OBJ_FILE) : NULL;
+    if (unsafe) {
+        error = fw_xasprintf("refused: the file or a folder above it can be changed by non-administrators: %s", unsafe);
+        free(unsafe);
+        rc = FW_EXIT_INVALID;
+    }
 out:
     if (error)
         fw_error("services file: %s\nfwsvc: nothing was changed (WFP included)\n", error);

@@ -30,14 +30,27 @@ static char *default_text(const fw_variable *v)
     return fw_xstrdup(v->default_text ? v->default_text : NOT_SET);
 }
 
+/* Whether prefix a lies within prefix b (same family, at least as long,
+ * the same leading bits). */
+static bool within(const fw_address *a, const fw_address *b)
+{
+    if (a->family != b->family || a->prefix < b->prefix)
+        return false;
+    for (unsigned bit = 0; bit < b->prefix; bit++)
+        if ((a->bytes[bit / 8] ^ b->bytes[bit / 8]) & (0x80u >> (bit % 8)))
+            return false;
+    return true;
+}
+
 /* Does after open what before did not? Ports: a range that grows or a port
- * that moves. Addresses: 'any', or a peer not named before (an unset
- * variable opens nothing). An install folder moves a program binding and
- * widens nothing. Unparsable values (refused before this runs) widen. */
+ * that moves. Addresses: 'any', or a peer that no prefix of before holds
+ * (an unset variable opens nothing). An install folder that moves points a
+ * program rule's permit at whatever sits at the new path: it widens too.
+ * Unparsable values (refused before this runs) widen. */
 static bool widens(fw_var_type type, const char *before, const char *after)
 {
     if (type == FW_VAR_PATH)
-        return false;
+        return strcmp(before, after) != 0;
     if (type == FW_VAR_ADDRESSES) {
         if (strcmp(after, NOT_SET) == 0)
             return false;
@@ -52,11 +65,10 @@ static bool widens(fw_var_type type, const char *before, const char *after)
         bool wider = !fw_address_list_parse(before, &any_b, &b, &nb, error, sizeof error) ||
                      !fw_address_list_parse(after, &any_a, &a, &na, error, sizeof error);
         for (size_t i = 0; !wider && i < na; i++) {
-            bool named = false;
-            for (size_t k = 0; k < nb && !named; k++)
-                named = a[i].family == b[k].family && a[i].prefix == b[k].prefix &&
-                        memcmp(a[i].bytes, b[k].bytes, 16) == 0;
-            wider = !named;
+            bool held = false;
+            for (size_t k = 0; k < nb && !held; k++)
+                held = within(&a[i], &b[k]);
+            wider = !held;
         }
         free(b);
         free(a);
@@ -68,10 +80,11 @@ static bool widens(fw_var_type type, const char *before, const char *after)
     return a.lo < b.lo || a.hi > b.hi;
 }
 
-static void note(fw_merge *m, fw_merge_kind kind, const fw_variable *var, char *before, char *after)
+static void note(fw_merge *m, fw_merge_kind kind, const fw_variable *var, char *before, char *after, bool first)
 {
+    /* A profile applied for the first time opened nothing before. */
     fw_merge_note n = {kind, fw_xstrdup(var->name), before, after,
-                       kind != FW_MERGE_KEPT && widens(var->type, before, after)};
+                       !first && kind != FW_MERGE_KEPT && widens(var->type, before, after)};
     FW_PUSH(m->notes, m->note_count, m->note_cap, n);
 }
 
@@ -81,9 +94,9 @@ static void keep(fw_merge *m, const char *name, const char *value)
     FW_PUSH(m->settings, m->count, m->cap, s);
 }
 
-void fw_settings_merge(const fw_variable *vars, size_t var_count, const fw_setting *recorded, size_t recorded_count,
-                       const fw_setting *set, size_t set_count, const char *const *unset, size_t unset_count,
-                       fw_merge *out)
+void fw_settings_merge(const fw_variable *vars, size_t var_count, bool first, const fw_setting *recorded,
+                       size_t recorded_count, const fw_setting *set, size_t set_count, const char *const *unset,
+                       size_t unset_count, fw_merge *out)
 {
     *out = (fw_merge){0};
     for (size_t v = 0; v < var_count; v++) {
@@ -93,17 +106,17 @@ void fw_settings_merge(const fw_variable *vars, size_t var_count, const fw_setti
         if (now) {
             keep(out, name, now->value);
             if (strcmp(before, now->value) != 0) {
-                note(out, FW_MERGE_SET, &vars[v], before, fw_xstrdup(now->value));
+                note(out, FW_MERGE_SET, &vars[v], before, fw_xstrdup(now->value), first);
                 continue;
             }
         } else if (listed(unset, unset_count, name)) {
             if (was) {
-                note(out, FW_MERGE_UNSET, &vars[v], before, default_text(&vars[v]));
+                note(out, FW_MERGE_UNSET, &vars[v], before, default_text(&vars[v]), first);
                 continue;
             }
         } else if (was) {
             keep(out, name, was->value);
-            note(out, FW_MERGE_KEPT, &vars[v], before, fw_xstrdup(was->value));
+            note(out, FW_MERGE_KEPT, &vars[v], before, fw_xstrdup(was->value), first);
             continue;
         }
         free(before);

@@ -1,8 +1,9 @@
 /* How apply merges a profile's settings: the recorded values are kept,
  * --set replaces one, --unset returns one to the catalog's default. Each
  * difference is a note, and a note says when the opening it controls gets
- * wider (a range that grows, a port that moves), so that a re-apply never
- * widens anything silently. Portable. */
+ * wider (a range that grows, a port that moves, a peer no prefix held
+ * before, an install folder that moves), so that a re-apply never widens
+ * anything silently. Portable. */
 #ifndef FW_SETTINGS_MERGE_H
 #define FW_SETTINGS_MERGE_H
 
@@ -32,11 +33,12 @@ typedef struct {
     size_t note_count, note_cap;
 } fw_merge;
 
-/* vars: the profile's catalog file's variables. set: --set values for this
- * profile's variables; unset: --unset names for them. */
-void fw_settings_merge(const fw_variable *vars, size_t var_count, const fw_setting *recorded, size_t recorded_count,
-                       const fw_setting *set, size_t set_count, const char *const *unset, size_t unset_count,
-                       fw_merge *out);
+/* vars: the profile's catalog file's variables. first: the profile is not
+ * applied yet (nothing it opens is open: no note widens). set: --set values
+ * for this profile's variables; unset: --unset names for them. */
+void fw_settings_merge(const fw_variable *vars, size_t var_count, bool first, const fw_setting *recorded,
+                       size_t recorded_count, const fw_setting *set, size_t set_count, const char *const *unset,
+                       size_t unset_count, fw_merge *out);
 void fw_merge_free(fw_merge *m);
 
 #endif

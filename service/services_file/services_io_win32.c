@@ -83,8 +83,14 @@ bool fw_svc_write_atomic(const char *path, const char *data, size_t size, char *
     _snwprintf(tmp, MAX_PATH * 2 + 32, L"%ls.fwsvc-new.%lu", w, GetCurrentProcessId());
     bool ok = false;
     DWORD attrs = GetFileAttributesW(w);
-    HANDLE h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_WRITE_THROUGH,
-                           NULL);
+    /* A new file, never one found there (a planted link would redirect the
+     * write): a leftover of a killed run is deleted first, as itself. */
+    HANDLE stale = CreateFileW(tmp, DELETE, 0, NULL, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_DELETE_ON_CLOSE,
+                               NULL);
+    if (stale != INVALID_HANDLE_VALUE)
+        CloseHandle(stale);
+    HANDLE h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL | FILE_FLAG_WRITE_THROUGH | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (h != INVALID_HANDLE_VALUE) {
         DWORD done = 0;
         ok = WriteFile(h, data, (DWORD)size, &done, NULL) && done == size && FlushFileBuffers(h);

@@ -50,12 +50,14 @@ expect_out show 'msdpm-program +in +any +all +%ProgramFiles%\\Microsoft DPM\\DPM
 expect_out show 'dcom_ports +1024-65535'
 
 expect_exit 0 plan-dpm -- plan --catalog "$catalog" --profile dpm
-expect_out plan-dpm '^dpm \(Microsoft System Center DPM, DPM server\): 17 rules -> 34 filters'
+# 24: the ten outbound rules scoped to dpm_network (IPv4 private ranges by
+# default) get no IPv6 filter.
+expect_out plan-dpm '^dpm \(Microsoft System Center DPM, DPM server\): 17 rules -> 24 filters'
 expect_out plan-dpm 'dpm/dcom-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=135 +ALE_APP_ID=%SystemRoot%.System32.svchost.exe'
 expect_out plan-dpm 'dpm/dcom-out +FWPM_LAYER_ALE_AUTH_CONNECT_V6 +IP_PROTOCOL=TCP +IP_REMOTE_PORT=135\|1024-65535'
 
 expect_exit 0 plan-alias-and-set -- plan --catalog "$catalog" --profile raws --set ndmp_port=10001
-expect_out plan-alias-and-set 'be-remote-agent/ndmp-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=10001$'
+expect_out plan-alias-and-set 'be-remote-agent/ndmp-in +FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 +IP_PROTOCOL=TCP +IP_LOCAL_PORT=10001 +ALE_APP_ID=%ProgramFiles%.Symantec.Backup Exec.RAWS.beremote.exe$'
 expect_exit 2 set-unknown-variable -- plan --catalog "$catalog" --profile dpm --set ndmp_port=10001
 expect_err set-unknown-variable "profile 'dpm' has no variable 'ndmp_port'"
 expect_exit 2 set-ill-typed -- plan --catalog "$catalog" --profile raws --set ndmp_port=1-2
@@ -96,7 +98,7 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 assert [p["name"] for p in doc["profiles"]] == ["dpm", "dpm-sql"]
 f = doc["filters"]
-assert len(f) == 34 + 10, len(f)
+assert len(f) == 24 + 4, len(f)  # dpm-sql: its scoped rules wait for dpm_server
 layers = {x["layer"] for x in f}
 assert layers == {"FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4", "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6",
                   "FWPM_LAYER_ALE_AUTH_CONNECT_V4", "FWPM_LAYER_ALE_AUTH_CONNECT_V6"}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end enforcement under Wine: fwsvc.exe against the WFP emulator
-# (fwpuclnt.dll beside it), checked with the emulator's arbitration, call
+# (fwpuclnt.dll in the prefix's system32), checked with the emulator's arbitration, call
 # log, fault injection and tools. Usage: enforcement.sh BUILD_DIR (windows)
 . "$(dirname "$0")/wine-e2e.sh"
 cleanup() {
@@ -32,11 +32,15 @@ fresh() { # a fresh engine and no record of applied profiles
   : >"$work/calls.log"
 }
 
-# DPM's programs, so that its program rules are installed rather than pending.
+# DPM's and the Remote Agent's programs, so that their program rules are
+# installed rather than pending.
 dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft DPM/DPM/bin"
 mkdir -p "$dpm_bin"
 cp fwpemu.exe "$dpm_bin/msdpm.exe"
 cp fwpemu.exe "$dpm_bin/dpmra.exe"
+be_raws="$WINEPREFIX/drive_c/Program Files/Symantec/Backup Exec/RAWS"
+mkdir -p "$be_raws"
+cp fwpemu.exe "$be_raws/beremote.exe"
 
 echo "== apply dpm: every documented flow is permitted by fwsvc's filters"
 fresh
@@ -124,7 +128,7 @@ fwsvc apply --profile dpm-sql
 fwsvc remove --profile raws
 check "remove --profile exits 0" '[ "$(rc)" = 0 ]'
 wine fwsvc.exe filters >"$work/filters"
-check "raws filters gone, dpm-sql kept" '! grep -q "be-remote-agent/" "$work/filters" && grep -q "dpm-sql/sql-in" "$work/filters"'
+check "raws filters gone, dpm-sql kept" '! grep -q "be-remote-agent/" "$work/filters" && grep -q "dpm-sql/rpc-in/" "$work/filters"'
 fwsvc status
 check "status: dpm-sql pending (its sqlservr.exe rule waits: exit 4, finding 5)" '[ "$(rc)" = 4 ] && grep -q "^dpm-sql  *PENDING" "$work/out" && ! grep -q "be-remote-agent" "$work/out"'
 fwsvc remove --profile raws
@@ -228,9 +232,6 @@ check "--set replaces the recorded value: 5150 permitted, 6000 blocked" '[ "$(ve
 
 echo "== least privilege: programs and peers (issue: least privilege)"
 fresh
-be_raws="$WINEPREFIX/drive_c/Program Files/Symantec/Backup Exec/RAWS"
-mkdir -p "$be_raws"
-cp fwpemu.exe "$be_raws/beremote.exe"
 classify_in() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote "$2" ${3:+--program "$3"} | cut -d' ' -f1; }
 fwsvc apply --profile raws
 check "raws: the dynamic range is beremote.exe's: PERMIT for it on 40000" '[ "$(rc)" = 0 ] && [ "$(classify_in 40000 10.0.0.1 "C:\Program Files\Symantec\Backup Exec\RAWS\beremote.exe")" = PERMIT ]'
@@ -243,10 +244,21 @@ fwsvc status --json
 check "... status: pending (exit 4), naming the variable" '[ "$(rc)" = 4 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not any(e[\"variable\"] == \"dpm_server\" for p in d[\"profiles\"] for e in p[\"pending\"]))" "$work/out"'
 fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5
 check "dpm_server set: 5050 PERMIT from 10.0.0.5, BLOCK from 10.0.0.9 (outside the scope)" '[ "$(rc)" = 0 ] && [ "$(classify_in 5050 10.0.0.5)" = PERMIT ] && [ "$(classify_in 5050 10.0.0.9)" = BLOCK ]'
+# The breadth guard holds on what is bound, --set included (issue: trust boundary, 3).
+before=$(state_sum)
 fwsvc apply --profile dpm-sql --set dpm_server=any
-check "--set dpm_server=any: accepted, warned, 5050 open to 10.0.0.9" '[ "$(rc)" = 0 ] && grep -q "accept every address" "$work/err" && [ "$(classify_in 5050 10.0.0.9)" = PERMIT ]'
-fwsvc apply --profile dpm-sql
-check "... and warned again on every apply" 'grep -q "accept every address" "$work/err"'
+check "--set dpm_server=any: refused (exit 2) for the rules it guards, naming rule and value; WFP unchanged" '[ "$(rc)" = 2 ] && grep -q "dpm_server=any: rule dpm-sql/sql-in would open 1433 to every program from any address" "$work/err" && [ "$(state_sum)" = "$before" ]'
+fwsvc apply --profile dpm-sql --set dpm_server=0.0.0.0/0
+check "--set dpm_server=0.0.0.0/0: refused the same way (0.0.0.0/0 counts as any)" '[ "$(rc)" = 2 ] && grep -q "dpm_server=0.0.0.0/0: rule dpm-sql/rpc-dynamic-in would open 1024-65535" "$work/err" && [ "$(state_sum)" = "$before" ]'
+fwsvc apply --profile dpm-sql --set sql_port=3389
+check "--set sql_port=3389: refused (exit 2): the SQL rule would move onto RDP" '[ "$(rc)" = 2 ] && grep -q "sql_port=3389: rule dpm-sql/sql-in would move onto port 3389" "$work/err" && [ "$(state_sum)" = "$before" ]'
+fwsvc apply --profile dpm --set dpm_network=any
+check "--set dpm_network=any on rules it does not guard: accepted with a warning" '[ "$(rc)" = 0 ] && grep -q "dpm_network=any counts as any address: dpm/dns-out" "$work/err"'
+fwsvc apply
+check "... and warned again on every apply, once" '[ "$(grep -c "dpm_network=any counts as any address" "$work/err")" = 1 ]'
+fwsvc status --json
+check "... and status --json lists the rules widened to any address" '[ "$(rc)" = 0 ] || [ "$(rc)" = 4 ]; python3 -c "import json,sys; d=json.load(open(sys.argv[1])); w=d[\"widened_to_any\"]; sys.exit(not (len(w) == 1 and w[0][\"variable\"] == \"dpm_network\" and \"smb-tcp-out\" in w[0][\"rules\"]))" "$work/out"'
+fwsvc apply --profile dpm --unset dpm_network
 fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.300
 check "a bad address: exit 2, WFP unchanged" '[ "$(rc)" = 2 ]'
 

@@ -5,11 +5,15 @@
 # WFP emulator, an upgrade keeps both, a downgrade is refused, and an
 # uninstall leaves nothing of fwsvc's. Usage: msi.sh BUILD_DIR (windows)
 #
-# The harness, never the MSI, puts the emulator (fwpuclnt.dll) in
-# C:\Program Files\fwsvc before the install: fwsvc.exe loads it from its own
-# folder, and the MSI starts the service at once.
+# The harness, never the MSI, puts the emulator (fwpuclnt.dll) in the
+# prefix's system32 (wine-e2e.sh): fwsvc.exe loads it from there only, and
+# the MSI starts the service at once. The harness's own copy of fwsvc in
+# C:\Program Files\fwsvc is removed: the MSI installs there.
 . "$(dirname "$0")/wine-e2e.sh"
 . "$root/scripts/wine-service.sh"
+cp "$bin/fwpemu.exe" "$work/"
+cd "$work"
+rm -rf "$fwsvc_install_dir"
 OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 UPGRADE_CODE='{6C1F0E52-8B4D-4E36-9A0B-5F2D7C3A9E41}'
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$bin/CMakeCache.txt")
@@ -35,7 +39,7 @@ cleanup() {
   uninstall_leftovers
   [ -f "$work/services.before" ] && cp "$work/services.before" "$services"
   wine reg delete 'HKLM\SOFTWARE\Policies\fwsvc' /f >/dev/null 2>&1
-  rm -rf "$pf" "$WINEPREFIX/drive_c/msi-"*.log
+  rm -rf "$pf" "$WINEPREFIX/drive_c/msi-"*.log "$WINEPREFIX/drive_c/Program Files/Symantec"
   wine_service_end
   rm -rf "$work"
 }
@@ -85,17 +89,20 @@ def value(name):
     return data[i:end].decode("utf-16-le")
 print(value("FileVersion"), value("ProductVersion"), value("ProductName"))
 EOF
+check "INSTALLDIR and %ProgramData%\\fwsvc are created with protected ACLs (MsiLockPermissionsEx): SYSTEM and Administrators, Users read on INSTALLDIR only" '[ "$(row MsiLockPermissionsEx LockInstallDir | cut -f2-4)" = "$(printf "INSTALLDIR\tCreateFolder\tD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)")" ] && [ "$(row MsiLockPermissionsEx LockDataDir | cut -f2-4)" = "$(printf "FWSVCDATADIR\tCreateFolder\tD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)")" ] && table "$msi" CreateFolder | grep -qP "^FWSVCDATADIR\tFwsvcDataFolder$" && table "$msi" CreateFolder | grep -qP "^INSTALLDIR\tFwsvcExe$"'
 check "fwsvc.exe's version resource: file and product version $version, product fwsvc" '[ "$(cat "$work/verres")" = "$version $version fwsvc" ]'
 
-echo "== under Wine: the harness puts the emulator beside where fwsvc.exe goes"
+echo "== under Wine: the emulator is in system32 (the harness's, never the MSI's)"
 wine_service_begin "$FWPEMU_STATE"
-mkdir -p "$pf" && cp "$bin/fwpuclnt.dll" "$pf/"
 uninstall_leftovers
 wine fwpemu.exe reset >/dev/null
 wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc" "$pf"
-mkdir -p "$pf" && cp "$bin/fwpuclnt.dll" "$pf/"
 cp "$services" "$work/services.before"
+# A Backup Exec Remote Agent is installed here: be-remote-agent's rules are
+# bound to its program.
+raws="$WINEPREFIX/drive_c/Program Files/Symantec/Backup Exec/RAWS"
+mkdir -p "$raws" && cp fwpemu.exe "$raws/beremote.exe"
 msiexec() { local log=$1; shift; wine msiexec "$@" /qn /l*v "C:\\msi-$log.log" >/dev/null 2>&1; echo $? >"$work/rc"; }
 msilog() { tr -d '\r' <"$WINEPREFIX/drive_c/msi-$1.log"; }
 installed_versions() { wine reg query 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' | awk '/DisplayName +REG_SZ +fwsvc$/ { f = 1 } /DisplayVersion/ && f { print $3; f = 0 }' | sort | tr '\n' ' '; }
@@ -103,7 +110,7 @@ ours() { wine fwpemu.exe dump | python3 -c 'import json,sys; d=json.load(sys.std
 nothing_left() {
   [ -z "$(installed_versions)" ] && ! wine reg query 'HKLM\System\CurrentControlSet\Services\fwsvc' >/dev/null 2>&1 &&
     ! wine reg query 'HKLM\SOFTWARE\fwsvc' >/dev/null 2>&1 && [ ! -e "$WINEPREFIX/drive_c/ProgramData/fwsvc" ] &&
-    [ "$(ls -A "$pf")" = fwpuclnt.dll ]
+    { [ ! -e "$pf" ] || [ -z "$(ls -A "$pf")" ]; }
 }
 fwsvc() { wine "C:\\Program Files\\fwsvc\\fwsvc.exe" "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
 before=$(state_sum)
@@ -119,21 +126,22 @@ msiexec bad-interval /i "$msi" PROFILES=dpm INTERVAL=5
 check "INTERVAL=5: exit 1603, 'out of range' in the log, nothing left, WFP untouched" '[ "$(rc)" = "$FAILED" ] && msilog bad-interval | grep -q "^fwsvc: .*interval 5 s is out of range" && nothing_left && [ "$(state_sum)" = "$before" ]'
 
 echo "== install with PROFILES, SETTINGS and INTERVAL"
-msiexec install /i "$msi" "PROFILES=dpm;be-remote-agent" "SETTINGS=dcom_ports=5000-5100;ndmp_port=10001" INTERVAL=600
+msiexec install /i "$msi" "PROFILES=dpm;be-remote-agent" "SETTINGS=dcom_ports=5000-5100;ndmp_port=10001;dpm_network=any" INTERVAL=600
 check "exit 0; the product is installed ($version)" '[ "$(rc)" = 0 ] && [ "$(installed_versions)" = "$version " ]'
 check "fwsvc.exe and the catalog under Program Files\\fwsvc" '[ -f "$pf/fwsvc.exe" ] && [ "$(ls "$pf/catalog" | wc -l)" = "$(ls "$root"/catalog/*.yaml | wc -l)" ]'
 check "the service is running" 'wine sc query fwsvc | grep -q RUNNING'
 wine reg query 'HKLM\System\CurrentControlSet\Services\EventLog\Application\fwsvc' >"$work/evt" 2>&1
 check "the Event Log source points at the installed fwsvc.exe (REG_EXPAND_SZ)" 'grep -qE "EventMessageFile +REG_EXPAND_SZ +C:.Program Files.fwsvc.fwsvc.exe" "$work/evt"'
 fwsvc config --json
-check "the host configuration: dpm (dcom_ports=5000-5100), be-remote-agent (ndmp_port=10001), interval 600, all local" 'python3 -c "
+check "the host configuration: dpm (dcom_ports=5000-5100, dpm_network=any), be-remote-agent (ndmp_port=10001), interval 600, all local" 'python3 -c "
 import json,sys; d=json.load(open(sys.argv[1]))
 p={x[\"name\"]: x[\"settings\"] for x in d[\"profiles\"][\"items\"]}
-assert p == {\"dpm\": {\"dcom_ports\": \"5000-5100\"}, \"be-remote-agent\": {\"ndmp_port\": \"10001\"}}, p
+assert p == {\"dpm\": {\"dcom_ports\": \"5000-5100\", \"dpm_network\": \"any\"}, \"be-remote-agent\": {\"ndmp_port\": \"10001\"}}, p
 assert d[\"interval_seconds\"] == {\"value\": 600, \"source\": \"local\"}, d[\"interval_seconds\"]
 " "$work/out"'
 fwsvc status
 check "status: WFP holds both profiles' filters (in sync, or pending programs)" '{ [ "$(rc)" = 0 ] || [ "$(rc)" = 4 ]; } && [ "$(ours)" -gt 0 ]'
+check "SETTINGS that widen a scope to any address: warned in the Event Log and the text log, not only the MSI log" 'grep -q "event 11: dpm_network=any counts as any address: dpm/.* (set by the installer)" "$WINEPREFIX/drive_c/ProgramData/fwsvc/fwsvc.log" && msilog install | grep -q "^fwsvc: fwsvc: warning: dpm_network=any counts as any address"'
 check "the MSI log has what apply did" 'msilog install | grep -q "^fwsvc: added *dpm/" && msilog install | grep -q "^fwsvc: added *be-remote-agent/"'
 check "the services file has Backup Exec's ndmp 10001/tcp" 'grep -qP "^ndmp\s+10001/tcp" "$services"'
 started() { grep -qE "event 1: process [0-9]+; (recovery actions set|the Service Control Manager refused)" "$WINEPREFIX/drive_c/ProgramData/fwsvc/fwsvc.log" 2>/dev/null; }
@@ -171,9 +179,33 @@ msiexec downgrade /i "$msi"
 # Wine's log omits the launch condition's text; it shows where the install stopped.
 check "installing $version over $next: exit 1603, stopped by its launch condition, $next still installed and running" '[ "$(rc)" = "$FAILED" ] && msilog downgrade | grep -q "Action ended .*: LaunchConditions. Return value 0" && ! msilog downgrade | grep -q "Action start .*: InstallFiles" && [ "$(installed_versions)" = "$next " ] && wine sc query fwsvc | grep -q RUNNING && [ "$(ours)" = "$filters_before" ]'
 
+echo "== an upgrade that has to create HKLM\\SOFTWARE\\fwsvc creates it as an ordinary key"
+# The note the upgrade leaves under it is volatile; its parent, which then
+# holds the configuration, must not be (it would be gone at the next restart).
+later=$(echo "$next" | awk -F. '{ printf "%d.%d.%d", $1, $2, $3 + 1 }')
+bash "$root/installer/build-msi.sh" "$later" "$bin" "$root/catalog" "$work/later" >/dev/null 2>&1
+wine net stop fwsvc >/dev/null 2>&1
+fwsvc remove --all # undoes the services-file line: its record goes with the key
+wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+msiexec upgrade-later /i "$work/later/fwsvc-$later-x64.msi" PROFILES=dpm-agent SETTINGS=dpm_server=10.0.0.5
+check "upgrade to $later with PROFILES=dpm-agent: exit 0, recorded" '[ "$(rc)" = 0 ] && wine reg query "HKLM\\SOFTWARE\\fwsvc\\AppliedProfiles" /v dpm-agent >/dev/null 2>&1'
+wineserver -k >/dev/null 2>&1
+wine_service_begin "$FWPEMU_STATE" # a restart of the machine, as far as the registry goes
+check "after a restart, the configuration is still there (its key was not volatile)" 'wine reg query "HKLM\\SOFTWARE\\fwsvc\\AppliedProfiles" /v dpm-agent >/dev/null 2>&1'
+
+echo "== a note left by an upgrade that did not finish does not stop the cleanup"
+code=$(wine reg query 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall' 2>/dev/null | grep -o '{[0-9A-F-]*}' |
+  while read -r c; do wine reg query "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\$c" /v DisplayName 2>/dev/null |
+    tr -d '\r' | grep -q 'REG_SZ *fwsvc$' && echo "$c"; done | head -1)
+wine reg add 'HKLM\SOFTWARE\fwsvc\UpgradeInProgress' /v Replacing /t REG_SZ /d "$code" /f >/dev/null
+wine reg add 'HKLM\SOFTWARE\fwsvc\UpgradeInProgress' /v Pid /t REG_DWORD /d 4 /f >/dev/null
+wine reg add 'HKLM\SOFTWARE\fwsvc\UpgradeInProgress' /v Started /t REG_QWORD /d 1 /f >/dev/null
+check "a stale note naming the installed product ($code) is in place" '[ -n "$code" ] && wine reg query "HKLM\\SOFTWARE\\fwsvc\\UpgradeInProgress" /v Replacing | grep -qF "$code"'
+
 echo "== uninstall leaves nothing of fwsvc's (policy keys belong to policy)"
 wine reg add 'HKLM\SOFTWARE\Policies\fwsvc' /v SublayerWeight /t REG_DWORD /d 65520 /f >/dev/null
-msiexec uninstall /x "$work/next/fwsvc-$next-x64.msi"
+msiexec uninstall /x "$work/later/fwsvc-$later-x64.msi"
+check "the stale note was ignored: the log says so" 'msilog uninstall | grep -q "^fwsvc: an upgrade note was found that this uninstall is not part of"'
 check "exit 0; no product" '[ "$(rc)" = 0 ] && [ -z "$(installed_versions)" ]'
 check "the cleanup ran before the files went, and said what it removed" 'msilog uninstall | grep -q "^fwsvc: Removed: [0-9]* filter(s), fwsvc.s sublayer and its provider" && msilog uninstall | grep -q "^fwsvc: Deleted the host configuration"'
 check "no service" '! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\fwsvc" >/dev/null 2>&1'
@@ -181,7 +213,7 @@ wine fwpemu.exe dump >"$work/dump.json"
 check "no fwsvc provider, sublayer or filter in WFP" '! grep -qi "6482c740-e714-4384-a334-8d81e8a75eea\|dc05f04f-4b86-4074-9437-b6567ab81075" "$work/dump.json"'
 check "the services file is byte-identical to before the install" 'cmp -s "$work/services.before" "$services"'
 check "no HKLM\\SOFTWARE\\fwsvc, no Event Log source, no %ProgramData%\\fwsvc" '! wine reg query "HKLM\\SOFTWARE\\fwsvc" >/dev/null 2>&1 && ! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\EventLog\\Application\\fwsvc" >/dev/null 2>&1 && [ ! -e "$WINEPREFIX/drive_c/ProgramData/fwsvc" ]'
-check "nothing in Program Files\\fwsvc but the harness's emulator" '[ "$(ls -A "$pf")" = fwpuclnt.dll ]'
+check "nothing left in Program Files\\fwsvc" '[ ! -e "$pf" ] || [ -z "$(ls -A "$pf")" ]'
 check "the policy key stays: it belongs to policy" 'wine reg query "HKLM\\SOFTWARE\\Policies\\fwsvc" /v SublayerWeight >/dev/null 2>&1'
 
 echo "msi: $passed passed, $failed failed"

@@ -10,7 +10,7 @@
 cleanup() {
   wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
   rm -rf "$WINEPREFIX/drive_c/Program Files/Backup" "$WINEPREFIX/drive_c/Tools" \
-    "$WINEPREFIX/drive_c/Program Files/Microsoft Data Protection Manager" "$work"
+    "$WINEPREFIX/drive_c/Program Files/Microsoft Data Protection Manager" "$WINEPREFIX/drive_c/Program Files/Symantec" "$work"
 }
 trap cleanup EXIT
 SEED=${FWSVC_WHY_SEED:-20261201}
@@ -26,6 +26,9 @@ touch "$WINEPREFIX/drive_c/Program Files/Backup/agent.exe" "$WINEPREFIX/drive_c/
 # ... and dpm-agent's program, so the emulator's classify can compute its app id too.
 dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft Data Protection Manager/DPM/bin"
 mkdir -p "$dpm_bin" && touch "$dpm_bin/dpmra.exe"
+# ... and the Remote Agent's: the NDMP rule is bound to it.
+raws="$WINEPREFIX/drive_c/Program Files/Symantec/Backup Exec/RAWS"
+mkdir -p "$raws" && touch "$raws/beremote.exe"
 wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 
 echo "== one flow: verdict, deciding filter, trace"
@@ -33,8 +36,8 @@ wine fwpemu.exe reset >/dev/null
 fwsvc apply --profile be-remote-agent --profile dpm-agent --set dpm_server=10.0.0.5
 before=$(state_sum)
 : >"$work/calls.log"
-fwsvc why --dir in --proto tcp --port 10000 --remote-addr 10.0.0.5
-check "NDMP from anywhere: PERMIT (exit 0), by fwsvc's hard permit" '[ "$(rc)" = 0 ] && grep -q "^PERMIT  inbound TCP to local port 10000 from 10.0.0.5" "$work/out" && grep -q "filter    \"fwsvc be-remote-agent/ndmp-in/recv-accept-v4\"" "$work/out" && grep -q "hard (FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT)" "$work/out"'
+fwsvc why --dir in --proto tcp --port 10000 --remote-addr 10.0.0.5 --program "C:\Program Files\Symantec\Backup Exec\RAWS\beremote.exe"
+check "NDMP to the Remote Agent from anywhere: PERMIT (exit 0), by fwsvc's hard permit" '[ "$(rc)" = 0 ] && grep -q "^PERMIT  inbound TCP to local port 10000 from 10.0.0.5" "$work/out" && grep -q "filter    \"fwsvc be-remote-agent/ndmp-in/recv-accept-v4\"" "$work/out" && grep -q "hard (FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT)" "$work/out"'
 check "the trace shows Windows Firewall's block below it, outranked" 'grep -qE "0x8000 .* no effect +BLOCK \"Default Inbound Block" "$work/out"'
 fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.0.0.5
 check "SMB from the DPM server (dpm_server=10.0.0.5): PERMIT by dpm-agent's scoped permit" '[ "$(rc)" = 0 ] && grep -q "filter    \"fwsvc dpm-agent/smb-tcp-in/recv-accept-v4\"" "$work/out"'

@@ -1,18 +1,30 @@
 # Shared by the end-to-end tests under Wine (sourced, not run): the build
-# folder from $1, the Wine environment, a scratch folder $work holding the
-# WFP emulator's state, and the check/summary helpers.
+# folder from $1, the Wine environment, fwsvc installed in the prefix as it
+# runs on Windows (scripts/wine-install.sh; the tests run from
+# C:\Program Files\fwsvc), a scratch folder $work inside the prefix holding
+# the WFP emulator's state, and the check/summary helpers.
 set -u
 bin=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/scripts/wine-env.sh"
-cd "$bin"
-work=$(mktemp -d)
-winpath() { echo "Z:$1" | sed 's|/|\\|g'; }
+. "$root/scripts/wine-install.sh"
+wine_install_emulator "$bin"
+wine_install_fwsvc "$bin"
+cd "$fwsvc_install_dir"
+work=$(mktemp -d "$WINEPREFIX/drive_c/e2e.XXXXXX")
 export FWPEMU_STATE=$(winpath "$work/state")
 
 passed=0 failed=0
 pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# A failure shows what the last command printed (its first lines).
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $*"
+  [ -s "$work/out" ] && head -n 4 "$work/out" | sed 's/^/    out: /'
+  [ -s "$work/err" ] && head -n 4 "$work/err" | sed 's/^/    err: /'
+  [ -f "$work/rc" ] && echo "    exit: $(cat "$work/rc")"
+  true
+}
 check() { if eval "$2"; then pass; else fail "$1"; fi; }
 
 # The exit code of the last `fwsvc` (each test's wrapper writes $work/rc).

@@ -10,7 +10,7 @@
 static const char *const yaml =
     "product: X\n"
     "variables:\n"
-    "  p: {type: port, default: 10000, description: d}\n"
+    "  p: {type: port, default: 6101, description: d}\n"
     "profiles:\n"
     "  - name: a\n"
     "    role: r\n"

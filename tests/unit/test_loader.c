@@ -8,7 +8,7 @@
 static const char *const valid =
     "product: Backup Exec\n"
     "variables:\n"
-    "  ndmp_port: {type: port, default: 10000, description: NDMP control port}\n"
+    "  ndmp_port: {type: port, default: 6101, description: NDMP control port}\n"
     "  dynamic: {type: port_range, default: 1025-65535, description: dynamic ports}\n"
     "profiles:\n"
     "  - name: agent\n"

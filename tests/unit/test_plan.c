@@ -1,6 +1,8 @@
 /* The plan: one filter per (rule, layer), conditions as WFP needs them. */
 #include "test_support.h"
 
+#include "guard.h"
+
 #include "plan.h"
 
 #include <stdlib.h>
@@ -239,7 +241,9 @@ static void address_and_path_variables_scope_the_plan(void **state)
     fw_plan_free(&plan);
     fw_binding_free(&b);
 
-    /* Refused: a bad address, a relative folder; 'any' is a warning, not an error. */
+    /* Refused: a bad address, a relative folder. 'any' is well formed; the
+     * guard judges it: the wide rule it scopes is refused, and the list of
+     * widened variables names it. */
     fw_setting bad_address[] = {{"peers", "10.0.0.300"}}, bad_path[] = {{"home", "Apps\\Vendor"}},
                anyone[] = {{"peers", "any"}};
     assert_false(fw_settings_check(&c, &p, 1, bad_address, 1, &d));
@@ -249,7 +253,17 @@ static void address_and_path_variables_scope_the_plan(void **state)
     d = (fw_diags){0};
     assert_true(fw_settings_check(&c, &p, 1, anyone, 1, &d));
     assert_int_equal(d.errors, 0);
-    assert_true(d.count > 0); /* the warning */
+    fw_binding_init(&b, &c, p, anyone, 1);
+    assert_false(fw_guard_check(p, &b, &d));
+    assert_true(has_diag(&d, "peers=any: rule p/rpc-in would open 49152-65535"));
+    fw_widened_list w = {0};
+    fw_guard_widened(p, &b, &w);
+    assert_int_equal(w.count, 2); /* and open_peers, whose default is any */
+    assert_string_equal(w.items[0].variable, "peers");
+    assert_string_equal(w.items[0].rules, "rpc-in");
+    assert_string_equal(w.items[1].variable, "open_peers");
+    fw_widened_list_free(&w);
+    fw_binding_free(&b);
     fw_diags_free(&d);
     fw_catalog_free(&c);
 }

@@ -44,7 +44,7 @@ static void a_plain_reapply_keeps_what_was_recorded(void **state)
     fw_variable vars[] = {var("dcom_ports", FW_VAR_PORT_RANGE, 1024, 65535), var("ndmp_port", FW_VAR_PORT, 10000, 10000)};
     fw_setting recorded[] = {{"dcom_ports", "5000-5100"}};
     fw_merge m;
-    fw_settings_merge(vars, 2, recorded, 1, NULL, 0, NULL, 0, &m);
+    fw_settings_merge(vars, 2, false, recorded, 1, NULL, 0, NULL, 0, &m);
     assert_int_equal(m.count, 1);
     assert_string_equal(value_of(&m, "dcom_ports"), "5000-5100");
     const fw_merge_note *n = note_of(&m, "dcom_ports");
@@ -64,7 +64,7 @@ static void set_and_unset_say_when_they_widen(void **state)
     fw_setting set[] = {{"data_ports", "2650-2660"}, {"ndmp_port", "10002"}};
     const char *unset[] = {"dcom_ports"};
     fw_merge m;
-    fw_settings_merge(vars, 3, recorded, 3, set, 2, unset, 1, &m);
+    fw_settings_merge(vars, 3, false, recorded, 3, set, 2, unset, 1, &m);
     assert_int_equal(m.count, 2);
     assert_null(value_of(&m, "dcom_ports")); /* back to the default: not recorded */
     assert_string_equal(value_of(&m, "ndmp_port"), "10002");
@@ -88,7 +88,7 @@ static void setting_the_same_value_again_is_no_change(void **state)
     fw_variable vars[] = {var("ndmp_port", FW_VAR_PORT, 10000, 10000)};
     fw_setting set[] = {{"ndmp_port", "10000"}};
     fw_merge m;
-    fw_settings_merge(vars, 1, NULL, 0, set, 1, NULL, 0, &m);
+    fw_settings_merge(vars, 1, false, NULL, 0, set, 1, NULL, 0, &m);
     assert_int_equal(m.count, 1);
     assert_int_equal(m.note_count, 0);
     fw_merge_free(&m);
@@ -104,11 +104,12 @@ static void address_changes_widen_only_when_they_admit_more_peers(void **state)
     struct {
         const char *after;
         bool widens;
-    } cases[] = {{"10.0.0.5", false}, {"10.0.0.5, 10.0.0.7", true}, {"any", true}, {"10.0.0.6,10.0.0.5", false}};
+    } cases[] = {{"10.0.0.5", false}, {"10.0.0.5, 10.0.0.7", true}, {"any", true}, {"10.0.0.6,10.0.0.5", false},
+                 {"0.0.0.0/0", true}, {"10.0.0.0/24", true}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fw_setting set[] = {{"dpm_server", (char *)cases[i].after}};
         fw_merge m;
-        fw_settings_merge(vars, 1, recorded, 1, set, 1, NULL, 0, &m);
+        fw_settings_merge(vars, 1, false, recorded, 1, set, 1, NULL, 0, &m);
         const fw_merge_note *n = note_of(&m, "dpm_server");
         assert_non_null(n);
         if (n->widens != cases[i].widens)
@@ -117,9 +118,35 @@ static void address_changes_widen_only_when_they_admit_more_peers(void **state)
     }
     const char *unset[] = {"dpm_server"};
     fw_merge m;
-    fw_settings_merge(vars, 1, recorded, 1, NULL, 0, unset, 1, &m);
+    fw_settings_merge(vars, 1, false, recorded, 1, NULL, 0, unset, 1, &m);
     assert_string_equal(note_of(&m, "dpm_server")->after, "(not set)");
     assert_false(note_of(&m, "dpm_server")->widens);
+    fw_merge_free(&m);
+}
+
+/* Narrowing within a prefix admits no one new; a folder that moves points
+ * a program's permit elsewhere; a first apply opened nothing before. */
+static void prefixes_folders_and_first_applies(void **state)
+{
+    (void)state;
+    fw_variable vars[] = {peers("dpm_server", NULL)};
+    fw_setting recorded[] = {{"dpm_server", "10.0.0.0/16"}};
+    fw_setting narrower[] = {{"dpm_server", "10.0.1.0/24, 10.0.2.5"}};
+    fw_merge m;
+    fw_settings_merge(vars, 1, false, recorded, 1, narrower, 1, NULL, 0, &m);
+    assert_false(note_of(&m, "dpm_server")->widens);
+    fw_merge_free(&m);
+    fw_variable path = var("be_install", FW_VAR_PATH, 0, 0);
+    path.default_text = (char *)"%ProgramFiles%\\Symantec\\Backup Exec";
+    fw_setting moved[] = {{"be_install", "D:\\Veritas\\Backup Exec"}};
+    fw_settings_merge(&path, 1, false, NULL, 0, moved, 1, NULL, 0, &m);
+    assert_true(note_of(&m, "be_install")->widens);
+    fw_merge_free(&m);
+    fw_variable port[] = {var("ndmp_port", FW_VAR_PORT, 10000, 10000)};
+    fw_setting other[] = {{"ndmp_port", "10001"}};
+    fw_settings_merge(port, 1, true, NULL, 0, other, 1, NULL, 0, &m);
+    assert_int_equal(m.note_count, 1);
+    assert_false(m.notes[0].widens);
     fw_merge_free(&m);
 }
 
@@ -130,6 +157,7 @@ int main(void)
         cmocka_unit_test(set_and_unset_say_when_they_widen),
         cmocka_unit_test(setting_the_same_value_again_is_no_change),
         cmocka_unit_test(address_changes_widen_only_when_they_admit_more_peers),
+        cmocka_unit_test(prefixes_folders_and_first_applies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

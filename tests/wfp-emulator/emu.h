@@ -251,6 +251,9 @@ typedef struct {
 } emu_verdict;
 void emu_classify(emu_state *s, const emu_flow *flow, emu_verdict *v);
 
+/* emu_api.c: whether ntdll is Wine's (it exports wine_get_version): the
+ * emulator runs nowhere else. */
+bool emu_running_under_wine(void);
 /* emu_api.c: once per process, before any API call (DllMain, or a tool's main). */
 void emu_api_init(void);
 /* Appends a line to the call log (FWPEMU_CALLLOG). */

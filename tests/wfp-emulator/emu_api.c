@@ -15,6 +15,12 @@
 #define FWPM_TXN_READ_ONLY 0x00000001u
 #define DEFAULT_TXN_WAIT_MS 15000u /* "If the client did not specify a lock timeout, it defaults to 15 seconds" */
 
+bool emu_running_under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
 /* ---- call log (FWPEMU_CALLLOG) ---- */
 
 static CRITICAL_SECTION log_lock;

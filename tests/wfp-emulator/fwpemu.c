@@ -572,6 +572,10 @@ static int cmd_hold_lock(DWORD ms)
 
 int main(int argc, char **argv)
 {
+    if (!emu_running_under_wine()) {
+        fputs("fwpemu: the WFP emulator runs only under Wine; this is a test tool, not for Windows\n", stderr);
+        return 2;
+    }
     emu_api_init();
     if (argc < 2) {
         fputs("usage: fwpemu dump | reset [--mpssvc-weight N] | reboot | bfe stop|start|status | "

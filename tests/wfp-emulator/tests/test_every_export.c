@@ -82,10 +82,11 @@ int main(void)
     *wcsrchr(path, L'\\') = 0;
     swprintf(state, MAX_PATH, L"%ls\\test-every-export-state", path);
     SetEnvironmentVariableW(L"FWPEMU_STATE", state);
-    wcscat(path, L"\\fwpuclnt.dll");
-    dll = LoadLibraryW(path);
+    /* Where fwsvc.exe loads it from: the prefix's system32, where the
+     * harness installs the emulator (scripts/wine-install.sh). */
+    dll = LoadLibraryExW(L"fwpuclnt.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
     if (!dll) {
-        fprintf(stderr, "cannot load %ls: %lu\n", path, GetLastError());
+        fprintf(stderr, "cannot load fwpuclnt.dll from system32: %lu\n", GetLastError());
         return 1;
     }
     const struct CMUnitTest tests[] = {cmocka_unit_test(every_export_can_be_called)};
