@@ -120,6 +120,13 @@ typedef struct {
     bool disabled;          /* FWPM_FILTER_FLAG_DISABLED */
     const fw_eval_condition *conditions;
     size_t condition_count;
+    /* fwsvc's own filters: what they enforce (filter_content.h), the
+     * identity they carry ("profile/rule/layer"), and whether that differs
+     * from fwsvc's plan (set by the host module); not read for others. */
+    bool ours;
+    uint64_t content;
+    const char *identity;
+    bool drifted;
 } fw_eval_filter;
 
 typedef struct {

@@ -42,17 +42,18 @@ static DWORD cancel_message(char *message, size_t size, const char *waiting_for)
     return ERROR_CANCELLED;
 }
 
-static DWORD open_session(HANDLE *engine, DWORD txn_wait_ms, HANDLE cancel, char *message, size_t size)
+static DWORD open_session(HANDLE *engine, const wchar_t *name, int attempts, DWORD txn_wait_ms, HANDLE cancel,
+                          char *message, size_t size)
 {
     /* Not dynamic: fwsvc's objects are persistent and must outlive us. */
-    FWPM_SESSION0 session = {.displayData = {L"fwsvc", NULL}, .txnWaitTimeoutInMSec = txn_wait_ms};
+    FWPM_SESSION0 session = {.displayData = {(wchar_t *)name, NULL}, .txnWaitTimeoutInMSec = txn_wait_ms};
     DWORD e = ERROR_SUCCESS, delay = 100;
     *engine = NULL;
-    for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= attempts; attempt++) {
         e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, engine);
         if (e != EPT_S_NOT_REGISTERED && e != RPC_S_SERVER_UNAVAILABLE)
             break;
-        if (attempt < OPEN_ATTEMPTS) {
+        if (attempt < attempts) {
             if (cancelled(cancel, delay))
                 return cancel_message(message, size, "the Base Filtering Engine");
             delay *= 2;
@@ -61,7 +62,8 @@ static DWORD open_session(HANDLE *engine, DWORD txn_wait_ms, HANDLE cancel, char
     if (e) {
         *engine = NULL;
         char what[64];
-        snprintf(what, sizeof what, "session%s", e == EPT_S_NOT_REGISTERED ? ", after 6 attempts" : "");
+        snprintf(what, sizeof what, "session%s",
+                 e == EPT_S_NOT_REGISTERED && attempts > 1 ? ", after 6 attempts" : "");
         return fail(message, size, "FwpmEngineOpen0", what, e);
     }
     return ERROR_SUCCESS;
@@ -69,7 +71,13 @@ static DWORD open_session(HANDLE *engine, DWORD txn_wait_ms, HANDLE cancel, char
 
 DWORD fw_wfp_open(HANDLE *engine, char *message, size_t size)
 {
-    return open_session(engine, TXN_WAIT_MS, NULL, message, size);
+    return open_session(engine, L"fwsvc", OPEN_ATTEMPTS, TXN_WAIT_MS, NULL, message, size);
+}
+
+/* One attempt: the service's loop has its own pace for retrying BFE. */
+DWORD fw_wfp_open_own(HANDLE *engine, const wchar_t *name, HANDLE cancel, char *message, size_t size)
+{
+    return open_session(engine, name, 1, cancel ? TXN_WAIT_SLICE_MS : TXN_WAIT_MS, cancel, message, size);
 }
 
 /* Waits up to 6 s for the lock in all: in 2 s waits, or, for a caller that
@@ -240,17 +248,19 @@ static void collect(const FWPM_FILTER0 *f, void *ctx)
     existing_list *list = ctx;
     fw_existing_filter e = {.key = fw_wfp_key(&f->filterKey),
                             .disabled = (f->flags & FWPM_FILTER_FLAG_DISABLED) != 0,
-                            .content = fw_wfp_filter_content(f)};
-    const FWP_BYTE_BLOB *d = &f->providerData;
-    if (d->size > 1 && d->data && d->data[d->size - 1] == 0 && memchr(d->data, 0, d->size) == d->data + d->size - 1)
-        e.identity = fw_xstrdup((const char *)d->data);
+                            .content = fw_wfp_filter_content(f),
+                            .id = f->filterId};
+    e.identity = fw_wfp_filter_identity(f);
     FW_PUSH(list->items, list->count, list->cap, e);
 }
 
 static DWORD add_filter(HANDLE engine, const fw_reconcile_request *req, size_t w, fw_reconcile_result *res)
 {
     fw_wfp_filter *f = fw_wfp_filter_build(req->plans[w], &req->wanted[w].key, req->app_ids[w]);
-    DWORD e = FwpmFilterAdd0(engine, &f->filter, NULL, NULL);
+    UINT64 id = 0;
+    DWORD e = FwpmFilterAdd0(engine, &f->filter, NULL, &id);
+    if (!e)
+        FW_PUSH(res->added_ids, res->added_count, res->added_cap, id);
     if (e) {
         char key[39], object[256];
         fw_key_format(&req->wanted[w].key, key);
@@ -262,10 +272,11 @@ static DWORD add_filter(HANDLE engine, const fw_reconcile_request *req, size_t w
     return e;
 }
 
-static DWORD delete_filter(HANDLE engine, const fw_existing_filter *x, fw_reconcile_result *res)
+static DWORD delete_filter(HANDLE engine, fw_existing_filter *x, fw_reconcile_result *res)
 {
     GUID key = fw_wfp_guid(&x->key);
     DWORD e = FwpmFilterDeleteByKey0(engine, &key);
+    x->deleted = e == ERROR_SUCCESS;
     if (e) {
         char text[39], object[256];
         fw_key_format(&x->key, text);
@@ -372,13 +383,15 @@ DWORD fw_reconcile(const fw_reconcile_request *req, fw_reconcile_result *res)
     memset(res, 0, sizeof *res);
 
     DWORD txn_wait_ms = req->cancel ? TXN_WAIT_SLICE_MS : TXN_WAIT_MS;
-    DWORD e = open_session(&engine, txn_wait_ms, req->cancel, res->message, sizeof res->message);
-    if (e)
+    DWORD e = ERROR_SUCCESS;
+    if (req->engine)
+        engine = req->engine;
+    else if ((e = open_session(&engine, L"fwsvc", OPEN_ATTEMPTS, txn_wait_ms, req->cancel, res->message, sizeof res->message)))
         goto out;
     e = begin(engine, req->dry_run, txn_wait_ms, req->cancel, res->message, sizeof res->message);
     if (e)
         goto out;
-    in_txn = true;
+    in_txn = res->began = true;
     res->owners_needed = !req->remove_all && req->count > 0;
     if ((e = check_provider(engine, res)) || (e = check_sublayer(engine, req, res)))
         goto out;
@@ -413,7 +426,7 @@ DWORD fw_reconcile(const fw_reconcile_request *req, fw_reconcile_result *res)
 out:
     if (in_txn)
         FwpmTransactionAbort0(engine); /* nothing half-applied */
-    if (engine)
+    if (engine && engine != req->engine)
         FwpmEngineClose0(engine);
     for (size_t i = 0; i < existing.count; i++)
         free(existing.items[i].identity);
@@ -423,6 +436,9 @@ out:
 
 void fw_reconcile_result_free(fw_reconcile_result *res)
 {
+    free(res->added_ids);
+    res->added_ids = NULL;
+    res->added_count = res->added_cap = 0;
     fw_diff_free(&res->diff);
     for (size_t i = 0; i < res->existing_count; i++)
         free(res->existing[i].identity);

@@ -26,6 +26,9 @@ typedef struct {
     HANDLE cancel;   /* optional event (a service stopping): set, it ends the waits for BFE
                         and for the transaction lock with ERROR_CANCELLED; once the
                         transaction has begun, it runs to commit or abort */
+    HANDLE engine;   /* optional: a session of the caller's (fw_wfp_open_own), used and left
+                        open; the service reconciles on the session it subscribes with, so
+                        that its own writes are not notified back to it */
 } fw_reconcile_request;
 
 typedef struct {
@@ -40,6 +43,9 @@ typedef struct {
     bool owners_needed;        /* something is wanted: a missing provider or sublayer is drift */
     bool outranked;            /* dry run: Windows Firewall's sublayer is at least as heavy as
                                   ours (message says so); apply refuses instead */
+    bool began;                /* the transaction began (a failure after it aborted it) */
+    uint64_t *added_ids;       /* the filterIds of the filters it added */
+    size_t added_count, added_cap;
     char message[1024];        /* on failure: function, object, WFP error name */
 } fw_reconcile_result;
 
@@ -48,6 +54,9 @@ void fw_reconcile_result_free(fw_reconcile_result *res);
 
 /* A session for reading (fwsvc filters): retries like reconcile. */
 DWORD fw_wfp_open(HANDLE *engine, char *message, size_t size);
+/* A session a caller keeps (the service's): named, one attempt, waiting
+ * for the transaction lock in slices when cancel is given. */
+DWORD fw_wfp_open_own(HANDLE *engine, const wchar_t *name, HANDLE cancel, char *message, size_t size);
 /* A read-only transaction (FWPM_TXN_READ_ONLY), waiting for the lock as
  * reconcile does; the caller aborts it when done. */
 DWORD fw_wfp_begin_read(HANDLE engine, char *message, size_t size);

@@ -15,6 +15,8 @@ typedef struct {
     char *identity; /* "profile/rule/layer"; NULL if a filter carries none */
     bool disabled;  /* present but not enforced (FWPM_FILTER_FLAG_DISABLED) */
     uint64_t content; /* what it enforces (filter_content.h); 0: not known */
+    uint64_t id;      /* its filterId */
+    bool deleted;     /* reconcile deleted it */
 } fw_existing_filter;
 
 typedef struct {

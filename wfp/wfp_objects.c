@@ -218,3 +218,12 @@ void fw_wfp_filter_free(fw_wfp_filter *w)
     free(w->identity);
     free(w);
 }
+
+char *fw_wfp_filter_identity(const FWPM_FILTER0 *f)
+{
+    const FWP_BYTE_BLOB *d = &f->providerData;
+    /* One NUL, at the end: text, and nothing after it. */
+    if (d->size > 1 && d->data && d->data[d->size - 1] == 0 && memchr(d->data, 0, d->size) == d->data + d->size - 1)
+        return fw_xstrdup((const char *)d->data);
+    return NULL;
+}

@@ -45,5 +45,8 @@ struct fw_wfp_filter {
 fw_wfp_filter *fw_wfp_filter_build(const fw_planned_filter *pf, const fw_key *key,
                                    const FWP_BYTE_BLOB *app_id);
 void fw_wfp_filter_free(fw_wfp_filter *f);
+/* The identity ("profile/rule/layer") a filter fwsvc built carries in its
+ * providerData (allocated), or NULL when it carries none. */
+char *fw_wfp_filter_identity(const FWPM_FILTER0 *f);
 
 #endif

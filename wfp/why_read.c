@@ -6,6 +6,7 @@
  * Operation). */
 #include "why_read.h"
 
+#include "filter_content.h"
 #include "fw_alloc.h"
 #include "fw_win32_text.h"
 #include "reconcile.h"
@@ -272,6 +273,13 @@ static void convert_filter(convert_ctx *x, const FWPM_FILTER0 *in, fw_ale_layer 
         convert_condition(s, &in->filterCondition[i], &c[i]);
     f.conditions = c;
     f.condition_count = in->numFilterConditions;
+    if (in->providerKey && IsEqualGUID(in->providerKey, &FW_PROVIDER_KEY)) {
+        /* Only fwsvc's: hashing 100,000 filters of others would cost for nothing. */
+        f.ours = true;
+        f.content = fw_wfp_filter_content(in);
+        char *identity = fw_wfp_filter_identity(in);
+        f.identity = identity ? keep_string(s, identity) : NULL;
+    }
     FW_PUSH(s->filters, s->filter_count, x->cap, f);
 }
 

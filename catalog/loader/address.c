@@ -148,3 +148,13 @@ const char *fw_address_status_text(fw_address_status status)
     }
     return "invalid";
 }
+
+bool fw_address_within(const fw_address *a, const fw_address *b)
+{
+    if (a->family != b->family || a->prefix < b->prefix)
+        return false;
+    for (unsigned bit = 0; bit < b->prefix; bit++)
+        if ((a->bytes[bit / 8] ^ b->bytes[bit / 8]) & (0x80u >> (bit % 8)))
+            return false;
+    return true;
+}

@@ -22,6 +22,9 @@ typedef enum {
 } fw_address_status;
 
 fw_address_status fw_address_parse(const char *text, fw_address *out);
+/* Whether a lies within b: the same family, a prefix at least as long, the
+ * same leading bits (a host within a prefix, or a narrower prefix). */
+bool fw_address_within(const fw_address *a, const fw_address *b);
 const char *fw_address_status_text(fw_address_status status);
 
 #endif

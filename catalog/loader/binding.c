@@ -10,7 +10,15 @@
 bool fw_setting_parse(const char *arg, fw_setting *out, fw_diags *diags)
 {
     const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg || eq[1] == '\0') {
+    if (eq && eq != arg && eq[1] == '\0') {
+        /* An empty value is not "no value": that is --unset's job. */
+        fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0,
+                    "--set '%s' has no value; to return %.*s to the catalog's default (or, for peers, to none), "
+                    "use --unset %.*s",
+                    arg, (int)(eq - arg), arg, (int)(eq - arg), arg);
+        return false;
+    }
+    if (!eq || eq == arg) {
         fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0,
                     "--set '%s' must have the form name=value, e.g. --set ndmp_port=10001",
                     arg);
@@ -179,6 +187,13 @@ char *fw_binding_program(const fw_binding *b, const fw_rule *r)
         return fw_xstrdup(r->program);
     const char *rest = strchr(r->program, '}') + 1;
     return fw_xasprintf("%s%s", b->texts[r->program_variable], rest);
+}
+
+char *fw_rule_program_in(const fw_rule *r, const char *folder)
+{
+    if (!r->program || r->program_variable < 0)
+        return NULL;
+    return fw_xasprintf("%s%s", folder, strchr(r->program, '}') + 1);
 }
 
 void fw_binding_free(fw_binding *b)

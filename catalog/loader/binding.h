@@ -47,6 +47,9 @@ bool fw_binding_remote(const fw_binding *b, const fw_rule *r, bool *any, const f
 /* The rule's program with its install-folder variable expanded (allocated),
  * or NULL for a rule of every program. */
 char *fw_binding_program(const fw_binding *b, const fw_rule *r);
+/* A program rule whose path starts with a path variable, with folder in its
+ * place: "FOLDER\RAWS\beremote.exe". NULL for any other rule. */
+char *fw_rule_program_in(const fw_rule *r, const char *folder);
 void fw_binding_free(fw_binding *b);
 
 #endif

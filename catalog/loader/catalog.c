@@ -48,6 +48,9 @@ void fw_catalog_free(fw_catalog *catalog)
             free(f->variables[v].name);
             free(f->variables[v].description);
             free(f->variables[v].default_text);
+            for (size_t o = 0; o < f->variables[v].other_location_count; o++)
+                free(f->variables[v].other_locations[o]);
+            free(f->variables[v].other_locations);
         }
         free(f->variables);
         free(f->product);

@@ -30,6 +30,11 @@ typedef struct {
     fw_port_range default_value; /* port types */
     char *default_text;          /* the default as written; NULL: none (addresses only) */
     char *description;
+    /* path variables: other folders the product is known to install to (a
+     * rebrand, another version); a program not found at the default is
+     * looked for there, and the operator told which value to set */
+    char **other_locations;
+    size_t other_location_count;
     fw_pos pos;
     bool invalid; /* its definition was reported as wrong: uses say nothing more */
 } fw_variable;

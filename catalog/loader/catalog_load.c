@@ -149,11 +149,44 @@ static bool read_port_ref(const loader *l, const yaml_node_t *node, const char *
     return true;
 }
 
+/* A path variable's other_locations: folders, as its default is one. */
+static bool read_other_locations(loader *l, const yaml_node_t *node, fw_variable *var)
+{
+    if (var->type != FW_VAR_PATH) {
+        fw_yaml_error(&l->y, node, "other_locations belong to path variables only; '%s' is %s", var->name,
+                      fw_var_type_name(var->type));
+        return false;
+    }
+    size_t n;
+    if (!fw_yaml_sequence(&l->y, node, "other_locations", &n) ||
+        !within_limit(l, node, n, FW_CATALOG_MAX_LOCATIONS, "other_locations"))
+        return false;
+    var->other_locations = fw_xcalloc(n ? n : 1, sizeof *var->other_locations);
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = fw_yaml_item(&l->y, node, i);
+        char *folder = fw_yaml_string(&l->y, item, "a location");
+        if (folder && !fw_folder_path_valid(folder)) {
+            fw_yaml_error(&l->y, item,
+                          "location '%s' of path variable '%s' must be an absolute Windows folder, such as "
+                          "%%ProgramFiles%%\\Vendor\\Product",
+                          folder, var->name);
+            free(folder);
+            folder = NULL;
+        }
+        if (folder)
+            var->other_locations[var->other_location_count++] = folder;
+        else
+            ok = false;
+    }
+    return ok;
+}
+
 static void read_variables(loader *l, const yaml_node_t *node)
 {
     static const fw_yaml_field fields[] = {
-        {"type", true}, {"default", false}, {"description", true}};
-    yaml_node_t *slots[3];
+        {"type", true}, {"default", false}, {"description", true}, {"other_locations", false}};
+    yaml_node_t *slots[4];
     size_t cap = 0;
 
     if (node->type != YAML_MAPPING_NODE) {
@@ -187,7 +220,7 @@ static void read_variables(loader *l, const yaml_node_t *node)
         }
         char *what = fw_xasprintf("variable '%s'", name);
         fw_variable var = {.name = name, .pos = pos_of(l, key)};
-        bool ok = fw_yaml_mapping(&l->y, value, what, fields, 3, slots) && slots[0] && slots[2];
+        bool ok = fw_yaml_mapping(&l->y, value, what, fields, 4, slots) && slots[0] && slots[2];
         if (ok) {
             char *type = fw_yaml_string(&l->y, slots[0], "a variable's type");
             if (type && strcmp(type, "port") == 0) {
@@ -245,6 +278,8 @@ static void read_variables(loader *l, const yaml_node_t *node)
         }
         if (ok)
             ok = (var.description = fw_yaml_string(&l->y, slots[2], "a variable's description"));
+        if (ok && slots[3])
+            ok = read_other_locations(l, slots[3], &var);
         free(what);
         var.invalid = !ok;
         FW_PUSH(l->file->variables, l->file->variable_count, cap, var);

@@ -20,6 +20,7 @@
 #define FW_CATALOG_MAX_PORTS 64      /* per rule */
 #define FW_CATALOG_MAX_ADDRESSES 64  /* per rule */
 #define FW_CATALOG_MAX_ALIASES 16    /* per profile */
+#define FW_CATALOG_MAX_LOCATIONS 8   /* a path variable's other_locations */
 #define FW_CATALOG_MAX_SERVICES 32   /* per profile */
 #define FW_CATALOG_MAX_VARIABLES 128 /* per file */
 

@@ -32,7 +32,8 @@ static void log_record(MSIHANDLE install, INSTALLMESSAGE kind, const wchar_t *te
     MSIHANDLE record = MsiCreateRecord(1);
     if (!record)
         return;
-    MsiRecordSetStringW(record, 0, L"fwsvc: [1]");
+    /* Each line says it is fwsvc's, once: its errors already do. */
+    MsiRecordSetStringW(record, 0, wcsncmp(text, L"fwsvc: ", 7) == 0 ? L"[1]" : L"fwsvc: [1]");
     MsiRecordSetStringW(record, 1, text);
     MsiProcessMessage(install, kind, record);
     MsiCloseHandle(record);

@@ -29,12 +29,13 @@ static const struct {
     {FW_OPT_INSTALLER_LISTS, "--profiles"}, {FW_OPT_INSTALLER_LISTS, "--settings"}, {FW_OPT_PURGE, "--purge"},
     {FW_OPT_FLOW, "--dir"}, {FW_OPT_FLOW, "--proto"}, {FW_OPT_FLOW, "--port"}, {FW_OPT_FLOW, "--remote-addr"},
     {FW_OPT_FLOW, "--local-addr"}, {FW_OPT_FLOW, "--program"}, {FW_OPT_FLOW, "--flows"},
+    {FW_OPT_DEFAULTS, "--defaults"}, {FW_OPT_VERBOSE, "--verbose"},
 };
 
 /* An unknown option, with the closest one this command takes. */
 static int unknown_option(const fw_command *cmd, const char *arg)
 {
-    const char *names[32];
+    const char *names[40];
     size_t n = 0;
     for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
         if (cmd->options & option_names[i].option)
@@ -170,6 +171,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_INTERVAL;
         } else if (strcmp(a, "--purge") == 0) {
             need = FW_OPT_PURGE;
+        } else if (strcmp(a, "--defaults") == 0) {
+            need = FW_OPT_DEFAULTS;
+        } else if (strcmp(a, "--verbose") == 0) {
+            need = FW_OPT_VERBOSE;
         } else if (is_option(a, "--profiles") || is_option(a, "--settings")) {
             need = FW_OPT_INSTALLER_LISTS;
         } else if (flow_option(a)) {
@@ -188,8 +193,10 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_INSTALLER_LISTS; /* configure's --interval may be empty */
         if (!(cmd->options & need))
             return usage_error(cmd, "option '%s' does not apply to this command", a);
-        if (need == FW_OPT_PURGE) {
-            args->purge = true;
+        if (need == FW_OPT_PURGE || need == FW_OPT_DEFAULTS || need == FW_OPT_VERBOSE) {
+            args->purge |= need == FW_OPT_PURGE;
+            args->defaults |= need == FW_OPT_DEFAULTS;
+            args->verbose |= need == FW_OPT_VERBOSE;
             continue;
         }
         if (need == FW_OPT_FLOW) {

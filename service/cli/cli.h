@@ -32,6 +32,8 @@ enum {
     FW_OPT_INSTALLER_LISTS = 1 << 12,
     FW_OPT_PURGE = 1 << 13,
     FW_OPT_FLOW = 1 << 14, /* why: --dir --proto --port --remote-addr --local-addr --program --flows */
+    FW_OPT_DEFAULTS = 1 << 15, /* show, plan: the catalog alone, not the host's settings */
+    FW_OPT_VERBOSE = 1 << 16,  /* why: keys, ids and weights too */
 };
 
 typedef struct {
@@ -51,6 +53,8 @@ typedef struct {
     unsigned long interval;   /* service install --interval SECONDS, or 0 */
     bool remove;              /* service uninstall --remove */
     bool purge;               /* remove --all --purge */
+    bool defaults;            /* show, plan --defaults */
+    bool verbose;             /* why --verbose */
     char **list_items;        /* owned: what --profiles / --settings split into */
     size_t list_item_count, list_item_cap;
     const char *dir, *proto, *port, *remote_addr, *local_addr, *program, *flows; /* why */
@@ -75,11 +79,21 @@ void fw_cli_args_free(fw_cli_args *args);
 void fw_cli_print_usage(FILE *out);
 void fw_cli_print_command_help(const fw_command *cmd, FILE *out);
 
+/* Where a bound value comes from. */
+typedef enum { FW_FROM_DEFAULT, FW_FROM_LOCAL, FW_FROM_POLICY, FW_FROM_SET } fw_value_from;
+const char *fw_value_from_name(fw_value_from f); /* "default", "local", "policy", "--set" */
+
 /* Catalog loaded for a command: the profiles it names, their bindings. */
 typedef struct {
     fw_catalog catalog;
     const fw_profile **profiles;
     fw_binding *bindings;
+    /* FW_SESSION_HOST_VALUES: per profile, per variable of its file, where
+     * the bound value comes from, and whether the host applies it. */
+    fw_value_from **from;
+    bool *applied;
+    struct fw_merge_ *merges; /* the merged settings the bindings point into */
+    bool host_read;  /* a host record was read (Windows, without --defaults) */
     size_t profile_count;
 } fw_cli_session;
 
@@ -89,6 +103,10 @@ enum {
     /* Windows: the catalog as the host module enforces it, folder and files
      * administrators' alone (catalog_trusted.h): the commands that change WFP */
     FW_SESSION_TRUSTED = 1 << 2,
+    /* show, plan: a profile the host applies is bound to its recorded
+     * settings (the catalog folder the host uses, too), --set over them;
+     * --defaults: the catalog alone */
+    FW_SESSION_HOST_VALUES = 1 << 3,
 };
 /* Loads the catalog (reporting every problem on stderr), resolves --profile
  * names, checks --set and holds the bound values to the breadth guard

@@ -92,6 +92,11 @@ int fw_cmd_catalog(const fw_cli_args *args)
             else
                 fw_json_null(&j); /* an addresses variable the administrator must set */
             fw_json_member_string(&j, "description", var->description ? var->description : "");
+            fw_json_key(&j, "other_locations");
+            fw_json_array_begin(&j);
+            for (size_t o = 0; o < var->other_location_count; o++)
+                fw_json_string(&j, var->other_locations[o]);
+            fw_json_array_end(&j);
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);

@@ -34,15 +34,38 @@ static char *conditions_text(const fw_planned_filter *f)
     return fw_buf_take(&b);
 }
 
+/* "ndmp_port=10001 (local), be_install=... (--set)", or what they all are. */
+static char *settings_text(const fw_cli_session *s, size_t i)
+{
+    const fw_profile *p = s->profiles[i];
+    const fw_catalog_file *file = s->catalog.files[p->file];
+    fw_buf b = {0};
+    for (size_t v = 0; v < file->variable_count; v++)
+        if (fw_profile_uses_variable(p, (int)v) && s->from[i][v] != FW_FROM_DEFAULT)
+            fw_buf_printf(&b, "%s%s=%s (%s)", b.len ? ", " : "", file->variables[v].name,
+                          s->bindings[i].texts[v] ? s->bindings[i].texts[v] : "(not set)",
+                          fw_value_from_name(s->from[i][v]));
+    const char *whose = s->applied[i] ? "this host's, applied" : s->host_read ? "not applied on this host" : NULL;
+    if (!b.len)
+        fw_buf_printf(&b, "the catalog's defaults");
+    else
+        fw_buf_printf(&b, "; the rest the catalog's defaults");
+    if (whose)
+        fw_buf_printf(&b, " (%s)", whose);
+    return fw_buf_take(&b);
+}
+
 static void print_table(const fw_cli_session *s, const fw_plan *plan)
 {
     for (size_t i = 0; i < s->profile_count; i++) {
         size_t filters = 0;
         for (size_t f = 0; f < plan->count; f++)
             filters += plan->filters[f].profile == s->profiles[i];
-        printf("%s (%s, %s): %zu rules -> %zu filters\n", s->profiles[i]->name,
+        char *settings = settings_text(s, i);
+        printf("%s (%s, %s): %zu rules -> %zu filters\n  settings: %s\n", s->profiles[i]->name,
                s->catalog.files[s->profiles[i]->file]->product, s->profiles[i]->role,
-               s->profiles[i]->rule_count, filters);
+               s->profiles[i]->rule_count, filters, settings);
+        free(settings);
         fw_exposure e = fw_plan_exposure(plan, s->profiles[i]);
         fw_cli_print_exposure(stdout, "  ", &e);
     }
@@ -82,6 +105,16 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
         const fw_catalog_file *file = s->catalog.files[p->file];
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "name", p->name);
+        fw_json_key(&j, "applied");
+        fw_json_bool(&j, s->applied[i]);
+        fw_json_key(&j, "variable_sources");
+        fw_json_object_begin(&j);
+        for (size_t v = 0; v < file->variable_count; v++)
+            if (fw_profile_uses_variable(p, (int)v)) {
+                fw_json_key(&j, file->variables[v].name);
+                fw_json_string(&j, fw_value_from_name(s->from[i][v]));
+            }
+        fw_json_object_end(&j);
         fw_json_key(&j, "variables");
         fw_json_object_begin(&j);
         for (size_t v = 0; v < file->variable_count; v++) {
@@ -151,7 +184,7 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
 int fw_cmd_plan(const fw_cli_args *args)
 {
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, FW_SESSION_NEED_PROFILE | FW_SESSION_WARN_WIDENED);
+    int rc = fw_cli_session_open(&s, args, FW_SESSION_NEED_PROFILE | FW_SESSION_WARN_WIDENED | FW_SESSION_HOST_VALUES);
     if (rc != FW_EXIT_OK)
         return rc;
     fw_plan plan = {0};

@@ -13,22 +13,40 @@ static void print_variables(const fw_cli_session *s, size_t index)
     const fw_profile *p = s->profiles[index];
     const fw_binding *b = &s->bindings[index];
     const fw_catalog_file *f = s->catalog.files[p->file];
-    static const char *const header[] = {"VARIABLE", "VALUE", "DEFAULT", "DESCRIPTION"};
+    static const char *const header[] = {"VARIABLE", "VALUE", "FROM", "DEFAULT", "DESCRIPTION"};
     fw_table t;
-    fw_table_init(&t, 4, header);
+    fw_table_init(&t, 5, header);
     for (size_t v = 0; v < f->variable_count; v++) {
         if (!fw_profile_uses_variable(p, (int)v))
             continue;
         const char *value = b->texts[v] ? b->texts[v] : "(not set: its rules wait)";
         const char *def = f->variables[v].default_text ? f->variables[v].default_text : "(none)";
-        const char *row[] = {f->variables[v].name, value, def, f->variables[v].description};
+        const char *row[] = {f->variables[v].name, value, fw_value_from_name(s->from[index][v]), def,
+                             f->variables[v].description};
         fw_table_add(&t, row);
     }
     if (t.rows > 1) {
-        puts("\nVariables (override with --set NAME=VALUE):");
+        puts("\nVariables (FROM: default, local or policy, this host's record, or --set):");
         fw_table_print(&t, stdout);
     }
     fw_table_free(&t);
+}
+
+/* Whose values these are: an administrator who reads a port here tells
+ * remote agents that port. */
+static void print_settings_source(const fw_cli_session *s, const fw_cli_args *args, size_t index)
+{
+    const char *name = s->profiles[index]->name;
+    if (args->defaults)
+        printf("Settings: the catalog's defaults (--defaults)%s\n", args->setting_count ? ", with --set" : "");
+    else if (s->applied[index])
+        printf("Settings: this host's, as applied (fwsvc config)%s\n", args->setting_count ? ", with --set" : "");
+    else if (s->host_read)
+        printf("Settings: the catalog's defaults: %s is not applied on this host%s\n", name,
+               args->setting_count ? " (with --set)" : "");
+    else
+        printf("Settings: the catalog's defaults (no host configuration is read off Windows)%s\n",
+               args->setting_count ? ", with --set" : "");
 }
 
 static void print_rules(const fw_profile *p, const fw_binding *b)
@@ -95,7 +113,7 @@ static void print_services(const fw_profile *p, const fw_binding *b)
 int fw_cmd_show(const fw_cli_args *args)
 {
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, FW_SESSION_NEED_PROFILE | FW_SESSION_WARN_WIDENED);
+    int rc = fw_cli_session_open(&s, args, FW_SESSION_NEED_PROFILE | FW_SESSION_WARN_WIDENED | FW_SESSION_HOST_VALUES);
     if (rc != FW_EXIT_OK)
         return rc;
     for (size_t i = 0; i < s.profile_count; i++) {
@@ -114,6 +132,7 @@ int fw_cmd_show(const fw_cli_args *args)
         if (p->description)
             printf("About:    %s\n", p->description);
         printf("Catalog:  %s:%u\n", p->pos.file, p->pos.line);
+        print_settings_source(&s, args, i);
         fw_plan plan = {0};
         fw_plan_add_profile(&plan, p, &s.bindings[i]);
         fw_exposure e = fw_plan_exposure(&plan, p);

@@ -14,10 +14,14 @@
 #include "fw_win32_text.h"
 #include "host_config.h"
 #include "why_read.h"
+#include "why_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Near misses shown per blocked flow: the closest ones matter. */
+#define NEAR_MISSES_SHOWN 10
 
 /* One flow with what it owns, and the words that describe it. */
 typedef struct {
@@ -98,15 +102,21 @@ static int parse_flow(const char *dir, const char *proto, const char *port, cons
                       const char *program, why_flow *w)
 {
     memset(w, 0, sizeof *w);
-    if (!dir || (strcmp(dir, "in") && strcmp(dir, "out")))
-        return bad_input("--dir must be in or out, got '%s'\n", dir ? dir : "");
+    if (!dir)
+        return bad_input("%s", "a flow needs --dir in|out (inbound to this host, or outbound)\n");
+    if (strcmp(dir, "in") && strcmp(dir, "out"))
+        return bad_input("--dir must be in or out, got '%s'\n", dir);
     w->flow.inbound = strcmp(dir, "in") == 0;
-    if (!proto || (fw_str_ieq(proto, "tcp") ? (w->flow.protocol = 6) : fw_str_ieq(proto, "udp") ? (w->flow.protocol = 17) : 0) == 0)
-        return bad_input("--proto must be tcp or udp, got '%s'\n", proto ? proto : "");
+    if (!proto)
+        return bad_input("%s", "a flow needs --proto tcp|udp\n");
+    if ((fw_str_ieq(proto, "tcp") ? (w->flow.protocol = 6) : fw_str_ieq(proto, "udp") ? (w->flow.protocol = 17) : 0) == 0)
+        return bad_input("--proto must be tcp or udp, got '%s'\n", proto);
+    if (!port)
+        return bad_input("%s", "a flow needs --port N (the local port for in, the remote port for out)\n");
     char *end = NULL;
-    unsigned long n = port ? strtoul(port, &end, 10) : 0;
-    if (!port || !*port || *end || n == 0 || n > 65535)
-        return bad_input("--port must be a port number (1-65535), got '%s'\n", port ? port : "");
+    unsigned long n = strtoul(port, &end, 10);
+    if (!*port || *end || n == 0 || n > 65535)
+        return bad_input("--port must be a port number (1-65535), got '%s'\n", port);
     if (w->flow.inbound)
         w->flow.has_local_port = true, w->flow.local_port = (uint16_t)n;
     else
@@ -159,11 +169,41 @@ static void json_filter(fw_json *j, const fw_why_snapshot *s, long i)
     fw_json_member_string(j, "action", action_name(f->action));
     fw_json_key(j, "hard");
     fw_json_bool(j, f->hard);
+    fw_json_member_string(j, "identity", f->identity);
+    fw_json_key(j, "drifted");
+    fw_json_bool(j, f->drifted);
     fw_json_object_end(j);
 }
 
+/* A blocked flow's near misses (near_miss.h). */
+static void json_near_misses(fw_json *j, const fw_near_misses *m)
+{
+    fw_json_key(j, "near_misses");
+    fw_json_array_begin(j);
+    for (size_t i = 0; i < m->count; i++) {
+        const fw_near_miss *n = &m->items[i];
+        fw_json_object_begin(j);
+        fw_json_member_string(j, "rule", n->rule);
+        fw_json_key(j, "applied");
+        fw_json_bool(j, n->applied);
+        fw_json_key(j, "unmatched");
+        fw_json_array_begin(j);
+        for (unsigned r = 0; r < FW_NM_REASON_COUNT; r++)
+            if (n->unmatched & (1u << r))
+                fw_json_string(j, fw_nm_reason_name((fw_nm_reason)(1u << r)));
+        fw_json_array_end(j);
+        fw_json_member_string(j, "fix", n->fix);
+        fw_json_member_string(j, "text", n->text);
+        fw_json_object_end(j);
+    }
+    fw_json_array_end(j);
+    fw_json_key(j, "near_misses_omitted");
+    fw_json_uint(j, m->omitted);
+}
+
 /* One flow's verdict; alone (top) it is the whole document. */
-static void json_result(fw_json *j, const fw_why_snapshot *s, const why_flow *w, const fw_verdict *v, bool top)
+static void json_result(fw_json *j, const fw_why_snapshot *s, const why_flow *w, const fw_verdict *v,
+                        const fw_near_misses *m, bool top)
 {
     char text[512];
     describe_flow(w, text, sizeof text);
@@ -216,12 +256,25 @@ static void json_result(fw_json *j, const fw_why_snapshot *s, const why_flow *w,
         fw_json_object_end(j);
     }
     fw_json_array_end(j);
+    json_near_misses(j, m);
     fw_json_object_end(j);
 }
 
 /* ---- text ---- */
 
-static void print_filter_line(const fw_why_snapshot *s, long i)
+/* A filter by name: fwsvc's by the rule it enforces, others by their
+ * display name, provider and sublayer. */
+static void filter_words(const fw_why_snapshot *s, const fw_eval_filter *f, char *out, size_t size)
+{
+    const fw_eval_sublayer *sl = f->sublayer < s->sublayer_count ? &s->sublayers[f->sublayer] : NULL;
+    if (f->ours)
+        snprintf(out, size, "fwsvc's filter %s%s", f->identity ? f->identity : f->name, f->drifted ? " (DRIFTED)" : "");
+    else
+        snprintf(out, size, "\"%s\" of %s, in %s", f->name, f->provider[0] ? f->provider_name : "no provider",
+                 sl ? (sl->name[0] ? sl->name : sl->key) : "an unknown sublayer");
+}
+
+static void print_filter_detail(const fw_why_snapshot *s, long i)
 {
     const fw_eval_filter *f = &s->filters[i];
     const fw_eval_sublayer *sl = f->sublayer < s->sublayer_count ? &s->sublayers[f->sublayer] : NULL;
@@ -236,41 +289,76 @@ static void print_filter_line(const fw_why_snapshot *s, long i)
            (unsigned long long)f->weight);
 }
 
-static void print_result(const fw_why_snapshot *s, const why_flow *w, const fw_verdict *v)
+static void print_near_misses(const fw_near_misses *m, size_t shown, const char *indent)
 {
-    char text[512];
+    for (size_t i = 0; i < m->count && i < shown; i++) {
+        printf("%s%s\n", indent, m->items[i].text);
+        if (m->items[i].fix)
+            printf("%s  fix: %s\n", indent, m->items[i].fix);
+    }
+    size_t more = m->omitted + (m->count > shown ? m->count - shown : 0);
+    if (more)
+        printf("%s(and %zu more further off)\n", indent, more);
+}
+
+static void print_result(const fw_why_snapshot *s, const why_flow *w, const fw_verdict *v, const fw_near_misses *m,
+                         bool verbose)
+{
+    char text[512], words[640];
     describe_flow(w, text, sizeof text);
     printf("%s  %s\n", v->permit ? "PERMIT" : "BLOCK", text);
     if (v->decided_by >= 0) {
-        printf("\nDecided by:\n");
-        print_filter_line(s, v->decided_by);
+        filter_words(s, &s->filters[v->decided_by], words, sizeof words);
+        printf("  decided by %s, at %s\n", words, fw_ale_layer_short_name(s->filters[v->decided_by].layer));
+        if (s->filters[v->decided_by].drifted)
+            printf("  DRIFTED: WFP holds something other than fwsvc's plan under this filter's key: the verdict is not "
+                   "what the catalog says ('fwsvc status' shows the drift, 'fwsvc apply' repairs it)\n");
+        if (verbose)
+            print_filter_detail(s, v->decided_by);
     } else {
-        printf("\nNo filter matched: the layers let it pass.\n");
+        printf("  no filter matched: the layers let it pass\n");
+    }
+    if (!v->permit) {
+        if (m->count) {
+            printf("\nRules of fwsvc's catalog that would carry it, and what each lacks here:\n");
+            print_near_misses(m, m->count, "  ");
+        } else {
+            printf("\nNo rule of fwsvc's catalog opens this port for this protocol and direction.\n");
+        }
     }
     fw_ale_layer last = FW_ALE_LAYER_COUNT;
     for (size_t i = 0; i < v->step_count; i++) {
         const fw_eval_step *st = &v->steps[i];
         const fw_eval_sublayer *sl = &s->sublayers[st->sublayer];
         if (st->layer != last) {
-            printf("\nTrace at %s, sublayers by weight:\n", fw_ale_layer_name(st->layer));
+            printf("\nTrace at %s, sublayers from the heaviest:\n", fw_ale_layer_name(st->layer));
             last = st->layer;
         }
-        char what[320] = "-";
+        char what[700] = "-";
         if (st->filter >= 0) {
             const fw_eval_filter *f = &s->filters[st->filter];
-            snprintf(what, sizeof what, "%s%s \"%s\"", action_name(f->action),
-                     f->action == FW_EA_PERMIT ? (f->hard ? " hard" : " soft") : "", f->name);
+            if (f->ours)
+                snprintf(what, sizeof what, "%s%s %s%s", action_name(f->action),
+                         f->action == FW_EA_PERMIT ? (f->hard ? " hard" : " soft") : "",
+                         f->identity ? f->identity : f->name, f->drifted ? " (DRIFTED)" : "");
+            else
+                snprintf(what, sizeof what, "%s%s \"%s\"", action_name(f->action),
+                         f->action == FW_EA_PERMIT ? (f->hard ? " hard" : " soft") : "", f->name);
         }
-        printf("  0x%04X  %-32.32s  %-11s  %s\n", sl->weight, sl->name[0] ? sl->name : sl->key,
-               fw_step_outcome_name(st->outcome), what);
+        if (verbose)
+            printf("  0x%04X  %-32.32s  %-11s  %s\n", sl->weight, sl->name[0] ? sl->name : sl->key,
+                   fw_step_outcome_name(st->outcome), what);
+        else
+            printf("  %-32.32s  %-11s  %s\n", sl->name[0] ? sl->name : sl->key, fw_step_outcome_name(st->outcome),
+                   what);
     }
     if (v->unevaluated_count) {
         printf("\nNot evaluated (fwsvc cannot know these; treated as not matching):\n");
         for (size_t i = 0; i < v->unevaluated_count; i++) {
             const fw_unevaluated *u = &v->unevaluated[i];
             const fw_eval_filter *f = &s->filters[u->filter];
-            printf("  %s \"%s\" %s, %s: %s\n", action_name(f->action), f->name, f->key, u->field_name,
-                   u->depends ? "the verdict DEPENDS on it" : "the verdict does not depend on it");
+            printf("  %s \"%s\"%s%s, %s: %s\n", action_name(f->action), f->name, verbose ? " " : "", verbose ? f->key : "",
+                   u->field_name, u->depends ? "the verdict DEPENDS on it" : "the verdict does not depend on it");
         }
     }
 }
@@ -435,6 +523,12 @@ int fw_cmd_why(const fw_cli_args *args)
         flows_free(&flows);
         return rc;
     }
+    /* The host's side: the catalog's rules as applied here, and which of
+     * fwsvc's filters drifted. WFP's verdict stands without it. */
+    fw_why_rules rules;
+    fw_why_rules_build(&rules, &s);
+    if (rules.problem)
+        fprintf(stderr, "fwsvc: warning: near misses and drift are not told: %s\n", rules.problem);
     size_t blocked = 0;
     fw_json j;
     if (args->json) {
@@ -452,23 +546,29 @@ int fw_cmd_why(const fw_cli_args *args)
                args->profiles[0], flows.count);
     }
     for (size_t i = 0; i < flows.count; i++) {
+        const why_flow *w = &flows.items[i];
         fw_verdict v;
-        fw_arbitrate(&flows.items[i].flow, s.sublayers, s.sublayer_count, s.filters, s.filter_count, &v);
+        fw_arbitrate(&w->flow, s.sublayers, s.sublayer_count, s.filters, s.filter_count, &v);
         blocked += !v.permit;
+        fw_near_misses m = {0};
+        if (!v.permit) {
+            fw_nm_query q = {&w->flow, w->program, w->flow.has_remote_addr ? w->remote_text : NULL};
+            fw_near_misses_find(&q, rules.views, rules.view_count, NEAR_MISSES_SHOWN, &m);
+        }
         if (args->json) {
-            json_result(&j, &s, &flows.items[i], &v, one);
+            json_result(&j, &s, w, &v, &m, one);
         } else if (one || args->flows) {
             if (i)
                 printf("\n----\n\n");
-            print_result(&s, &flows.items[i], &v);
+            print_result(&s, w, &v, &m, args->verbose);
         } else if (!v.permit) {
-            char text[512];
-            describe_flow(&flows.items[i], text, sizeof text);
-            const fw_eval_filter *f = &s.filters[v.decided_by];
-            printf("BLOCK  %s\n       (%s) by \"%s\" %s, provider %s, sublayer %s\n", text, flows.items[i].origin,
-                   f->name, f->key, f->provider[0] ? f->provider_name : "(none)",
-                   f->sublayer < s.sublayer_count ? s.sublayers[f->sublayer].name : "?");
+            char text[512], words[640];
+            describe_flow(w, text, sizeof text);
+            filter_words(&s, &s.filters[v.decided_by], words, sizeof words);
+            printf("BLOCK  %s\n       (%s) by %s\n", text, w->origin, words);
+            print_near_misses(&m, 1, "       "); /* the closest; the rest with --json or one flow */
         }
+        fw_near_misses_free(&m);
         fw_verdict_free(&v);
     }
     if (args->json) {
@@ -484,6 +584,7 @@ int fw_cmd_why(const fw_cli_args *args)
     } else if (args->profile_count) {
         printf("%s%zu of %zu flow(s) blocked.\n", blocked ? "\n" : "", blocked, flows.count);
     }
+    fw_why_rules_free(&rules);
     fw_why_snapshot_free(&s);
     flows_free(&flows);
     return blocked ? FW_EXIT_DRIFT : FW_EXIT_OK;

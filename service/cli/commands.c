@@ -12,18 +12,22 @@ static const fw_command commands[] = {
      "DPM server and 'dpm-agent' a computer DPM protects.\n"
      "\n"
      "  --catalog DIR        read the catalog from DIR\n"},
-    {"show", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET, fw_cmd_show,
+    {"show", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_DEFAULTS, fw_cmd_show,
      "show one profile's rules, variables and sources",
-     "Usage: fwsvc show --profile NAME [--set NAME=VALUE]... [--catalog DIR]\n"
+     "Usage: fwsvc show --profile NAME [--set NAME=VALUE]... [--defaults] [--catalog DIR]\n"
      "\n"
-     "Shows a profile as the vendor documents it: every rule with its direction,\n"
+     "Shows a profile as this host enforces it: every rule with its direction,\n"
      "protocol, ports, program and remote scope, the vendor document and section\n"
-     "it comes from, the profile's variables (ports the vendor calls configurable)\n"
-     "and the services-file entries it needs.\n"
+     "it comes from, the profile's variables and the services-file entries it\n"
+     "needs. On Windows a profile the host applies is shown with its recorded\n"
+     "settings (what 'fwsvc config' lists, Group Policy's included) and the\n"
+     "catalog folder the host uses; each value says where it comes from: default,\n"
+     "local, policy or --set.\n"
      "\n"
      "  --profile NAME       the profile, by name or alias (see 'fwsvc list'); one\n"
-     "  --set NAME=VALUE     override a variable, e.g. --set ndmp_port=10001 or\n"
-     "                       --set dcom_ports=5000-5100\n"
+     "  --set NAME=VALUE     what a value would do, e.g. --set ndmp_port=10001 or\n"
+     "                       --set dcom_ports=5000-5100 (changes nothing)\n"
+     "  --defaults           the catalog alone: its defaults, not this host's settings\n"
      "  --catalog DIR        read the catalog from DIR\n"},
     {"catalog", FW_OPT_CATALOG | FW_OPT_JSON, fw_cmd_catalog,
      "print the whole catalog as JSON (--json)",
@@ -34,20 +38,22 @@ static const fw_command commands[] = {
      "\n"
      "  --json               required: the output is JSON only\n"
      "  --catalog DIR        read the catalog from DIR\n"},
-    {"plan", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_JSON, fw_cmd_plan,
-     "print the WFP filters profiles need, without changing anything",
+    {"plan", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_JSON | FW_OPT_DEFAULTS,
+     fw_cmd_plan, "print the WFP filters profiles need, without changing anything",
      "Usage: fwsvc plan --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
-     "                  [--json] [--catalog DIR]\n"
+     "                  [--defaults] [--json] [--catalog DIR]\n"
      "\n"
      "Prints the concrete Windows Filtering Platform filters that the profiles need:\n"
      "one hard permit per rule and layer (ALE auth-recv-accept for inbound rules,\n"
      "ALE auth-connect for outbound rules, each for IPv4 and IPv6). All ports of a\n"
      "rule are OR-ed conditions of one filter, and a range is a single range\n"
-     "condition. Nothing is changed: this is what 'fwsvc apply' would install.\n"
+     "condition. Nothing is changed: this is what 'fwsvc apply' would install. A\n"
+     "profile the host applies is planned with its recorded settings (as 'show').\n"
      "\n"
      "  --profile NAME       a profile by name or alias; may be repeated\n"
      "  --set NAME=VALUE     override a variable of the profiles\n"
-     "  --json               machine-readable output\n"
+     "  --defaults           the catalog's defaults, not this host's settings\n"
+     "  --json               machine-readable output (docs/schemas/plan.schema.json)\n"
      "  --catalog DIR        read the catalog from DIR\n"},
     {"apply",
      FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_UNSET | FW_OPT_JSON |
@@ -191,16 +197,20 @@ static const fw_command commands[] = {
      "                       depends on BFE, LocalSystem, restarts on failure\n"
      "  --interval SECONDS   the timer, 10 to 86400 (recorded as IntervalSeconds)\n"
      "  uninstall            stop and delete the service; its filters stay in WFP\n"
-     "  --remove             ... and remove every fwsvc object from WFP too\n"
+     "  --remove             ... and remove every fwsvc object from WFP too, and\n"
+     "                       forget the applied profiles (it names them)\n"
      "  status               the service's state, its last reconcile, the drift it\n"
      "                       repaired, pending rules and its last error\n"
      "  --json               machine-readable status\n"
+     "                       (docs/schemas/service-status.schema.json)\n"
      "\n"
-     "Exit codes: 0 done, 1 failure, 2 invalid input.\n"},
-    {"why", FW_OPT_FLOW | FW_OPT_PROFILE | FW_OPT_JSON, fw_cmd_why,
+     "Exit codes: 0 done, 1 failure, 2 invalid input. 'service status': 0 running\n"
+     "and its last reconcile succeeded, 6 not running (stopped or not installed),\n"
+     "7 running but its last reconcile failed, 1 its record cannot be trusted.\n"},
+    {"why", FW_OPT_FLOW | FW_OPT_PROFILE | FW_OPT_JSON | FW_OPT_VERBOSE, fw_cmd_why,
      "is a connection allowed on this host, and which filter decides? (Windows)",
      "Usage: fwsvc why --dir in|out --proto tcp|udp --port N [--remote-addr ADDR]\n"
-     "                 [--local-addr ADDR] [--program PATH] [--json]\n"
+     "                 [--local-addr ADDR] [--program PATH] [--verbose] [--json]\n"
      "       fwsvc why --profile NAME [--json]\n"
      "       fwsvc why --flows FILE [--json]\n"
      "\n"
@@ -211,10 +221,14 @@ static const fw_command commands[] = {
      "filters by weight within one, Block overrides a soft Permit, a hard Permit\n"
      "(FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT) outranks a Block below it, disabled\n"
      "filters do not count, no match at all permits. Prints PERMIT or BLOCK, the\n"
-     "filter that decides (name, key, provider, sublayer, weight, action, hard or\n"
-     "soft) and what each sublayer decided. A condition it cannot evaluate (a user,\n"
-     "an interface, a field not given) is named, with whether the verdict depends\n"
-     "on it. Changes nothing. docs/why.md.\n"
+     "filter that decides, by name (fwsvc's by the rule it enforces, flagged\n"
+     "DRIFTED when WFP holds something other than fwsvc's plan), and what each\n"
+     "sublayer decided. For a blocked flow it lists the rules of the whole catalog\n"
+     "that would carry it, what each lacks on this host (the peer is outside its\n"
+     "scope, another program, its profile is not applied, its filter waits, is\n"
+     "disabled or drifted) and the command that would change that. A condition it\n"
+     "cannot evaluate (a user, an interface, a field not given) is named, with\n"
+     "whether the verdict depends on it. Changes nothing. docs/why.md.\n"
      "\n"
      "  --dir in|out         inbound (to this host) or outbound\n"
      "  --proto tcp|udp      the protocol\n"
@@ -226,6 +240,7 @@ static const fw_command commands[] = {
      "                       blocked, and by what (\"is my DPM server reachable?\")\n"
      "  --flows FILE         many flows, one a line: DIR PROTO PORT [ADDR [PROGRAM]]\n"
      "                       separated by tabs ('-' for not given)\n"
+     "  --verbose            keys, ids and weights of the filters and sublayers too\n"
      "  --json               machine-readable output (docs/schemas/why.schema.json)\n"
      "\n"
      "Examples:\n"

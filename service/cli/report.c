@@ -190,10 +190,9 @@ void fw_report_pending(const fw_desired *d)
            d->pending_count);
     for (size_t i = 0; i < d->pending_count; i++)
         if (d->pending[i].variable)
-            printf("  %s: waits for its peers: fwsvc apply --set %s=ADDRESS[,ADDRESS...]\n", d->pending[i].identity,
-                   d->pending[i].variable);
+            printf("  %s: waits for its peers; %s\n", d->pending[i].identity, d->pending[i].hint);
         else
-            printf("  %s: %s\n", d->pending[i].identity, d->pending[i].program);
+            printf("  %s: waits for %s; %s\n", d->pending[i].identity, d->pending[i].program, d->pending[i].hint);
 }
 
 void fw_report_refused(const fw_desired *d)
@@ -403,6 +402,9 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
                 fw_json_key(&j, "variable");
                 fw_json_null(&j);
             }
+            fw_json_member_string(&j, "path_variable", d->pending[i].path_variable);
+            fw_json_member_string(&j, "found_at", d->pending[i].found_at);
+            fw_json_member_string(&j, "hint", d->pending[i].hint);
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);
@@ -508,8 +510,9 @@ void fw_report_status(const fw_desired *d, const fw_applied *applied, const fw_r
 int fw_report_failure(const char *what, const fw_reconcile_result *res, bool read_only)
 {
     fw_error("%s failed: %s\n", what, res->message);
-    fprintf(stderr, read_only ? "fwsvc: %s only reads WFP; nothing was changed\n"
-                              : "fwsvc: the WFP transaction was aborted; nothing was changed (%s)\n",
+    fprintf(stderr, read_only      ? "fwsvc: %s only reads WFP; nothing was changed\n"
+                    : res->began   ? "fwsvc: the WFP transaction was aborted; nothing was changed (%s)\n"
+                                   : "fwsvc: no WFP transaction began; nothing was changed (%s)\n",
             what);
     return FW_EXIT_FAILURE;
 }

@@ -6,6 +6,7 @@
 
 #include "fw_alloc.h"
 #include "fw_json.h"
+#include "fw_strings.h"
 #include "fw_win32_text.h"
 #include "host_config.h"
 #include "host_error.h"
@@ -229,17 +230,31 @@ int fw_service_uninstall(const fw_service_options *o)
         free(error);
         return FW_EXIT_FAILURE;
     }
+    /* Removing the filters forgets the profiles too: else the next
+     * 'fwsvc apply' (no --profile) would quietly bring them back. */
+    fw_buf forgotten = {0};
+    for (size_t i = 0; i < c.profiles.count; i++)
+        fw_buf_printf(&forgotten, "%s%s", i ? ", " : "", c.profiles.items[i].profile);
+    bool by_policy = c.profiles_source == FW_SOURCE_POLICY;
     fw_applied_free(&c.profiles);
-    fw_host_request rq = {.remove_all = true, .record = FW_RECORD_PROFILES};
+    fw_host_request rq = {.remove_all = true, .record = by_policy ? 0 : FW_RECORD_PROFILES};
     fw_host_run run;
     rc = fw_host_reconcile(&c, &rq, &run);
-    if (run.reconciled)
+    if (run.reconciled) {
         printf("Uninstalled the fwsvc service and removed every fwsvc object from WFP (%zu filter(s)).\n",
                run.result.existing_count);
+        if (forgotten.len && !by_policy)
+            printf("Forgot the applied profiles (%s\\AppliedProfiles): %s. 'fwsvc apply --profile NAME' "
+                   "applies one again.\n", FW_CONFIG_KEY_TEXT, forgotten.data);
+        else if (forgotten.len)
+            printf("The applied profiles (%s) come from Group Policy (%s\\AppliedProfiles) and stay there: "
+                   "a service installed again enforces them.\n", forgotten.data, FW_POLICY_KEY_TEXT);
+    }
     else if (run.result.message[0])
         fw_error("the service is gone, but its filters were not removed: %s\n", run.result.message);
     fw_host_run_free(&run);
     fw_host_config_free(&c);
+    fw_buf_free(&forgotten);
     return rc;
 }
 
@@ -257,6 +272,27 @@ static const char *state_name(DWORD state)
     default:
         return "other";
     }
+}
+
+/* The record in words; --json has the same values. */
+static void print_record(const fw_service_status *r)
+{
+    printf("started: %s\n", r->started);
+    if (strcmp(r->last_result, "none") == 0)
+        printf("last reconcile: none yet\n");
+    else
+        printf("last reconcile: %s, %s, %s, %zu WFP write(s)\n", r->last_time, r->last_trigger,
+               strcmp(r->last_result, "ok") == 0 ? "succeeded" : "FAILED", r->last_writes);
+    if (r->last_error)
+        printf("  error: %s\n", r->last_error);
+    for (size_t i = 0; i < r->diagnostic_count; i++)
+        printf("  %s\n", r->diagnostics[i]);
+    if (r->write_time[0])
+        printf("last write: %s, %s, %zu WFP write(s); %zu since the start\n", r->write_time, r->write_trigger,
+               r->write_count, r->writes_since_start);
+    else
+        printf("last write: none since the start\n");
+    printf("drift repairs: %zu; rules waiting: %zu\n", r->drift_repairs, r->pending);
 }
 
 int fw_service_status_print(const fw_service_options *o)
@@ -301,22 +337,22 @@ int fw_service_status_print(const fw_service_options *o)
         fw_json_finish(&j);
     } else {
         printf("fwsvc service: %s%s%s\n", state, start[0] ? ", start " : "", start);
-        if (got == FW_STATUS_OK) {
-            printf("last record (%s):\n", path);
-            fw_json j;
-            fw_json_init(&j, stdout);
-            fw_service_status_write_json(&j, &last);
-            fw_json_finish(&j);
-        } else {
-            printf("last record (%s): %s\n", path, got == FW_STATUS_NONE ? "(none yet)" : why);
-        }
+        if (got == FW_STATUS_OK)
+            print_record(&last);
+        printf("record: %s%s%s\n", path, got == FW_STATUS_OK ? "" : ": ",
+               got == FW_STATUS_OK ? "" : got == FW_STATUS_NONE ? "(none yet)" : why);
         char *log = fw_data_path("fwsvc.log");
         printf("log: %s\n", log);
         free(log);
     }
+    /* A dashboard or a script acts on the exit code alone. */
+    int rc = got == FW_STATUS_UNTRUSTED                           ? FW_EXIT_FAILURE
+             : strcmp(state, "running") != 0                      ? FW_EXIT_NOT_RUNNING
+             : got == FW_STATUS_OK && strcmp(last.last_result, "error") == 0 ? FW_EXIT_SERVICE_FAILED
+                                                                  : FW_EXIT_OK;
     if (got == FW_STATUS_OK)
         fw_service_status_free(&last);
     free(why);
     free(path);
-    return got == FW_STATUS_UNTRUSTED ? FW_EXIT_FAILURE : FW_EXIT_OK;
+    return rc;
 }

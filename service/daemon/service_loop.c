@@ -2,6 +2,7 @@
 #include "service_loop.h"
 
 #include "admin_only.h"
+#include "filter_changes.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_json.h"
@@ -19,10 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEBOUNCE_MS 200     /* a burst of changes becomes one reconcile */
+/* The first change of a burst is reconciled at once; what follows is
+ * gathered until DEBOUNCE_MS pass without a change (at most
+ * BURST_MAX_MS), then reconciled once more: a burst is two reconciles. */
+#define DEBOUNCE_MS 200
+#define BURST_MAX_MS 2000
 #define BFE_RETRY_MS 1000   /* while BFE is gone, try again this often */
 
 #define MAX_PROGRAM_WATCHES 16
+#define MAX_QUEUED_CHANGES 1024 /* beyond: the queue overflows, and the loop reconciles */
 
 struct fw_loop {
     HANDLE stop, wfp_changed, param_changed, config_key_changed, policy_key_changed;
@@ -36,6 +42,14 @@ struct fw_loop {
     HANDLE engine;           /* the loop's own session, for subscriptions */
     HANDLE subscriptions[4];
     bool bfe_down;
+    bool failing;           /* the last reconcile failed (not for BFE): the next success says so */
+    /* Change notifications, queued by the callback for the loop to judge:
+     * those the last reconcile already answered need no other (filter_changes.h). */
+    CRITICAL_SECTION changes_lock;
+    fw_filter_change changes[MAX_QUEUED_CHANGES];
+    size_t change_count;
+    bool changes_overflowed;
+    fw_known_filters known;
     fw_service_status status;
 };
 
@@ -49,12 +63,34 @@ static bool bfe_gone(DWORD e)
 
 static void CALLBACK on_filter_change(void *context, const FWPM_FILTER_CHANGE0 *change)
 {
-    (void)change;
-    SetEvent(((fw_loop *)context)->wfp_changed);
+    fw_loop *l = context;
+    EnterCriticalSection(&l->changes_lock);
+    if (l->change_count < MAX_QUEUED_CHANGES)
+        l->changes[l->change_count++] = (fw_filter_change){
+            change->changeType == FWPM_CHANGE_ADD ? FW_FILTER_ADDED : FW_FILTER_DELETED, change->filterId};
+    else
+        l->changes_overflowed = true;
+    LeaveCriticalSection(&l->changes_lock);
+    SetEvent(l->wfp_changed);
+}
+
+/* Whether the queued notifications name a change after the last
+ * reconcile's read; the queue is emptied either way. */
+static bool changes_need_reconcile(fw_loop *l)
+{
+    EnterCriticalSection(&l->changes_lock);
+    bool need = l->changes_overflowed;
+    for (size_t i = 0; i < l->change_count && !need; i++)
+        need = fw_filter_change_is_new(&l->known, &l->changes[i]);
+    l->change_count = 0;
+    l->changes_overflowed = false;
+    LeaveCriticalSection(&l->changes_lock);
+    return need;
 }
 
 static void unsubscribe(fw_loop *l)
 {
+    fw_known_filters_clear(&l->known); /* a new session may be another BFE's: ids start over */
     for (int i = 0; i < 4; i++)
         if (l->subscriptions[i])
             FwpmFilterUnsubscribeChanges0(l->engine, l->subscriptions[i]);
@@ -64,12 +100,15 @@ static void unsubscribe(fw_loop *l)
     l->engine = NULL;
 }
 
-/* A session of the loop's own (the session that makes a change is not told
- * of it), one subscription per layer fwsvc uses, for its provider only. */
+/* The loop's own session, one subscription per layer fwsvc uses, for its
+ * provider only. Its reconciles run on this session too: "subscribers do
+ * not receive notifications for changes made with the same session handle
+ * used to subscribe" (FwpmFilterSubscribeChanges0), so a repair does not
+ * wake the loop again; only other programs' changes do. */
 static DWORD subscribe(fw_loop *l)
 {
-    FWPM_SESSION0 session = {.displayData = {L"fwsvc service (change notifications)", NULL}};
-    DWORD e = FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, &session, &l->engine);
+    char message[512];
+    DWORD e = fw_wfp_open_own(&l->engine, L"fwsvc service", l->stop, message, sizeof message);
     for (int i = 0; !e && i < 4; i++) {
         FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&FW_PROVIDER_KEY, .layerKey = *layers[i],
                                         .actionMask = 0xFFFFFFFFu};
@@ -159,17 +198,43 @@ static void log_if_changed(DWORD event, char **last, fw_buf *text)
 }
 
 /* What the reconcile's catalog and settings said, errors and warnings with
- * their file:line:column, for the log (a few at most). */
-static void append_diagnostics(fw_buf *b, const fw_diags *d)
+ * their file:line:column: appended to the log line and kept in the record,
+ * up to FW_STATUS_MAX_DIAGNOSTICS. */
+static size_t diagnostic_lines(const fw_diags *d, char **lines)
 {
-    enum { SHOWN = 8 };
-    for (size_t i = 0; i < d->count && i < SHOWN; i++) {
-        char *line = fw_diag_format(&d->items[i]);
-        fw_buf_printf(b, "; %s", line);
-        free(line);
+    size_t n = 0;
+    for (size_t i = 0; i < d->count && n < FW_STATUS_MAX_DIAGNOSTICS; i++)
+        lines[n++] = fw_diag_format(&d->items[i]);
+    return n;
+}
+
+/* A reconcile that failed: logged (event 6 for what was rejected, 7 for
+ * BFE, 9 otherwise) and recorded with its trigger. */
+static void report_failure(fw_loop *l, const char *why, const char *message, int rc, const fw_diags *diags)
+{
+    if (strstr(message, "EPT_S_NOT_REGISTERED") || strstr(message, "RPC_S_SERVER_UNAVAILABLE") ||
+        strstr(message, "0x000006BA") || strstr(message, "0x000006D9")) {
+        if (!l->bfe_down)
+            fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "%s", message);
+        l->bfe_down = true;
+    } else {
+        l->failing = true;
     }
-    if (d->count + d->dropped > SHOWN)
-        fw_buf_printf(b, "; and %zu more", d->count + d->dropped - SHOWN);
+    char *lines[FW_STATUS_MAX_DIAGNOSTICS];
+    size_t n = diags ? diagnostic_lines(diags, lines) : 0;
+    if (!l->bfe_down) {
+        fw_buf text = {0};
+        fw_buf_printf(&text, "%s (%s)", message, why);
+        for (size_t i = 0; i < n; i++)
+            fw_buf_printf(&text, "; %s", lines[i]);
+        if (diags && diags->count + diags->dropped > n)
+            fw_buf_printf(&text, "; and %zu more", diags->count + diags->dropped - n);
+        fw_log_event(rc == FW_EXIT_INVALID ? FWSVC_EVENT_CONFIG_REJECTED : FWSVC_EVENT_ERROR, "%s", text.data);
+        fw_buf_free(&text);
+    }
+    fw_service_status_error(&l->status, why, message, (const char *const *)lines, n);
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
 }
 
 /* One reconcile: what the command line's apply does, without recording. */
@@ -178,8 +243,7 @@ static void reconcile(fw_loop *l, const char *why)
     fw_host_config c;
     char *error = NULL;
     if (fw_host_config_load(&c, &error)) {
-        fw_log_event(FWSVC_EVENT_CONFIG_REJECTED, "%s (%s)", error, why);
-        fw_service_status_error(&l->status, error);
+        report_failure(l, why, error, FW_EXIT_INVALID, NULL);
         free(error);
         return;
     }
@@ -187,7 +251,7 @@ static void reconcile(fw_loop *l, const char *why)
     watch_catalog(l, catalog);
     free(catalog);
     /* A stop ends the waits for BFE and for the lock (STOP within 3 s). */
-    fw_host_request rq = {.record = 0, .cancel = l->stop};
+    fw_host_request rq = {.record = 0, .cancel = l->stop, .engine = l->engine};
     fw_host_run run;
     fw_error_clear();
     int rc = fw_host_reconcile(&c, &rq, &run);
@@ -195,19 +259,7 @@ static void reconcile(fw_loop *l, const char *why)
         const char *message = run.result.message[0] ? run.result.message
                               : run.desired.error   ? run.desired.error
                                                     : fw_first_error();
-        if (message && (strstr(message, "EPT_S_NOT_REGISTERED") || strstr(message, "RPC_S_SERVER_UNAVAILABLE") ||
-                        strstr(message, "0x000006BA") || strstr(message, "0x000006D9"))) {
-            if (!l->bfe_down)
-                fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "%s", message);
-            l->bfe_down = true;
-        } else {
-            fw_buf text = {0};
-            fw_buf_printf(&text, "%s (%s)", message ? message : "reconcile failed", why);
-            append_diagnostics(&text, &run.desired.diags);
-            fw_log_event(rc == FW_EXIT_INVALID ? FWSVC_EVENT_CONFIG_REJECTED : FWSVC_EVENT_ERROR, "%s", text.data);
-            fw_buf_free(&text);
-        }
-        fw_service_status_error(&l->status, message ? message : "reconcile failed");
+        report_failure(l, why, message ? message : "reconcile failed", rc, &run.desired.diags);
         fw_host_run_free(&run);
         fw_host_config_free(&c);
         return;
@@ -215,8 +267,13 @@ static void reconcile(fw_loop *l, const char *why)
     if (l->bfe_down) {
         fw_log_event(FWSVC_EVENT_BFE_RECOVERED, "reconciled again (%s)", why);
         l->bfe_down = false;
+    } else if (l->failing && l->status.last_error) {
+        fw_log_event(FWSVC_EVENT_RESUMED, "the configuration and the catalog are accepted and enforced (%s); the "
+                     "error was: %s", why, l->status.last_error);
     }
+    l->failing = false;
     const fw_reconcile_result *res = &run.result;
+    fw_known_filters_set(&l->known, res->existing, res->existing_count, res->added_ids, res->added_count);
     if (res->diff.count || res->provider_missing || res->sublayer_missing) {
         fw_buf what = {0};
         for (size_t i = 0; i < res->diff.count && i < 8; i++)
@@ -236,11 +293,13 @@ static void reconcile(fw_loop *l, const char *why)
     }
     if (run.desired.pending_count) {
         fw_buf what = {0};
-        for (size_t i = 0; i < run.desired.pending_count; i++)
-            fw_buf_printf(&what, "%s%s waits for %s%s", i ? "; " : "", run.desired.pending[i].identity,
-                          run.desired.pending[i].variable ? "--set " : "",
-                          run.desired.pending[i].variable ? run.desired.pending[i].variable
-                                                           : run.desired.pending[i].program);
+        for (size_t i = 0; i < run.desired.pending_count; i++) {
+            const fw_pending *p = &run.desired.pending[i];
+            if (p->variable)
+                fw_buf_printf(&what, "%s%s waits for its peers (%s)", i ? "; " : "", p->identity, p->hint);
+            else
+                fw_buf_printf(&what, "%s%s waits for %s (%s)", i ? "; " : "", p->identity, p->program, p->hint);
+        }
         if (!l->status.last_pending_text || strcmp(l->status.last_pending_text, what.data) != 0)
             fw_log_event(FWSVC_EVENT_PENDING, "%s", what.data);
         free(l->status.last_pending_text);
@@ -266,6 +325,7 @@ static void reconcile(fw_loop *l, const char *why)
 fw_loop *fw_loop_create(void)
 {
     fw_loop *l = fw_xcalloc(1, sizeof *l);
+    InitializeCriticalSection(&l->changes_lock);
     l->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     l->wfp_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
     l->param_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -291,6 +351,43 @@ static DWORD interval_ms(void)
     return ms;
 }
 
+/* Before a reconcile: a session that died with BFE is dropped, and one is
+ * opened again when BFE answers. */
+static void renew_session(fw_loop *l)
+{
+    if (l->engine && !session_alive(l)) {
+        fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "the change notifications died with BFE; subscribing again");
+        unsubscribe(l);
+    }
+    if (!l->engine && !subscribe(l))
+        fw_log_event(FWSVC_EVENT_BFE_RECOVERED, "subscribed to WFP changes again");
+}
+
+static void reconcile_now(fw_loop *l, const char *why)
+{
+    renew_session(l);
+    reconcile(l, why);
+    if (l->bfe_down)
+        unsubscribe(l); /* its handles died with BFE: reopen once it answers */
+}
+
+/* What woke the loop, re-armed for the next time. */
+static const char *event_of(fw_loop *l, DWORD w, HANDLE *waits, DWORD first_program, DWORD count)
+{
+    if (w == WAIT_OBJECT_0 + 3)
+        watch_key(l->config_key, l->config_key_changed);
+    if (w == WAIT_OBJECT_0 + 4)
+        watch_key(l->policy_key, l->policy_key_changed);
+    if (l->catalog_changed && w == WAIT_OBJECT_0 + 5)
+        FindNextChangeNotification(l->catalog_changed);
+    if (w >= WAIT_OBJECT_0 + first_program && w < WAIT_OBJECT_0 + count)
+        FindNextChangeNotification(waits[w - WAIT_OBJECT_0]);
+    return w == WAIT_OBJECT_0 + 1                ? "filters changed"
+           : w >= WAIT_OBJECT_0 + first_program ? "a pending program appeared"
+           : w == WAIT_OBJECT_0 + 5             ? "catalog change"
+                                                : "configuration change";
+}
+
 DWORD fw_loop_run(fw_loop *l)
 {
     fw_service_status_init(&l->status);
@@ -303,6 +400,12 @@ DWORD fw_loop_run(fw_loop *l)
         l->bfe_down = bfe_gone(e);
     }
     reconcile(l, "start");
+    /* A burst: its first change is reconciled at once; the changes that
+     * follow are gathered (gathered keeps the first one's trigger) and
+     * reconciled together once they stop. */
+    bool in_burst = false;
+    const char *gathered = NULL;
+    ULONGLONG burst_start = 0, quiet_at = 0;
     for (;;) {
         HANDLE waits[6 + MAX_PROGRAM_WATCHES] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed,
                                                  l->policy_key_changed, l->catalog_changed};
@@ -310,7 +413,10 @@ DWORD fw_loop_run(fw_loop *l)
         DWORD first_program = count;
         for (size_t i = 0; i < l->program_watch_count; i++)
             waits[count++] = l->program_changed[i];
-        DWORD timeout = l->bfe_down || !l->engine ? BFE_RETRY_MS : interval_ms();
+        ULONGLONG now = GetTickCount64();
+        DWORD timeout = in_burst                  ? (DWORD)(quiet_at > now ? quiet_at - now : 0)
+                        : l->bfe_down || !l->engine ? BFE_RETRY_MS
+                                                    : interval_ms();
         DWORD w = WaitForMultipleObjects(count, waits, FALSE, timeout);
         if (w == WAIT_OBJECT_0)
             break;
@@ -323,35 +429,41 @@ DWORD fw_loop_run(fw_loop *l)
             if (WaitForSingleObject(l->stop, BFE_RETRY_MS) == WAIT_OBJECT_0)
                 break;
             reconcile(l, "timer");
+            in_burst = false;
             continue;
         }
-        const char *why = w == WAIT_TIMEOUT                    ? "timer"
-                          : w == WAIT_OBJECT_0 + 1             ? "filters changed"
-                          : w >= WAIT_OBJECT_0 + first_program ? "a pending program appeared"
-                          : w == WAIT_OBJECT_0 + 5             ? "catalog change"
-                                                               : "configuration change";
-        if (w == WAIT_OBJECT_0 + 3)
-            watch_key(l->config_key, l->config_key_changed);
-        if (w == WAIT_OBJECT_0 + 4)
-            watch_key(l->policy_key, l->policy_key_changed);
-        if (l->catalog_changed && w == WAIT_OBJECT_0 + 5)
-            FindNextChangeNotification(l->catalog_changed);
-        if (w >= WAIT_OBJECT_0 + first_program && w < WAIT_OBJECT_0 + count)
-            FindNextChangeNotification(waits[w - WAIT_OBJECT_0]);
-        /* Debounce: a burst (an uninstaller deleting ten filters) is one
-         * reconcile; a stop during the wait wins. */
-        if (w != WAIT_TIMEOUT && WaitForSingleObject(l->stop, DEBOUNCE_MS) == WAIT_OBJECT_0)
-            break;
-        ResetEvent(l->wfp_changed);
-        if (l->engine && !session_alive(l)) {
-            fw_log_event(FWSVC_EVENT_BFE_UNAVAILABLE, "the change notifications died with BFE; subscribing again");
-            unsubscribe(l);
+        if (w == WAIT_TIMEOUT) {
+            if (!in_burst) {
+                reconcile_now(l, "timer");
+            } else if (gathered) {
+                reconcile_now(l, gathered);
+                /* Changes still coming are gathered again: at most one
+                 * reconcile per quiet period, however long the storm. */
+                burst_start = GetTickCount64();
+                quiet_at = burst_start + DEBOUNCE_MS;
+                gathered = NULL;
+            } else {
+                in_burst = false;
+            }
+            continue;
         }
-        if (!l->engine && !subscribe(l))
-            fw_log_event(FWSVC_EVENT_BFE_RECOVERED, "subscribed to WFP changes again");
-        reconcile(l, why);
-        if (l->bfe_down)
-            unsubscribe(l); /* its handles died with BFE: reopen once it answers */
+        /* A notification of a change the last reconcile already saw
+         * (delivered late: it is asynchronous) needs nothing more. */
+        if (w == WAIT_OBJECT_0 + 1 && !changes_need_reconcile(l))
+            continue;
+        const char *why = event_of(l, w, waits, first_program, count);
+        now = GetTickCount64();
+        if (in_burst) {
+            if (!gathered)
+                gathered = why;
+            quiet_at = now + DEBOUNCE_MS < burst_start + BURST_MAX_MS ? now + DEBOUNCE_MS : burst_start + BURST_MAX_MS;
+            continue;
+        }
+        reconcile_now(l, why);
+        in_burst = true;
+        gathered = NULL;
+        burst_start = GetTickCount64();
+        quiet_at = burst_start + DEBOUNCE_MS;
     }
     unsubscribe(l);
     unwatch_programs(l);
@@ -385,5 +497,7 @@ void fw_loop_free(fw_loop *l)
     CloseHandle(l->param_changed);
     CloseHandle(l->config_key_changed);
     CloseHandle(l->policy_key_changed);
+    fw_known_filters_clear(&l->known);
+    DeleteCriticalSection(&l->changes_lock);
     free(l);
 }

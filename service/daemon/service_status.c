@@ -21,7 +21,8 @@ static void now(char out[32])
 }
 
 /* The record's members, written by save() and read back by
- * fw_service_status_read(); docs/service.md describes them. */
+ * fw_service_status_read(); docs/service.md and
+ * docs/schemas/service-status.schema.json describe them. */
 static void write_record(fw_json *j, const fw_service_status *s)
 {
     fw_json_object_begin(j);
@@ -34,12 +35,30 @@ static void write_record(fw_json *j, const fw_service_status *s)
     fw_json_key(j, "writes");
     fw_json_uint(j, s->last_writes);
     fw_json_object_end(j);
+    fw_json_key(j, "last_write");
+    if (s->write_time[0]) {
+        fw_json_object_begin(j);
+        fw_json_member_string(j, "time", s->write_time);
+        fw_json_member_string(j, "trigger", s->write_trigger);
+        fw_json_key(j, "writes");
+        fw_json_uint(j, s->write_count);
+        fw_json_object_end(j);
+    } else {
+        fw_json_null(j);
+    }
+    fw_json_key(j, "writes_since_start");
+    fw_json_uint(j, s->writes_since_start);
     fw_json_key(j, "drift_repairs");
     fw_json_uint(j, s->drift_repairs);
     fw_json_key(j, "pending");
     fw_json_uint(j, s->pending);
     fw_json_key(j, "last_error");
     fw_json_string(j, s->last_error); /* NULL: null */
+    fw_json_key(j, "diagnostics");
+    fw_json_array_begin(j);
+    for (size_t i = 0; i < s->diagnostic_count; i++)
+        fw_json_string(j, s->diagnostics[i]);
+    fw_json_array_end(j);
     fw_json_object_end(j);
 }
 
@@ -83,28 +102,55 @@ void fw_service_status_init(fw_service_status *s)
     save(s);
 }
 
+static void clear_error(fw_service_status *s)
+{
+    free(s->last_error);
+    s->last_error = NULL;
+    for (size_t i = 0; i < s->diagnostic_count; i++)
+        free(s->diagnostics[i]);
+    free(s->diagnostics);
+    s->diagnostics = NULL;
+    s->diagnostic_count = 0;
+}
+
 void fw_service_status_reconciled(fw_service_status *s, const char *trigger, size_t writes, size_t pending)
 {
     now(s->last_time);
     snprintf(s->last_trigger, sizeof s->last_trigger, "%s", trigger);
     snprintf(s->last_result, sizeof s->last_result, "ok");
     s->last_writes = writes;
+    if (writes) {
+        snprintf(s->write_time, sizeof s->write_time, "%s", s->last_time);
+        snprintf(s->write_trigger, sizeof s->write_trigger, "%s", trigger);
+        s->write_count = writes;
+        s->writes_since_start += writes;
+    }
     s->pending = pending;
+    clear_error(s);
     save(s);
 }
 
-void fw_service_status_error(fw_service_status *s, const char *error)
+void fw_service_status_error(fw_service_status *s, const char *trigger, const char *error,
+                             const char *const *diagnostics, size_t diagnostic_count)
 {
     now(s->last_time);
+    snprintf(s->last_trigger, sizeof s->last_trigger, "%s", trigger);
     snprintf(s->last_result, sizeof s->last_result, "error");
-    free(s->last_error);
+    s->last_writes = 0;
+    clear_error(s);
     s->last_error = fw_xstrdup(error);
+    if (diagnostic_count > FW_STATUS_MAX_DIAGNOSTICS)
+        diagnostic_count = FW_STATUS_MAX_DIAGNOSTICS;
+    s->diagnostics = fw_xcalloc(diagnostic_count ? diagnostic_count : 1, sizeof *s->diagnostics);
+    for (size_t i = 0; i < diagnostic_count; i++)
+        s->diagnostics[i] = fw_xstrdup(diagnostics[i]);
+    s->diagnostic_count = diagnostic_count;
     save(s);
 }
 
 void fw_service_status_free(fw_service_status *s)
 {
-    free(s->last_error);
+    clear_error(s);
     free(s->last_pending_text);
     free(s->last_refused_text);
     free(s->last_widened_text);
@@ -135,18 +181,48 @@ static bool count_member(const fw_jv *o, const char *key, size_t *out)
     return true;
 }
 
+static bool has_exactly(const fw_jv *o, const char *const *members, size_t count)
+{
+    if (!o || o->type != FW_JV_OBJECT || o->count != count)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (!fw_jv_get(o, members[i]))
+            return false;
+    return true;
+}
+
+static bool diagnostics_member(const fw_jv *v, fw_service_status *s)
+{
+    const fw_jv *a = fw_jv_get(v, "diagnostics");
+    if (!a || a->type != FW_JV_ARRAY || a->count > FW_STATUS_MAX_DIAGNOSTICS)
+        return false;
+    for (size_t i = 0; i < a->count; i++)
+        if (a->items[i].type != FW_JV_STRING || strlen(a->items[i].string) > 2048)
+            return false;
+    s->diagnostics = fw_xcalloc(a->count ? a->count : 1, sizeof *s->diagnostics);
+    for (size_t i = 0; i < a->count; i++)
+        s->diagnostics[s->diagnostic_count++] = fw_xstrdup(a->items[i].string);
+    return true;
+}
+
 /* The shape write_record gives it, and nothing else. */
 static bool from_json(const fw_jv *v, fw_service_status *s)
 {
-    static const char *const members[] = {"started", "last_reconcile", "drift_repairs", "pending", "last_error"};
+    static const char *const members[] = {"started", "last_reconcile", "last_write", "writes_since_start",
+                                          "drift_repairs", "pending", "last_error", "diagnostics"};
     static const char *const last_members[] = {"time", "trigger", "result", "writes"};
-    if (!v || v->type != FW_JV_OBJECT || v->count != sizeof members / sizeof members[0])
+    static const char *const write_members[] = {"time", "trigger", "writes"};
+    if (!has_exactly(v, members, sizeof members / sizeof members[0]))
         return false;
-    for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
-        if (!fw_jv_get(v, members[i]))
-            return false;
     const fw_jv *last = fw_jv_get(v, "last_reconcile");
-    if (last->type != FW_JV_OBJECT || last->count != sizeof last_members / sizeof last_members[0])
+    if (!has_exactly(last, last_members, sizeof last_members / sizeof last_members[0]))
+        return false;
+    const fw_jv *write = fw_jv_get(v, "last_write");
+    if (write->type != FW_JV_NULL &&
+        (!has_exactly(write, write_members, sizeof write_members / sizeof write_members[0]) ||
+         !text_member(write, "time", s->write_time, sizeof s->write_time, false) || !s->write_time[0] ||
+         !text_member(write, "trigger", s->write_trigger, sizeof s->write_trigger, false) ||
+         !count_member(write, "writes", &s->write_count)))
         return false;
     char error[1024];
     const fw_jv *e = fw_jv_get(v, "last_error");
@@ -154,10 +230,14 @@ static bool from_json(const fw_jv *v, fw_service_status *s)
         !text_member(last, "time", s->last_time, sizeof s->last_time, false) ||
         !text_member(last, "trigger", s->last_trigger, sizeof s->last_trigger, false) ||
         !text_member(last, "result", s->last_result, sizeof s->last_result, false) ||
-        !count_member(last, "writes", &s->last_writes) || !count_member(v, "drift_repairs", &s->drift_repairs) ||
-        !count_member(v, "pending", &s->pending) || !text_member(v, "last_error", error, sizeof error, true))
+        !count_member(last, "writes", &s->last_writes) ||
+        !count_member(v, "writes_since_start", &s->writes_since_start) ||
+        !count_member(v, "drift_repairs", &s->drift_repairs) || !count_member(v, "pending", &s->pending) ||
+        !text_member(v, "last_error", error, sizeof error, true))
         return false;
     if (strcmp(s->last_result, "ok") && strcmp(s->last_result, "error") && strcmp(s->last_result, "none"))
+        return false;
+    if (!diagnostics_member(v, s))
         return false;
     s->last_error = e->type == FW_JV_STRING ? fw_xstrdup(error) : NULL;
     return true;

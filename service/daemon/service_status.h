@@ -13,16 +13,29 @@
 #include "fw_json.h"
 
 #define FW_STATUS_MAX_BYTES 65536
+/* Catalog diagnostics kept with a failed reconcile (file:line:column each);
+ * the Event Log and the text log carry as many. */
+#define FW_STATUS_MAX_DIAGNOSTICS 20
 
 typedef struct {
     char started[32];
+    /* The last reconcile, whatever its result: its trigger is the one the
+     * log names. */
     char last_time[32];
     char last_trigger[64];
     size_t last_writes;
-    char last_result[16]; /* "ok" or "error" */
+    char last_result[16]; /* "ok", "error", or "none" before the first */
+    /* The last reconcile that wrote: a repair's figure is not overwritten by
+     * the quiet reconciles after it. Empty time: none since the start. */
+    char write_time[32];
+    char write_trigger[64];
+    size_t write_count;
+    size_t writes_since_start;
     size_t drift_repairs;
     size_t pending;
-    char *last_error;
+    char *last_error;     /* cleared by the next reconcile that succeeds */
+    char **diagnostics;   /* the failed reconcile's catalog diagnostics, formatted */
+    size_t diagnostic_count;
     char *last_pending_text; /* what was last logged as pending (to log changes only) */
     char *last_refused_text; /* ... as refused */
     char *last_widened_text; /* ... as widened to any address */
@@ -30,7 +43,9 @@ typedef struct {
 
 void fw_service_status_init(fw_service_status *s);
 void fw_service_status_reconciled(fw_service_status *s, const char *trigger, size_t writes, size_t pending);
-void fw_service_status_error(fw_service_status *s, const char *error);
+/* diagnostics: formatted lines (copied), at most FW_STATUS_MAX_DIAGNOSTICS kept. */
+void fw_service_status_error(fw_service_status *s, const char *trigger, const char *error,
+                             const char *const *diagnostics, size_t diagnostic_count);
 void fw_service_status_free(fw_service_status *s);
 
 typedef enum {

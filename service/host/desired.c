@@ -3,6 +3,7 @@
 
 #include "admin_only.h"
 #include "catalog_trusted.h"
+#include "catalog_load.h"
 #include "filter_content.h"
 
 #include "host_exit.h"
@@ -109,6 +110,61 @@ static void watch_of(fw_pending *pending)
     free(dir);
 }
 
+/* "--set name=value", quoted for cmd.exe when the value has a space. */
+static char *set_option(const char *name, const char *value)
+{
+    return strchr(value, ' ') ? fw_xasprintf("--set \"%s=%s\"", name, value) : fw_xasprintf("--set %s=%s", name, value);
+}
+
+static bool file_exists(const char *path)
+{
+    fw_app_id a;
+    bool found = fw_app_id_resolve(path, &a) && a.blob;
+    fw_app_id_free(&a);
+    return found;
+}
+
+/* A pending program's path variable, and the other folders the product is
+ * known to install to: where the program is, if it is there, and the
+ * command that points the rule at it. fwsvc never binds another folder by
+ * itself: the administrator says which installation is the product. */
+static void program_hint(const fw_desired *d, const fw_planned_filter *f, fw_pending *pending)
+{
+    const fw_rule *r = f->rule;
+    if (r->program_variable < 0) {
+        pending->hint = fw_xstrdup("it is added once the program is installed");
+        return;
+    }
+    const fw_variable *var = &d->catalog.files[f->profile->file]->variables[r->program_variable];
+    const char *rest = strchr(r->program, '}') + 1;
+    size_t bound_len = strlen(f->program) - strlen(rest);
+    pending->path_variable = fw_xstrdup(var->name);
+    char *bound = fw_xstrndup(f->program, bound_len);
+    const char *candidates[1 + FW_CATALOG_MAX_LOCATIONS];
+    size_t n = 0;
+    if (var->default_text && !fw_str_ieq(var->default_text, bound))
+        candidates[n++] = var->default_text;
+    for (size_t i = 0; i < var->other_location_count; i++)
+        if (!fw_str_ieq(var->other_locations[i], bound))
+            candidates[n++] = var->other_locations[i];
+    free(bound);
+    for (size_t i = 0; i < n && !pending->found_at; i++) {
+        char *there = fw_rule_program_in(r, candidates[i]);
+        if (file_exists(there))
+            pending->found_at = fw_xstrdup(candidates[i]);
+        free(there);
+    }
+    if (pending->found_at) {
+        pending->found_set = set_option(var->name, pending->found_at);
+        pending->hint = fw_xasprintf("%s is installed under %s instead: fwsvc apply --profile %s %s", rest + 1,
+                                     pending->found_at, f->profile->name, pending->found_set);
+    } else {
+        pending->hint = fw_xasprintf("it is added once the program is installed; installed in another folder: fwsvc "
+                                     "apply --profile %s --set %s=FOLDER",
+                                     f->profile->name, var->name);
+    }
+}
+
 /* Binds, guards and plans one applied profile. */
 static int add_profile(fw_desired *d, const fw_applied_profile *a, const char *origin)
 {
@@ -172,8 +228,10 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
      * variable to set. */
     for (size_t i = 0; i < d->plan.waiting_count; i++) {
         const fw_waiting *w = &d->plan.waiting[i];
-        fw_pending pending = {fw_xasprintf("%s/%s", w->profile->name, w->rule->id), NULL, fw_xstrdup(w->variable),
-                              NULL, NULL};
+        fw_pending pending = {.identity = fw_xasprintf("%s/%s", w->profile->name, w->rule->id),
+                              .variable = fw_xstrdup(w->variable),
+                              .hint = fw_xasprintf("name its peers: fwsvc apply --profile %s --set %s=ADDRESS[,ADDRESS...]",
+                                                   w->profile->name, w->variable)};
         FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
     }
     for (size_t i = 0; i < d->plan.count; i++) {
@@ -196,7 +254,8 @@ int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *a
         }
         if (!app->blob) {
             /* Not installed yet: reported, and added by a later reconcile. */
-            fw_pending pending = {identity, fw_xstrdup(app->expanded ? app->expanded : program), NULL, NULL, NULL};
+            fw_pending pending = {.identity = identity, .program = fw_xstrdup(app->expanded ? app->expanded : program)};
+            program_hint(d, f, &pending);
             watch_of(&pending);
             FW_PUSH(d->pending, d->pending_count, d->pending_cap, pending);
         } else if (d->app_trust[k]) {
@@ -240,6 +299,10 @@ void fw_desired_free(fw_desired *d)
         free(d->pending[i].variable);
         free(d->pending[i].watch_folder);
         free(d->pending[i].watch_problem);
+        free(d->pending[i].path_variable);
+        free(d->pending[i].found_at);
+        free(d->pending[i].found_set);
+        free(d->pending[i].hint);
     }
     free(d->pending);
     for (size_t i = 0; i < d->refused_count; i++) {

@@ -16,6 +16,11 @@ typedef struct {
     char *identity; /* "dpm/msdpm-program/recv-accept-v4", or "dpm-sql/rpc-dynamic-in" for a rule */
     char *program;  /* the path it waits for, expanded; or NULL */
     char *variable; /* the addresses variable it waits for; or NULL */
+    char *path_variable; /* a program's: the path variable its path starts with, or NULL */
+    char *found_at;      /* ... the program found under another known folder of it (the
+                            catalog's default or other_locations): that folder; or NULL */
+    char *found_set;     /* ... and the option that points the rule there: --set "NAME=FOLDER" */
+    char *hint;          /* what fixes it, with the command: one line */
     /* A program's: the nearest folder of its path that exists, and whether
      * someone other than administrators could create the rest there (then
      * the service does not watch it: admin_only.h). */

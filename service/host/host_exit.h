@@ -10,6 +10,8 @@ enum {
     FW_EXIT_DRIFT = 3,   /* status found drift; --dry-run has changes pending */
     FW_EXIT_PENDING = 4, /* status: in sync, but program rules wait for their program */
     FW_EXIT_REFUSED = 5, /* program rules refused: non-administrators can change their program */
+    FW_EXIT_NOT_RUNNING = 6, /* service status: the service is not running (stopped, not installed) */
+    FW_EXIT_SERVICE_FAILED = 7, /* service status: running, but its last reconcile failed */
 };
 
 /* The folder the catalog is read from when neither --catalog nor the host

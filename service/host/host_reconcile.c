@@ -38,6 +38,7 @@ int fw_host_reconcile(const fw_host_config *config, const fw_host_request *reque
     req.dry_run = request->dry_run;
     req.remove_all = request->remove_all;
     req.cancel = request->cancel;
+    req.engine = request->engine;
     if (fw_reconcile(&req, &run->result))
         return FW_EXIT_FAILURE; /* the caller reports run->result.message */
     run->reconciled = true;

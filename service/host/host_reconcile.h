@@ -24,6 +24,7 @@ typedef struct {
     bool remove_all; /* every fwsvc object goes, and the services-file entries */
     unsigned record; /* FW_RECORD_*: what to save once WFP has committed */
     HANDLE cancel;   /* optional: ends the waits before the transaction (reconcile.h) */
+    HANDLE engine;   /* optional: the caller's own WFP session (reconcile.h) */
 } fw_host_request;
 
 typedef struct {

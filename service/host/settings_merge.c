@@ -30,18 +30,6 @@ static char *default_text(const fw_variable *v)
     return fw_xstrdup(v->default_text ? v->default_text : NOT_SET);
 }
 
-/* Whether prefix a lies within prefix b (same family, at least as long,
- * the same leading bits). */
-static bool within(const fw_address *a, const fw_address *b)
-{
-    if (a->family != b->family || a->prefix < b->prefix)
-        return false;
-    for (unsigned bit = 0; bit < b->prefix; bit++)
-        if ((a->bytes[bit / 8] ^ b->bytes[bit / 8]) & (0x80u >> (bit % 8)))
-            return false;
-    return true;
-}
-
 /* Does after open what before did not? Ports: a range that grows or a port
  * that moves. Addresses: 'any', or a peer that no prefix of before holds
  * (an unset variable opens nothing). An install folder that moves points a
@@ -67,7 +55,7 @@ static bool widens(fw_var_type type, const char *before, const char *after)
         for (size_t i = 0; !wider && i < na; i++) {
             bool held = false;
             for (size_t k = 0; k < nb && !held; k++)
-                held = within(&a[i], &b[k]);
+                held = fw_address_within(&a[i], &b[k]);
             wider = !held;
         }
         free(b);

@@ -26,7 +26,7 @@ typedef struct {
     bool widens;          /* after opens ports that before did not */
 } fw_merge_note;
 
-typedef struct {
+typedef struct fw_merge_ {
     fw_setting *settings; /* the profile's settings to record */
     size_t count, cap;
     fw_merge_note *notes;

@@ -13,17 +13,7 @@ export FWPEMU_CALLLOG=$(winpath "$work/calls.log")
 OURS='{6482c740-e714-4384-a334-8d81e8a75eea}'
 OUR_SUBLAYER='{dc05f04f-4b86-4074-9437-b6567ab81075}'
 
-# Backup Exec profiles also edit a services file: a scratch copy, never the
-# prefix's own (tests/e2e/services_file.sh covers that edit).
-cp "$root/tests/services/corpus/windows-stock-crlf.txt" "$work/services"
-services_file=$(winpath "$work/services")
-fwsvc() {
-  case $1 in
-    apply|status|remove) wine fwsvc.exe "$@" --services-file "$services_file" ;;
-    *) wine fwsvc.exe "$@" ;;
-  esac >"$work/out" 2>"$work/err"
-  echo $? >"$work/rc"
-}
+fwsvc() { fwsvc_scratch "$@"; } # Backup Exec profiles edit the (scratch) services file
 calls() { grep -c " $1 " "$work/calls.log" 2>/dev/null || true; }
 writes() { grep -cE " (FwpmFilterAdd0|FwpmFilterDeleteByKey0|FwpmFilterDeleteById0|FwpmProviderAdd0|FwpmProviderDeleteByKey0|FwpmSubLayerAdd0|FwpmSubLayerDeleteByKey0) " "$work/calls.log" 2>/dev/null || true; }
 fresh() { # a fresh engine and no record of applied profiles
@@ -238,7 +228,7 @@ check "raws: the dynamic range is beremote.exe's: PERMIT for it on 40000" '[ "$(
 check "... BLOCK for another program, and for no program" '[ "$(classify_in 40000 10.0.0.1 "C:\windows\system32\svchost.exe")" = BLOCK ] && [ "$(classify_in 40000 10.0.0.1)" = BLOCK ]'
 fresh
 fwsvc apply --profile dpm-sql
-check "dpm-sql without dpm_server: exit 0, its RPC range waits and is named" '[ "$(rc)" = 0 ] && grep -q "rpc-dynamic-in: waits for its peers: fwsvc apply --set dpm_server=" "$work/out"'
+check "dpm-sql without dpm_server: exit 0, its RPC range waits and is named" '[ "$(rc)" = 0 ] && grep -q "rpc-dynamic-in: waits for its peers; name its peers: fwsvc apply --profile dpm-sql --set dpm_server=ADDRESS" "$work/out"'
 check "... nothing of it is installed: 5050 BLOCK from anywhere" '! wine fwsvc.exe filters | grep -q rpc-dynamic-in && [ "$(classify_in 5050 10.0.0.5)" = BLOCK ]'
 fwsvc status --json
 check "... status: pending (exit 4), naming the variable" '[ "$(rc)" = 4 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not any(e[\"variable\"] == \"dpm_server\" for p in d[\"profiles\"] for e in p[\"pending\"]))" "$work/out"'

@@ -58,6 +58,18 @@ wine fwpemu.exe tamper rewrite-one --provider "$OURS" >/dev/null
 d=$(repair_delay "$t0")
 check "a filter re-added under fwsvc's key with other conditions: repaired ($d ms)" '[ "$d" -lt 1000 ] && [ "$(logged "changed dpm-sql")" -ge 1 ]'
 check "each repair logged as drift (event 4)" '[ "$(logged "event 4:")" -ge 6 ]'
+status_json() { wine fwsvc.exe service status --json >"$work/status.json" 2>"$work/err"; echo $? >"$work/rc"; }
+jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1]))[\"last\"]; sys.exit(not ($1))" "$work/status.json"; }
+status_json
+check "the record keeps the last repair's writes, its trigger and time, and the count since the start; it validates (service-status.schema.json)" '/usr/bin/python3 "$root/tests/e2e/validate_json.py" service-status "$work/status.json" && jq_py "d[\"last_write\"][\"writes\"] >= 1 and d[\"last_write\"][\"trigger\"] == \"filters changed\" and d[\"writes_since_start\"] >= 6 and d[\"drift_repairs\"] >= 6"'
+
+echo "== a burst of deletions: repaired at once, then once more when it stops"
+repairs_before=$(logged "event 4:")
+wine fwpemu.exe tamper delete-burst 5 --provider "$OURS" >"$work/burst" 2>&1
+for _ in $(seq 1 30); do in_sync && break; sleep 0.1; done
+sleep 0.5
+repairs=$(( $(logged "event 4:") - repairs_before ))
+check "5 deletions back to back: in sync, with $repairs repair(s) (at most 2: the service's own writes do not wake it)" 'grep -q "deleted 5 filter" "$work/burst" && in_sync && [ "$repairs" -ge 1 ] && [ "$repairs" -le 2 ]'
 
 echo "== a configuration change is applied without a restart"
 wine reg add 'HKLM\SOFTWARE\fwsvc\AppliedProfiles' /v dpm-sql /t REG_MULTI_SZ /d 'dpm_server=10.0.0.5\0dcom_ports=5000-5100' /f >/dev/null
@@ -73,10 +85,15 @@ before=$(state_sum)
 echo "not: [valid" >>"$work/catalog/dpm.yaml"
 sleep 1.5
 check "broken: the error is logged, WFP unchanged" '[ "$(logged "event 6:")" -ge 1 ] && [ "$(state_sum)" = "$before" ]'
+check "... with the diagnostic's file:line:column in the text log (event 6)" 'grep " event 6: " "$log_file" | grep -qE "dpm\.yaml:[0-9]+:[0-9]+: error"'
+status_json
+check "service status: exit 7 (running, last reconcile failed); the record's trigger is the log's, its diagnostics have positions" '/usr/bin/python3 "$root/tests/e2e/validate_json.py" service-status "$work/status.json" && [ "$(rc)" = 7 ] && jq_py "d[\"last_reconcile\"][\"result\"] == \"error\" and d[\"last_reconcile\"][\"trigger\"] == \"catalog change\" and any(\"dpm.yaml:\" in x for x in d[\"diagnostics\"]) and d[\"last_error\"]"'
 cp catalog/dpm.yaml "$work/catalog/dpm.yaml"
 wine fwpemu.exe tamper delete-one --provider "$OURS" >/dev/null
 sleep 1.5
 check "fixed: picked up without a restart, drift repaired again" 'in_sync && [ "$(logged "event 1: process")" = 1 ]'
+status_json
+check "... the error cleared from the record (exit 0), and an event says it is accepted again (event 13)" '[ "$(rc)" = 0 ] && jq_py "d[\"last_error\"] is None and d[\"diagnostics\"] == [] and d[\"last_reconcile\"][\"result\"] == \"ok\"" && [ "$(logged "event 13:")" -ge 1 ]'
 
 echo "== BFE stops and starts under the service"
 wine fwpemu.exe bfe stop >/dev/null
@@ -126,6 +143,8 @@ wine net stop fwsvc >/dev/null 2>&1
 stop_ms=$(($(ms) - t0))
 for _ in $(seq 1 20); do [ "$(logged "event 2:")" -ge 2 ] && break; sleep 0.1; done
 check "stopped in $stop_ms ms (< 3000), stop logged" '[ "$stop_ms" -lt 3000 ] && [ "$(logged "event 2:")" -ge 2 ]'
+status_json
+check "service status of a stopped service: exit 6, state stopped" '[ "$(rc)" = 6 ] && python3 -c "import json,sys; sys.exit(json.load(open(sys.argv[1]))[\"state\"] != \"stopped\")" "$work/status.json"'
 wine fwpemu.exe reboot >/dev/null
 wine fwsvc.exe filters >"$work/filters"
 check "reboot with the service installed (automatic): fwsvc's filters enforced" '! grep -q DISABLED "$work/filters" && grep -q enforced "$work/filters"'
@@ -142,6 +161,7 @@ fwsvc service install
 fwsvc service uninstall --remove
 wine fwpemu.exe dump >"$work/dump.json"
 check "uninstall --remove: the service gone and no fwsvc object left in WFP" '[ "$(rc)" = 0 ] && ! grep -qi "6482c740-e714-4384-a334-8d81e8a75eea\|dc05f04f-4b86-4074-9437-b6567ab81075" "$work/dump.json" && ! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\fwsvc" >/dev/null 2>&1'
+check "... and it says that it forgot the applied profiles, naming them" 'grep -q "Forgot the applied profiles (HKLM\\\\SOFTWARE\\\\fwsvc\\\\AppliedProfiles): dpm-sql" "$work/out"'
 
 echo "service end-to-end: $passed passed, $failed failed"
 [ "$failed" = 0 ]

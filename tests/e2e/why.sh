@@ -37,11 +37,13 @@ fwsvc apply --profile be-remote-agent --profile dpm-agent --set dpm_server=10.0.
 before=$(state_sum)
 : >"$work/calls.log"
 fwsvc why --dir in --proto tcp --port 10000 --remote-addr 10.0.0.5 --program "C:\Program Files\Symantec\Backup Exec\RAWS\beremote.exe"
+check "the verdict first, decided by fwsvc's filter named by its rule; no GUID or weight without --verbose" '[ "$(rc)" = 0 ] && head -2 "$work/out" | grep -q "^  decided by fwsvc.s filter be-remote-agent/ndmp-in/recv-accept-v4, at recv-accept-v4" && ! grep -qE "\{[0-9a-f]{8}-|0x[0-9A-F]{4}" "$work/out"'
+fwsvc why --dir in --proto tcp --port 10000 --remote-addr 10.0.0.5 --program "C:\Program Files\Symantec\Backup Exec\RAWS\beremote.exe" --verbose
 check "NDMP to the Remote Agent from anywhere: PERMIT (exit 0), by fwsvc's hard permit" '[ "$(rc)" = 0 ] && grep -q "^PERMIT  inbound TCP to local port 10000 from 10.0.0.5" "$work/out" && grep -q "filter    \"fwsvc be-remote-agent/ndmp-in/recv-accept-v4\"" "$work/out" && grep -q "hard (FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT)" "$work/out"'
 check "the trace shows Windows Firewall's block below it, outranked" 'grep -qE "0x8000 .* no effect +BLOCK \"Default Inbound Block" "$work/out"'
-fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.0.0.5
+fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.0.0.5 --verbose
 check "SMB from the DPM server (dpm_server=10.0.0.5): PERMIT by dpm-agent's scoped permit" '[ "$(rc)" = 0 ] && grep -q "filter    \"fwsvc dpm-agent/smb-tcp-in/recv-accept-v4\"" "$work/out"'
-fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.9.9.9
+fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.9.9.9 --verbose
 check "SMB from another address: BLOCK (exit 3) by Windows Firewall's default block, in its sublayer" '[ "$(rc)" = 3 ] && grep -q "^BLOCK" "$work/out" && grep -q "Default Inbound Block (WF, IPv4)" "$work/out" && grep -q "sublayer  WFP Built-in WF sublayer" "$work/out"'
 fwsvc why --dir in --proto tcp --port 445 --remote-addr 10.9.9.9 --json
 check "--json validates (docs/schemas/why.schema.json) and names the deciding filter" 'valid && [ "$(json "d[\"verdict\"], d[\"decided_by\"][\"name\"], d[\"decided_by\"][\"hard\"]")" = "BLOCK Default Inbound Block (WF, IPv4) False" ]'
@@ -57,7 +59,50 @@ check "--profile --json validates; every flow checked, from its planned filter" 
 fwsvc why --profile dpm
 check "a profile that is not applied: exit 2, says so" '[ "$(rc)" = 2 ] && grep -q "not applied on this host" "$work/err"'
 
+echo "== near misses: what would carry a blocked flow (issue: operator truth, 2)"
+# A Python condition on the last JSON output, d (exit 0 when true).
+jtrue() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
+text() { tr -d '\r' <"$work/out"; }
+fwsvc apply --profile veeam-backup-server --set veeam_servers=10.0.0.0/24
+fwsvc why --dir in --proto tcp --port 2500 --remote-addr 192.0.2.9
+check "a peer outside the scope: the rule, its scope, the flow's peer, and the command that admits it" '[ "$(rc)" = 3 ] && text | grep -qx "  veeam-backup-server/windows-agent-ransomware-index-in opens inbound tcp 2500-3300 from 10.0.0.0/24; this flow comes from 192.0.2.9" && text | grep -qx "    fix: fwsvc apply --profile veeam-backup-server --set veeam_servers=10.0.0.0/24,192.0.2.9"'
+fwsvc why --dir in --proto tcp --port 2500 --remote-addr 192.0.2.9 --json
+first_is_scope='d["near_misses"][0]["rule"] == "veeam-backup-server/windows-agent-ransomware-index-in" and d["near_misses"][0]["applied"] and d["near_misses"][0]["unmatched"] == ["remote_address"] and d["near_misses"][0]["fix"].endswith("--set veeam_servers=10.0.0.0/24,192.0.2.9")'
+check "--json: near_misses, the closest first: rule, applied, unmatched [remote_address], fix; valid" 'valid && jtrue "$first_is_scope"'
+fwsvc why --dir in --proto tcp --port 6160 --remote-addr 10.0.0.5 --json
+agent_opens='(d["near_misses"][0]["rule"], d["near_misses"][0]["applied"], d["near_misses"][0]["fix"]) == ("veeam-agent/volume-restore-in", False, "fwsvc apply --profile veeam-agent")'
+check "the README's 6160, blocked on a backup server: the whole catalog says veeam-agent opens it, not applied, and how" 'valid && jtrue "$agent_opens"'
+fwsvc why --dir in --proto tcp --port 10000 --json
+no_program='[(m["unmatched"], m["fix"]) for m in d["near_misses"] if m["rule"] == "be-remote-agent/ndmp-in"] == [(["program"], None)]'
+check "a program rule and a flow that names no program: unmatched program, no command (fwsvc cannot guess it)" 'valid && jtrue "$no_program"'
+fwsvc why --dir in --proto tcp --port 10000 --program "D:\Apps\Symantec\Backup Exec\RAWS\beremote.exe" --json
+moved='[m["fix"] for m in d["near_misses"] if m["rule"] == "be-remote-agent/ndmp-in"] == ["fwsvc apply --profile be-remote-agent --set \"be_install=D:\\Apps\\Symantec\\Backup Exec\""]'
+check "the same program in another folder: the fix points the path variable at it" 'valid && jtrue "$moved"'
+# The ransomware index rule's v4 filter (2500-3300): its port 3300 no other rule opens.
+fwsvc filters --json
+gone=$(python3 -c "import json,sys; print([f['key'] for f in json.load(open(sys.argv[1]))['filters'] if f['name'] == 'fwsvc veeam-backup-server/windows-agent-ransomware-index-in/recv-accept-v4'][0])" "$work/out")
+wine fwpemu.exe tamper delete-key "$gone" >"$work/deleted"
+fwsvc why --profile veeam-backup-server --json
+drifted='[r for r in d["results"] if r["verdict"] == "BLOCK"] and all(r["near_misses"][0]["rule"] == "veeam-backup-server/windows-agent-ransomware-index-in" and r["near_misses"][0]["unmatched"] == ["drifted"] and r["near_misses"][0]["fix"] == "fwsvc apply --profile veeam-backup-server" for r in d["results"] if r["verdict"] == "BLOCK")'
+check "a deleted filter: its flow blocked, the closest near miss is its rule, drifted, fix: apply" '[ "$(rc)" = 3 ] && valid && jtrue "$drifted"'
+# Alone on a fresh engine, so that the filter rewritten is one of its rules.
+wine fwpemu.exe reset >/dev/null
+wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
+fwsvc apply --profile veeam-backup-server --set veeam_servers=10.0.0.0/24
+wine fwpemu.exe tamper rewrite-one --provider '{6482c740-e714-4384-a334-8d81e8a75eea}' >/dev/null
+fwsvc why --dir in --proto tcp --port 3389 --remote-addr 10.0.0.7 --json
+rdp='d["verdict"] == "PERMIT" and d["decided_by"]["drifted"] is True and d["decided_by"]["identity"].startswith("veeam-backup-server/")'
+check "a filter rewritten to any port: RDP is PERMIT, and why says the deciding filter has DRIFTED (issue: operator truth, 5)" 'valid && jtrue "$rdp"'
+fwsvc why --dir in --proto tcp --port 3389 --remote-addr 10.0.0.7
+check "... in text too, right under the verdict" 'text | sed -n 2p | grep -q "(DRIFTED)" && text | sed -n 3p | grep -q "^  DRIFTED: WFP holds something other than fwsvc.s plan"'
+fwsvc remove --all
+
 echo "== bad input"
+fwsvc why --dir in --port 3389
+check "no --proto: says it is needed, not got ''" '[ "$(rc)" = 2 ] && grep -q "a flow needs --proto tcp|udp" "$work/err" && ! grep -q "got" "$work/err"'
+fwsvc why --proto tcp --port 3389
+check "no --dir: says it is needed" '[ "$(rc)" = 2 ] && grep -q "a flow needs --dir in|out" "$work/err"'
+
 fwsvc why --dir sideways --proto tcp --port 1
 check "--dir sideways: exit 2" '[ "$(rc)" = 2 ] && grep -q "dir must be in or out" "$work/err"'
 fwsvc why --dir in --proto tcp --port 70000

@@ -31,3 +31,16 @@ check() { if eval "$2"; then pass; else fail "$1"; fi; }
 rc() { cat "$work/rc"; }
 # The engine's state: every file of the state folder (not the lock file).
 state_sum() { (cd "$work/state" && sha256sum meta.bin seg-*.bin idx-*.bin 2>/dev/null | sha256sum | cut -d' ' -f1); }
+
+# fwsvc with its output in $work/out, $work/err and $work/rc; the commands
+# that edit the services file get a scratch copy of a stock one, never the
+# prefix's own (tests/e2e/services_file.sh covers that edit).
+cp "$root/tests/services/corpus/windows-stock-crlf.txt" "$work/services"
+services_file=$(winpath "$work/services")
+fwsvc_scratch() {
+  case $1 in
+    apply|status|remove) wine fwsvc.exe "$@" --services-file "$services_file" ;;
+    *) wine fwsvc.exe "$@" ;;
+  esac >"$work/out" 2>"$work/err"
+  echo $? >"$work/rc"
+}

@@ -31,12 +31,7 @@ static fw_catalog catalog;
 static int load(void **state)
 {
     (void)state;
-    fw_diags d = {0};
-    load_yaml(&catalog, &d, yaml);
-    int rc = d.errors ? -1 : 0;
-    fw_diags_print(&d, stderr);
-    fw_diags_free(&d);
-    return rc;
+    return load_clean_yaml(&catalog, yaml);
 }
 
 static int unload(void **state)

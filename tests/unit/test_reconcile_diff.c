@@ -16,7 +16,7 @@ static void in_sync_means_zero_writes(void **state)
 {
     (void)state;
     fw_wanted_filter w[] = {{key(1), "p/a/x", 0}, {key(2), "p/b/x", 0}};
-    fw_existing_filter e[] = {{key(2), "p/b/x", false, 0}, {key(1), "p/a/x", false, 0}};
+    fw_existing_filter e[] = {{key(2), "p/b/x", false, 0, 0, false}, {key(1), "p/a/x", false, 0, 0, false}};
     fw_diff d;
     fw_diff_compute(&d, w, 2, e, 2);
     assert_int_equal(d.count, 0);
@@ -31,9 +31,9 @@ static void a_filter_rewritten_under_our_key_is_changed(void **state)
 {
     (void)state;
     fw_wanted_filter w[] = {{key(1), "p/a/x", 0x1111}, {key(2), "p/b/x", 0x2222}, {key(3), "p/c/x", 0}};
-    fw_existing_filter e[] = {{key(1), "p/a/x", false, 0x1111},   /* as wanted */
-                              {key(2), "p/b/x", false, 0x9999},   /* rewritten */
-                              {key(3), "p/c/x", false, 0x3333}};  /* content not known: key decides */
+    fw_existing_filter e[] = {{key(1), "p/a/x", false, 0x1111, 0, false},   /* as wanted */
+                              {key(2), "p/b/x", false, 0x9999, 0, false},   /* rewritten */
+                              {key(3), "p/c/x", false, 0x3333, 0, false}};  /* content not known: key decides */
     fw_diff d;
     fw_diff_compute(&d, w, 3, e, 3);
     assert_int_equal(d.unchanged, 2);
@@ -51,10 +51,10 @@ static void each_drift_has_its_repair(void **state)
     (void)state;
     fw_wanted_filter w[] = {{key(1), "p/a/x", 0}, {key(2), "p/b/x", 0}, {key(3), "p/c/x", 0}, {key(4), "p/d/x", 0}};
     fw_existing_filter e[] = {
-        {key(1), "p/a/x", false, 0},  /* in sync */
-        {key(9), "p/b/x", false, 0},  /* b changed: old content under another key */
-        {key(4), "p/d/x", true, 0},   /* d disabled by BFE */
-        {key(7), "q/z/x", false, 0},  /* a profile no longer applied */
+        {key(1), "p/a/x", false, 0, 0, false},  /* in sync */
+        {key(9), "p/b/x", false, 0, 0, false},  /* b changed: old content under another key */
+        {key(4), "p/d/x", true, 0, 0, false},   /* d disabled by BFE */
+        {key(7), "q/z/x", false, 0, 0, false},  /* a profile no longer applied */
     };
     fw_diff d;
     fw_diff_compute(&d, w, 4, e, 4);
@@ -77,7 +77,7 @@ static void one_deleted_filter_is_one_add(void **state)
 {
     (void)state;
     fw_wanted_filter w[] = {{key(1), "p/a/x", 0}, {key(2), "p/b/x", 0}};
-    fw_existing_filter e[] = {{key(1), "p/a/x", false, 0}};
+    fw_existing_filter e[] = {{key(1), "p/a/x", false, 0, 0, false}};
     fw_diff d;
     fw_diff_compute(&d, w, 2, e, 1);
     assert_int_equal(d.count, 1);
@@ -91,7 +91,7 @@ static void foreign_looking_filters_without_identity_are_extra(void **state)
 {
     (void)state;
     fw_wanted_filter w[] = {{key(1), "p/a/x", 0}};
-    fw_existing_filter e[] = {{key(5), NULL, false, 0}};
+    fw_existing_filter e[] = {{key(5), NULL, false, 0, 0, false}};
     fw_diff d;
     fw_diff_compute(&d, w, 1, e, 1);
     assert_int_equal(d.count, 2);

@@ -12,6 +12,7 @@
 #include "catalog_load.h"
 #include "fw_diag.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Loads YAML text as the file "test.yaml". */
@@ -19,6 +20,18 @@ static inline void load_yaml(fw_catalog *c, fw_diags *d, const char *text)
 {
     fw_catalog_load_text(c, "test.yaml", text, strlen(text), d);
     fw_catalog_check_names(c, d);
+}
+
+/* A group setup: loads YAML text that must be free of errors (0), or
+ * prints what is wrong with it (-1). */
+static inline int load_clean_yaml(fw_catalog *c, const char *text)
+{
+    fw_diags d = {0};
+    load_yaml(c, &d, text);
+    int rc = d.errors ? -1 : 0;
+    fw_diags_print(&d, stderr);
+    fw_diags_free(&d);
+    return rc;
 }
 
 /* True if some diagnostic's message contains needle. */

@@ -95,7 +95,7 @@ typedef struct {
     bool purged_on_load; /* loading removed a dead process's dynamic objects */
 } emu_state;
 
-#define EMU_JOURNAL_MAX 1024 /* subscribers poll every 10 ms; one further behind is told of a drop */
+#define EMU_JOURNAL_MAX 1024 /* a subscriber further behind (its callbacks slow) is told of a drop */
 
 /* emu_codec.c: FWPM structures <-> blobs */
 bool emu_encode_provider(const FWPM_PROVIDER0 *p, BYTE **blob, UINT32 *len);
@@ -196,6 +196,11 @@ DWORD emu_clients_add(const emu_client *c);
 void emu_clients_remove(const GUID *key);
 /* The live entries of one kind (caller frees *out). */
 DWORD emu_clients_list(UINT32 kind, emu_client **out, size_t *count);
+/* The named event a subscription waits on (auto-reset), from its key. */
+void emu_subscription_event_name(const GUID *subscription, wchar_t out[64]);
+/* Sets the event of every live subscription: after a commit, with the
+ * state mutex held. */
+void emu_clients_signal(void);
 
 /* emu_rules.c: the layer/condition legality table and validation */
 bool emu_layer_known(const GUID *layer);

@@ -1095,9 +1095,10 @@ DWORD WINAPI FwpmGetAppIdFromFileName0(PCWSTR fileName, FWP_BYTE_BLOB **appId)
 }
 
 /* ---- change notifications ----
- * A thread per subscription watches the state's generation and delivers
- * the journal's new filter changes, except the subscribing session's own.
- * It stops delivering once its BFE is gone. */
+ * A thread per subscription waits on its own named event, which every
+ * commit sets (emu_clients_signal: BFE pushes notifications, nothing
+ * polls), and delivers the journal's new filter changes, except the
+ * subscribing session's own. It stops delivering once its BFE is gone. */
 
 struct subscription {
     UINT32 magic;
@@ -1115,6 +1116,7 @@ struct subscription {
     unsigned long offered;   /* changes it would deliver: FWPEMU_NOTIFY_LOSS counts these */
     volatile LONG self_free; /* unsubscribed from its own callback: the thread frees it */
     HANDLE stop, thread;
+    HANDLE changes;          /* set by every commit (emu_clients_signal) */
     subscription *next;
 };
 
@@ -1172,6 +1174,7 @@ static void subscription_free(subscription *sub)
 {
     CloseHandle(sub->thread);
     CloseHandle(sub->stop);
+    CloseHandle(sub->changes);
     sub->magic = 0;
     free(sub);
 }
@@ -1180,7 +1183,8 @@ static DWORD WINAPI subscription_thread(void *arg)
 {
     subscription *sub = arg;
     bool dead = false;
-    while (WaitForSingleObject(sub->stop, 10) == WAIT_TIMEOUT && !dead) {
+    HANDLE waits[2] = {sub->stop, sub->changes};
+    while (!dead && WaitForMultipleObjects(2, waits, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
         UINT64 g = emu_state_generation();
         if (g == sub->last_generation)
             continue;
@@ -1190,12 +1194,17 @@ static DWORD WINAPI subscription_thread(void *arg)
             continue;
         }
         emu_state st;
-        if (emu_state_lock() != ERROR_SUCCESS)
+        DWORD e = emu_state_lock();
+        if (!e) {
+            e = emu_state_load(&st); /* the journal is in meta */
+            emu_state_unlock();
+        }
+        if (e) {
+            /* Not lost: looked at again shortly, as if signalled anew. */
+            Sleep(10);
+            SetEvent(sub->changes);
             continue;
-        DWORD e = emu_state_load(&st); /* the journal is in meta */
-        emu_state_unlock();
-        if (e)
-            continue;
+        }
         sub->last_generation = st.generation;
         deliver(sub, &st);
         emu_state_free(&st);
@@ -1262,6 +1271,16 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
     sub->last_generation = st.generation;
     emu_state_free(&st);
     UuidCreate(&sub->id);
+    /* The event exists before the subscription is listed: no commit after
+     * the listing can miss it. */
+    wchar_t event_name[64];
+    emu_subscription_event_name(&sub->id, event_name);
+    sub->changes = CreateEventW(NULL, FALSE, FALSE, event_name);
+    if (!sub->changes) {
+        e = GetLastError();
+        free(sub);
+        RETURN(e);
+    }
     emu_client c = {.kind = EMU_CLIENT_FILTER_SUB, .key = sub->id, .session = s->key,
                     .pid = GetCurrentProcessId(), .pid_start = self_start, .epoch = s->epoch,
                     .flags = subscription0->flags, .has_template = sub->has_template};
@@ -1272,6 +1291,7 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
     }
     e = emu_clients_add(&c);
     if (e) {
+        CloseHandle(sub->changes);
         free(sub);
         RETURN(e);
     }

@@ -133,3 +133,30 @@ DWORD emu_clients_list(UINT32 kind, emu_client **out, size_t *count)
     *count = kept;
     return ERROR_SUCCESS;
 }
+
+void emu_subscription_event_name(const GUID *subscription, wchar_t out[64])
+{
+    char key[39];
+    emu_guid_format(subscription, key);
+    swprintf(out, 64, L"Global\\fwpemu-changes-%hs", key);
+}
+
+/* Each subscription's own event, by name: processes know each other only
+ * through clients.bin. A subscriber that has gone has no event to open. */
+void emu_clients_signal(void)
+{
+    client_list l;
+    clients_read(&l);
+    for (size_t i = 0; i < l.count; i++) {
+        if (l.items[i].kind != EMU_CLIENT_FILTER_SUB)
+            continue;
+        wchar_t name[64];
+        emu_subscription_event_name(&l.items[i].key, name);
+        HANDLE h = OpenEventW(EVENT_MODIFY_STATE, FALSE, name);
+        if (h) {
+            SetEvent(h);
+            CloseHandle(h);
+        }
+    }
+    free(l.items);
+}

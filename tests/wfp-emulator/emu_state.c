@@ -854,6 +854,10 @@ DWORD emu_state_save(emu_state *s)
     state_file(path, sizeof path / sizeof path[0], L"meta.bin");
     DWORD e = write_atomic(path, b.data, b.len);
     free(b.data);
+    /* A new generation is committed: BFE pushes change notifications, so
+     * every subscriber is woken now, none polls (emu_clients.c). */
+    if (!e)
+        emu_clients_signal();
     return e;
 }
 

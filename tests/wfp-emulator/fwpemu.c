@@ -6,6 +6,8 @@
  *   fwpemu bfe stop|start|status        the Base Filtering Engine service alone
  *   fwpemu tamper delete-one --provider GUID
  *   fwpemu tamper rewrite-one --provider GUID   same key, any port: wider
+ *   fwpemu tamper delete-burst N --provider GUID  N deletions at once, each its own transaction
+ *   fwpemu tamper delete-key GUID       the filter with that key
  *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
  *   fwpemu tamper add-random N SEED     N varied filters of other products (fwpemu_random.c)
  *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
@@ -310,47 +312,73 @@ DWORD fwpemu_open_engine(HANDLE *engine)
     return FwpmEngineOpen0(NULL, RPC_C_AUTHN_WINNT, NULL, NULL, engine);
 }
 
-/* The first filter of a provider, found through the API as another
- * program would; acted on by delete-one or rewrite-one. */
-static int tamper_first(const GUID *provider, DWORD (*act)(HANDLE, const FWPM_FILTER0 *), const char *verb)
+static unsigned long long unix_ms_now(void)
 {
-    HANDLE engine, en;
-    DWORD e = fwpemu_open_engine(&engine);
-    if (e)
-        return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return (((unsigned long long)ft.dwHighDateTime << 32 | ft.dwLowDateTime) - 116444736000000000ull) / 10000;
+}
+
+/* Acts on the first filter of a provider, found through the API as another
+ * program would; 0 on success, 1 when it has none, else the error. */
+static DWORD act_on_first(HANDLE engine, const GUID *provider, DWORD (*act)(HANDLE, const FWPM_FILTER0 *),
+                          char key[39])
+{
     static const GUID *layers[] = {&FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
                                    &FWPM_LAYER_ALE_AUTH_CONNECT_V4, &FWPM_LAYER_ALE_AUTH_CONNECT_V6,
                                    &FWPM_LAYER_ALE_AUTH_LISTEN_V4, &FWPM_LAYER_ALE_AUTH_LISTEN_V6};
-    int rc = 1;
-    for (size_t l = 0; l < 6 && rc; l++) {
+    DWORD result = 1;
+    for (size_t l = 0; l < 6 && result == 1; l++) {
         FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)provider, .layerKey = *layers[l],
                                         .flags = FWP_FILTER_ENUM_FLAG_INCLUDE_BOOTTIME |
                                                  FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED,
                                         .actionMask = 0xFFFFFFFFu};
         FWPM_FILTER0 **entries = NULL;
         UINT32 n = 0;
+        HANDLE en;
         if (FwpmFilterCreateEnumHandle0(engine, &t, &en))
             continue;
         if (!FwpmFilterEnum0(engine, en, 1, &entries, &n) && n == 1) {
-            e = act(engine, entries[0]);
-            char key[39];
+            result = act(engine, entries[0]);
             emu_guid_format(&entries[0]->filterKey, key);
-            /* When it committed, in Unix milliseconds: benchmarks time a
-             * repair from here, not from this process's start. */
-            FILETIME ft;
-            GetSystemTimeAsFileTime(&ft);
-            unsigned long long ms = (((unsigned long long)ft.dwHighDateTime << 32 | ft.dwLowDateTime) -
-                                     116444736000000000ull) / 10000;
-            printf("%s %s: 0x%08lx at %llu\n", verb, key, (unsigned long)e, ms);
-            rc = e ? 1 : 0;
         }
         FwpmFreeMemory0((void **)&entries);
         FwpmFilterDestroyEnumHandle0(engine, en);
     }
+    return result;
+}
+
+/* delete-one / rewrite-one: prints when it committed, in Unix
+ * milliseconds; benchmarks time a repair from there, not from this
+ * process's start. With times > 1 (delete-burst) the acts follow each
+ * other at once, each its own transaction, as an uninstaller's would. */
+static int tamper(const GUID *provider, DWORD (*act)(HANDLE, const FWPM_FILTER0 *), const char *verb,
+                  unsigned long times)
+{
+    HANDLE engine;
+    DWORD e = fwpemu_open_engine(&engine);
+    if (e)
+        return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
+    unsigned long done = 0;
+    unsigned long long first = 0;
+    char key[39] = "";
+    while (done < times) {
+        e = act_on_first(engine, provider, act, key);
+        if (e)
+            break;
+        if (!done++)
+            first = unix_ms_now();
+    }
     FwpmEngineClose0(engine);
-    if (rc)
+    if (times == 1 && done == 1)
+        printf("%s %s: 0x%08lx at %llu\n", verb, key, 0ul, first);
+    else if (done)
+        printf("%s %lu filter(s): first at %llu, last at %llu\n", verb, done, first, unix_ms_now());
+    if (e == 1)
         fprintf(stderr, "fwpemu: no filter of that provider\n");
-    return rc;
+    else if (e)
+        fprintf(stderr, "fwpemu: %s: 0x%08lx\n", verb, (unsigned long)e);
+    return done == times ? 0 : 1;
 }
 
 static DWORD delete_filter(HANDLE engine, const FWPM_FILTER0 *f)
@@ -579,7 +607,9 @@ int main(int argc, char **argv)
     emu_api_init();
     if (argc < 2) {
         fputs("usage: fwpemu dump | reset [--mpssvc-weight N] | reboot | bfe stop|start|status | "
-              "tamper delete-one --provider GUID | tamper add-foreign N | classify ...\n",
+              "tamper delete-one|rewrite-one --provider GUID | tamper delete-burst N --provider GUID | "
+              "tamper delete-key GUID | "
+              "tamper add-foreign N | classify ...\n",
               stderr);
         return 2;
     }
@@ -615,13 +645,33 @@ int main(int argc, char **argv)
             GUID g;
             if (!emu_guid_parse(argv[4], &g))
                 return fprintf(stderr, "fwpemu: bad GUID %s\n", argv[4]), 2;
-            return tamper_first(&g, delete_filter, "deleted");
+            return tamper(&g, delete_filter, "deleted", 1);
         }
         if (strcmp(argv[2], "rewrite-one") == 0 && argc == 5 && strcmp(argv[3], "--provider") == 0) {
             GUID g;
             if (!emu_guid_parse(argv[4], &g))
                 return fprintf(stderr, "fwpemu: bad GUID %s\n", argv[4]), 2;
-            return tamper_first(&g, rewrite_filter, "rewrote (any port)");
+            return tamper(&g, rewrite_filter, "rewrote (any port)", 1);
+        }
+        if (strcmp(argv[2], "delete-key") == 0 && argc == 4) {
+            GUID g;
+            HANDLE engine;
+            if (!emu_guid_parse(argv[3], &g))
+                return fprintf(stderr, "fwpemu: bad GUID %s\n", argv[3]), 2;
+            DWORD e = fwpemu_open_engine(&engine);
+            if (!e) {
+                e = FwpmFilterDeleteByKey0(engine, &g);
+                FwpmEngineClose0(engine);
+            }
+            printf("deleted %s: 0x%08lx\n", argv[3], (unsigned long)e);
+            return e ? 1 : 0;
+        }
+        if (strcmp(argv[2], "delete-burst") == 0 && argc == 6 && strcmp(argv[4], "--provider") == 0) {
+            GUID g;
+            unsigned long n = strtoul(argv[3], NULL, 10);
+            if (!emu_guid_parse(argv[5], &g) || n == 0)
+                return fprintf(stderr, "fwpemu: delete-burst N --provider GUID\n"), 2;
+            return tamper(&g, delete_filter, "deleted", n);
         }
         if (strcmp(argv[2], "add-foreign") == 0 && argc == 4)
             return cmd_add_foreign(strtoul(argv[3], NULL, 10));
