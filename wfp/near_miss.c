@@ -198,16 +198,17 @@ static char *opens_text(const fw_rule_view *v)
 }
 
 /* How far a rule is from carrying the flow: another direction or protocol
- * is another purpose, far; a program the flow does not name is a guess;
- * a setting, another program or an apply is near. */
-static int distance_of(unsigned unmatched, bool applied, bool program_given)
+ * is another purpose, far; a program other than the flow's, or one the flow
+ * does not name, is another purpose or a guess; a setting, an install of
+ * the flow's own program or an apply is near. */
+static int distance_of(unsigned unmatched, bool applied)
 {
     int d = !applied;
     for (unsigned r = 0; r < FW_NM_REASON_COUNT; r++)
         if (unmatched & (1u << r))
             d += (1u << r) == FW_NM_DIRECTION                   ? 4
                  : (1u << r) == FW_NM_PROTOCOL                  ? 3
-                 : (1u << r) == FW_NM_PROGRAM && !program_given ? 2
+                 : (1u << r) == FW_NM_PROGRAM                   ? 2
                                                                 : 1;
     return d;
 }
@@ -217,6 +218,8 @@ static bool consider(const fw_nm_query *q, const fw_rule_view *v, fw_near_miss *
 {
     const fw_flow *f = q->flow;
     const fw_rule *r = v->rule;
+    if (!fw_binding_has_rule(v->binding, r))
+        return false; /* a rule of another version of the product than this host's */
     uint16_t port = flow_port(f);
     bool here = ports_hold(r, v->binding, port), by_default = ports_hold(r, v->defaults, port);
     if (!here && !by_default)
@@ -252,7 +255,7 @@ static bool consider(const fw_nm_query *q, const fw_rule_view *v, fw_near_miss *
     out->unmatched = l.unmatched;
     out->text = fw_xasprintf("%s%s", opens, l.why.len ? l.why.data : "; it matches this flow");
     bool needs_apply = !v->applied || l.unmatched;
-    out->distance = distance_of(l.unmatched, v->applied, q->program != NULL);
+    out->distance = distance_of(l.unmatched, v->applied);
     out->fix = needs_apply && l.fixable
                    ? fw_xasprintf("fwsvc apply --profile %s%s", v->profile->name, l.sets.len ? l.sets.data : "")
                    : NULL;

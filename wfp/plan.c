@@ -1,6 +1,7 @@
 #include "plan.h"
 
 #include "fw_alloc.h"
+#include "fw_strings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,42 @@ static bool has_family(const fw_address *list, size_t count, fw_family family)
     return false;
 }
 
+static bool same_condition(const fw_condition *a, const fw_condition *b)
+{
+    if (a->field != b->field || a->match != b->match)
+        return false;
+    switch (a->field) {
+    case FW_FIELD_IP_PROTOCOL:
+        return a->value.protocol == b->value.protocol;
+    case FW_FIELD_IP_LOCAL_PORT:
+    case FW_FIELD_IP_REMOTE_PORT:
+        return a->value.ports.lo == b->value.ports.lo && a->value.ports.hi == b->value.ports.hi;
+    case FW_FIELD_IP_REMOTE_ADDRESS:
+        return a->value.address.family == b->value.address.family &&
+               a->value.address.prefix == b->value.address.prefix &&
+               memcmp(a->value.address.bytes, b->value.address.bytes, sizeof a->value.address.bytes) == 0;
+    case FW_FIELD_ALE_APP_ID:
+        return fw_str_ieq(a->value.program, b->value.program); /* Windows paths */
+    }
+    return false;
+}
+
+/* The filter already planned with this layer and these conditions, or -1. */
+static long planned_twin(const fw_plan *plan, const fw_planned_filter *f)
+{
+    for (size_t i = 0; i < plan->count; i++) {
+        const fw_planned_filter *g = &plan->filters[i];
+        if (g->layer != f->layer || g->condition_count != f->condition_count)
+            continue;
+        size_t c = 0;
+        while (c < f->condition_count && same_condition(&f->conditions[c], &g->conditions[c]))
+            c++;
+        if (c == f->condition_count)
+            return (long)i;
+    }
+    return -1;
+}
+
 static void add_filter(fw_plan *plan, const fw_profile *profile, const fw_rule *r, const fw_binding *b,
                        fw_layer layer, const fw_address *remote, size_t remote_count)
 {
@@ -90,6 +127,14 @@ static void add_filter(fw_plan *plan, const fw_profile *profile, const fw_rule *
         c->match = FW_MATCH_EQUAL;
         c->value.program = f.program;
     }
+    long twin = planned_twin(plan, &f);
+    if (twin >= 0) {
+        fw_shared shared = {profile, r, layer, (size_t)twin};
+        FW_PUSH(plan->shared, plan->shared_count, plan->shared_cap, shared);
+        free(f.conditions);
+        free(f.program);
+        return;
+    }
     FW_PUSH(plan->filters, plan->count, plan->cap, f);
 }
 
@@ -100,6 +145,14 @@ void fw_plan_add_profile(fw_plan *plan, const fw_profile *profile, const fw_bind
         bool any;
         const fw_address *remote;
         size_t remote_count;
+        if (r->has_versions) {
+            /* A rule for some versions only: left out for another version,
+             * planned with every version's while the host's is not set. */
+            fw_versioned v = {profile, r, fw_binding_has_rule(binding, r), !binding->version_known};
+            FW_PUSH(plan->versioned, plan->versioned_count, plan->versioned_cap, v);
+            if (!v.planned)
+                continue;
+        }
         if (!fw_binding_remote(binding, r, &any, &remote, &remote_count)) {
             /* Its peers are not named yet: no filter, and the plan says so. */
             fw_waiting w = {profile, r, binding->file->variables[r->remote_variable].name};
@@ -117,6 +170,40 @@ void fw_plan_add_profile(fw_plan *plan, const fw_profile *profile, const fw_bind
     }
 }
 
+char *fw_plan_versions_text(const fw_plan *plan, const fw_profile *profile, const fw_binding *binding)
+{
+    fw_buf rules = {0};
+    size_t left_out = 0;
+    for (size_t i = 0; i < plan->versioned_count; i++) {
+        const fw_versioned *v = &plan->versioned[i];
+        if (v->profile != profile || (binding->version_known && v->planned))
+            continue;
+        fw_buf_printf(&rules, "%s%s (%s)", rules.len ? ", " : "", v->rule->id, v->rule->versions_text);
+        left_out += !v->planned;
+    }
+    int vv = binding->file->version_variable;
+    bool versioned = false;
+    for (size_t i = 0; i < plan->versioned_count && !versioned; i++)
+        versioned = plan->versioned[i].profile == profile;
+    char *text = NULL;
+    if (!versioned)
+        text = NULL;
+    else if (vv < 0)
+        text = NULL; /* a rule with versions needs the variable: the loader said so */
+    else if (!binding->version_known)
+        text = fw_xasprintf("%s is not set: the rules of every version are planned, %s; --set %s=VERSION plans "
+                            "only this host's", binding->file->variables[vv].name, rules.data,
+                            binding->file->variables[vv].name);
+    else if (left_out)
+        text = fw_xasprintf("%s=%s: left out as rules of other versions: %s", binding->file->variables[vv].name,
+                            binding->texts[vv], rules.data);
+    else
+        text = fw_xasprintf("%s=%s: every version-bound rule of this profile applies to it",
+                            binding->file->variables[vv].name, binding->texts[vv]);
+    fw_buf_free(&rules);
+    return text;
+}
+
 void fw_plan_free(fw_plan *plan)
 {
     for (size_t i = 0; i < plan->count; i++) {
@@ -125,6 +212,8 @@ void fw_plan_free(fw_plan *plan)
     }
     free(plan->filters);
     free(plan->waiting);
+    free(plan->versioned);
+    free(plan->shared);
     *plan = (fw_plan){0};
 }
 

@@ -4,7 +4,9 @@
  * is built and tested natively.
  *
  * One filter per (rule, layer): in-rules permit at ALE auth-recv-accept,
- * out-rules at ALE auth-connect, each for IPv4 and IPv6. All ports of a rule
+ * out-rules at ALE auth-connect, each for IPv4 and IPv6; a filter another
+ * rule already plans (same layer, same conditions) is shared, not planned
+ * twice. All ports of a rule
  * are adjacent conditions of one filter (WFP ORs same-field conditions), and
  * a range is one FWP_MATCH_RANGE condition. See docs/wfp.md. */
 #ifndef FW_PLAN_H
@@ -60,15 +62,43 @@ typedef struct {
     const char *variable;
 } fw_waiting;
 
+/* A rule for some product versions only (versions:), and what the plan did
+ * with it: planned for this host's version, left out for another, or
+ * planned because the host's version is not set (the union). */
+typedef struct {
+    const fw_profile *profile;
+    const fw_rule *rule;
+    bool planned;
+    bool version_unknown;
+} fw_versioned;
+
+/* A filter another rule already planned, with the same layer and the same
+ * conditions: roles that share a host (a proxy that is also a repository)
+ * open each opening once. kept indexes the filter that serves both. */
+typedef struct {
+    const fw_profile *profile;
+    const fw_rule *rule;
+    fw_layer layer;
+    size_t kept;
+} fw_shared;
+
 typedef struct {
     fw_planned_filter *filters;
     size_t count, cap;
+    fw_shared *shared;
+    size_t shared_count, shared_cap;
     fw_waiting *waiting;
     size_t waiting_count, waiting_cap;
+    fw_versioned *versioned;
+    size_t versioned_count, versioned_cap;
 } fw_plan;
 
 /* Appends the filters of one bound profile. */
 void fw_plan_add_profile(fw_plan *plan, const fw_profile *profile, const fw_binding *binding);
+/* What the host's product version did to the profile's version-bound
+ * rules, in one line for show, plan and status; NULL when it has none.
+ * Allocated. */
+char *fw_plan_versions_text(const fw_plan *plan, const fw_profile *profile, const fw_binding *binding);
 void fw_plan_free(fw_plan *plan);
 
 const char *fw_layer_name(fw_layer layer);       /* "FWPM_LAYER_ALE_AUTH_CONNECT_V4" */

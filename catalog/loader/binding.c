@@ -88,6 +88,15 @@ bool fw_settings_check(const fw_catalog *catalog, const fw_profile *const *profi
                 free(list);
                 break;
             }
+            if (var->type == FW_VAR_VERSION) {
+                fw_version version;
+                if (!fw_version_parse(s->value, &version))
+                    fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0,
+                                "--set %s=%s: a version is one to four numbers joined by dots, such as 13 or "
+                                "12.3.2.4165",
+                                s->name, s->value);
+                break;
+            }
             if (var->type == FW_VAR_PATH) {
                 if (!fw_folder_path_valid(s->value))
                     fw_diag_add(diags, FW_SEV_ERROR, NULL, 0, 0,
@@ -155,6 +164,13 @@ void fw_binding_init(fw_binding *b, const fw_catalog *catalog, const fw_profile 
             !fw_address_list_parse(b->texts[v], &b->any[v], &b->addresses[v], &b->address_counts[v], error,
                                    sizeof error))
             b->texts[v] = NULL; /* unparsable: refused by fw_settings_check; never "any" */
+    int vv = f->version_variable;
+    b->version_known = vv >= 0 && b->texts[vv] && fw_version_parse(b->texts[vv], &b->version);
+}
+
+bool fw_binding_has_rule(const fw_binding *b, const fw_rule *r)
+{
+    return !r->has_versions || !b->version_known || fw_version_in_range(&b->version, &r->versions);
 }
 
 fw_port_range fw_binding_resolve(const fw_binding *b, const fw_port_ref *ref)

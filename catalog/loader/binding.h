@@ -33,6 +33,9 @@ typedef struct {
     bool *any;
     fw_address **addresses;
     size_t *address_counts;
+    /* The host's product version (the file's version variable), if set. */
+    bool version_known;
+    fw_version version;
 } fw_binding;
 
 /* Binds the profile's variables; settings it has no variable for are left to
@@ -47,6 +50,10 @@ bool fw_binding_remote(const fw_binding *b, const fw_rule *r, bool *any, const f
 /* The rule's program with its install-folder variable expanded (allocated),
  * or NULL for a rule of every program. */
 char *fw_binding_program(const fw_binding *b, const fw_rule *r);
+/* Whether the rule is for this host's product version: true for a rule of
+ * every version, and for every rule while the version is not set (the
+ * union of versions). */
+bool fw_binding_has_rule(const fw_binding *b, const fw_rule *r);
 /* A program rule whose path starts with a path variable, with folder in its
  * place: "FOLDER\RAWS\beremote.exe". NULL for any other rule. */
 char *fw_rule_program_in(const fw_rule *r, const char *folder);

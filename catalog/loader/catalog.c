@@ -1,8 +1,10 @@
 #include "catalog.h"
 
+#include "fw_alloc.h"
 #include "fw_strings.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void free_rule(fw_rule *r)
 {
@@ -16,6 +18,7 @@ static void free_rule(fw_rule *r)
     free(r->description);
     free(r->source_document);
     free(r->source_section);
+    free(r->versions_text);
 }
 
 static void free_profile(fw_profile *p)
@@ -53,6 +56,14 @@ void fw_catalog_free(fw_catalog *catalog)
             free(f->variables[v].other_locations);
         }
         free(f->variables);
+        for (size_t d = 0; d < f->source_count; d++) {
+            free(f->sources[d].document);
+            free(f->sources[d].title);
+            free(f->sources[d].product_version);
+            free(f->sources[d].url);
+            free(f->sources[d].article);
+        }
+        free(f->sources);
         free(f->product);
         free(f->path);
         free(f);
@@ -103,15 +114,45 @@ const char *fw_var_type_name(fw_var_type t)
         return "addresses";
     case FW_VAR_PATH:
         return "path";
+    case FW_VAR_VERSION:
+        return "version";
     }
     return "?";
+}
+
+const fw_source_doc *fw_rule_source(const fw_catalog *catalog, const fw_profile *profile, const fw_rule *rule)
+{
+    const fw_catalog_file *f = catalog->files[profile->file];
+    return rule->source >= 0 && (size_t)rule->source < f->source_count ? &f->sources[rule->source] : NULL;
+}
+
+char *fw_profile_versions(const fw_catalog *catalog, const fw_profile *profile)
+{
+    fw_buf b = {0};
+    const char **seen = fw_xcalloc(profile->rule_count + 1, sizeof *seen);
+    size_t n = 0;
+    for (size_t r = 0; r < profile->rule_count; r++) {
+        const fw_source_doc *d = fw_rule_source(catalog, profile, &profile->rules[r]);
+        if (!d || !d->product_version)
+            continue;
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++)
+            known = strcmp(seen[i], d->product_version) == 0;
+        if (known)
+            continue;
+        seen[n++] = d->product_version;
+        fw_buf_printf(&b, "%s%s", b.len ? ", " : "", d->product_version);
+    }
+    free(seen);
+    return b.len ? fw_buf_take(&b) : (fw_buf_free(&b), fw_xstrdup(""));
 }
 
 bool fw_profile_uses_variable(const fw_profile *profile, int variable)
 {
     for (size_t r = 0; r < profile->rule_count; r++) {
         const fw_rule *rule = &profile->rules[r];
-        if (rule->remote_variable == variable || rule->program_variable == variable)
+        if (rule->remote_variable == variable || rule->program_variable == variable ||
+            rule->version_variable == variable)
             return true;
         for (size_t i = 0; i < rule->port_count; i++)
             if (rule->ports[i].variable == variable)

@@ -6,6 +6,7 @@
 
 #include "address.h"
 #include "port_range.h"
+#include "version.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@ typedef enum {
     FW_VAR_PORT_RANGE, /* a range (or one port) */
     FW_VAR_ADDRESSES,  /* a peer's IP addresses and prefixes, or "any"; may have no default */
     FW_VAR_PATH,       /* an install folder that program paths start from */
+    FW_VAR_VERSION,    /* the product's version on this host; no default: without one, every version's rules */
 } fw_var_type;
 
 /* A value the vendor calls configurable, or one only the administrator
@@ -65,6 +67,13 @@ typedef struct {
     char *description;
     char *source_document;
     char *source_section;
+    int source;           /* index into the file's sources, or -1 */
+    /* versions: the product versions the rule applies to (the file's
+     * version variable); has_versions false: every version */
+    bool has_versions;
+    fw_version_range versions;
+    char *versions_text;
+    int version_variable; /* with has_versions: the file's version variable; else -1 */
     fw_pos pos;
 } fw_rule;
 
@@ -77,11 +86,25 @@ typedef struct {
     fw_pos pos;
 } fw_service_entry;
 
+/* A document rules cite, as a person finds it: the file's sources. */
+typedef struct {
+    char *document;        /* the key rules cite: a vendor document's file name, or a site's record */
+    char *title;
+    char *product_version; /* the version it describes, or NULL when it names none */
+    char *url;             /* or NULL */
+    char *article;         /* the vendor's article name where there is no URL, or NULL */
+    fw_pos pos;
+} fw_source_doc;
+
 typedef struct {
     char *path;
     char *product;
     fw_variable *variables;
     size_t variable_count;
+    fw_source_doc *sources;
+    size_t source_count;
+    int version_variable; /* the variable of type version, or -1 */
+    bool site;            /* from the site catalog folder, not the vendor catalog */
 } fw_catalog_file;
 
 typedef struct {
@@ -113,7 +136,13 @@ void fw_catalog_free(fw_catalog *catalog);
 const fw_profile *fw_catalog_find(const fw_catalog *catalog, const char *name);
 
 const char *fw_direction_name(fw_direction d);
-const char *fw_var_type_name(fw_var_type t); /* "port", "port_range", "addresses", "path" */
+const char *fw_var_type_name(fw_var_type t); /* "port", "port_range", "addresses", "path", "version" */
+/* The source a rule cites, or NULL. */
+const fw_source_doc *fw_rule_source(const fw_catalog *catalog, const fw_profile *profile, const fw_rule *rule);
+/* The distinct product versions the documents a profile's rules cite
+ * describe, comma-separated ("13.0.1, 13.0.2"); "" when none names one.
+ * Allocated. */
+char *fw_profile_versions(const fw_catalog *catalog, const fw_profile *profile);
 const char *fw_protocol_name(fw_protocol p);
 
 /* True if the profile's rules or services refer to the file variable. */

@@ -13,6 +13,7 @@
 typedef struct {
     fw_yaml y;
     fw_catalog_file *file;
+    bool has_sources; /* the file has its sources key (the rules' documents are checked against it) */
 } loader;
 
 static fw_pos pos_of(const loader *l, const yaml_node_t *node)
@@ -231,18 +232,34 @@ static void read_variables(loader *l, const yaml_node_t *node)
                 var.type = FW_VAR_ADDRESSES;
             } else if (type && strcmp(type, "path") == 0) {
                 var.type = FW_VAR_PATH;
+            } else if (type && strcmp(type, "version") == 0) {
+                var.type = FW_VAR_VERSION;
             } else {
                 if (type)
                     fw_yaml_error(&l->y, slots[0],
-                                  "variable type '%s' is not known (expected port, port_range, addresses or path)",
+                                  "variable type '%s' is not known (expected port, port_range, addresses, path or "
+                                  "version)",
                                   type);
                 ok = false;
             }
             free(type);
         }
-        if (ok && !slots[1] && var.type != FW_VAR_ADDRESSES) {
+        if (ok && var.type == FW_VAR_VERSION) {
+            /* A default would leave rules out on a host that never said
+             * its version; without one, every version's rules apply. */
+            if (slots[1]) {
+                fw_yaml_error(&l->y, slots[1], "%s is a version: it has no default (unset, the rules of every version "
+                                               "apply)", what);
+                ok = false;
+            } else if (l->file->version_variable >= 0) {
+                fw_yaml_error(&l->y, key, "%s: a file has one version variable, and '%s' is it", what,
+                              l->file->variables[l->file->version_variable].name);
+                ok = false;
+            }
+        } else if (ok && !slots[1] && var.type != FW_VAR_ADDRESSES) {
             /* Only a peer's addresses may be left for the administrator. */
-            fw_yaml_error(&l->y, value, "%s needs a default (only an addresses variable may have none)", what);
+            fw_yaml_error(&l->y, value, "%s needs a default (only addresses and version variables may have none)",
+                          what);
             ok = false;
         } else if (ok && slots[1] && (var.type == FW_VAR_PORT || var.type == FW_VAR_PORT_RANGE)) {
             const char *text = port_text(l, slots[1], "a variable's default");
@@ -282,6 +299,10 @@ static void read_variables(loader *l, const yaml_node_t *node)
             ok = read_other_locations(l, slots[3], &var);
         free(what);
         var.invalid = !ok;
+        /* The file's version variable, even if wrongly defined: its rules'
+         * versions then say nothing more. */
+        if (var.type == FW_VAR_VERSION && l->file->version_variable < 0)
+            l->file->version_variable = (int)l->file->variable_count;
         FW_PUSH(l->file->variables, l->file->variable_count, cap, var);
     }
 }
@@ -301,16 +322,43 @@ static void read_source(loader *l, const yaml_node_t *node, fw_rule *r)
         return;
     if (slots[0]) {
         r->source_document = fw_yaml_string(&l->y, slots[0], "source document");
-        if (r->source_document &&
-            (strpbrk(r->source_document, "/\\") || !fw_str_ends_with_i(r->source_document, ".txt"))) {
-            fw_yaml_error(&l->y, slots[0],
-                          "source document '%s' must be the file name of a vendor document "
-                          "(*.txt in shared/vendor-docs)",
-                          r->source_document);
+        for (size_t i = 0; r->source_document && i < l->file->source_count; i++)
+            if (strcmp(l->file->sources[i].document, r->source_document) == 0)
+                r->source = (int)i;
+        /* A file without sources: the missing key is the one error. */
+        if (r->source_document && r->source < 0 && l->has_sources) {
+            fw_buf known = {0};
+            for (size_t i = 0; i < l->file->source_count; i++)
+                fw_buf_printf(&known, "%s%s", i ? ", " : "", l->file->sources[i].document);
+            fw_yaml_error(&l->y, slots[0], "source document '%s' is not one of this file's sources (%s)",
+                          r->source_document, known.len ? known.data : "it lists none");
+            fw_buf_free(&known);
         }
     }
     if (slots[1])
         r->source_section = fw_yaml_string(&l->y, slots[1], "source section");
+}
+
+/* versions: ">=13", "<13", ">=12 <13": the product versions a rule is for,
+ * against the file's version variable. */
+static void read_versions(loader *l, const yaml_node_t *node, fw_rule *r)
+{
+    r->versions_text = fw_yaml_string(&l->y, node, "versions");
+    if (!r->versions_text)
+        return;
+    r->version_variable = l->file->version_variable; /* used, even if the range is wrong */
+    char error[160];
+    if (!fw_version_range_parse(r->versions_text, &r->versions, error, sizeof error)) {
+        fw_yaml_error(&l->y, node, "versions %s", error);
+        return;
+    }
+    if (l->file->version_variable < 0) {
+        fw_yaml_error(&l->y, node,
+                      "versions needs a variable of type version in this file (the host's product version, "
+                      "e.g. veeam_version)");
+        return;
+    }
+    r->has_versions = !l->file->variables[l->file->version_variable].invalid;
 }
 
 static void read_ports(loader *l, const yaml_node_t *node, fw_rule *r)
@@ -461,13 +509,13 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
     static const fw_yaml_field fields[] = {
         {"id", true},      {"direction", true},        {"protocol", true},
         {"ports", false},  {"program", false},         {"remote_addresses", false},
-        {"description", true}, {"source", true}};
-    yaml_node_t *s[8];
+        {"description", true}, {"source", true},       {"versions", false}};
+    yaml_node_t *s[9];
     bool protocol_known = false;
     memset(r, 0, sizeof *r);
-    r->program_variable = r->remote_variable = -1;
+    r->program_variable = r->remote_variable = r->version_variable = r->source = -1;
     r->pos = pos_of(l, node);
-    if (!fw_yaml_mapping(&l->y, node, "a rule", fields, 8, s))
+    if (!fw_yaml_mapping(&l->y, node, "a rule", fields, 9, s))
         return;
     if (s[0])
         r->id = read_identifier(l, s[0], "rule id");
@@ -507,6 +555,8 @@ static void read_rule(loader *l, const yaml_node_t *node, fw_rule *r)
         r->description = fw_yaml_string(&l->y, s[6], "description");
     if (s[7])
         read_source(l, s[7], r);
+    if (s[8])
+        read_versions(l, s[8], r);
     check_rule(l, node, r, s[3] != NULL, protocol_known);
 }
 
@@ -658,6 +708,7 @@ static void warn_unused_variables(loader *l, const fw_catalog *c)
         for (size_t r = 0; r < p->rule_count; r++) {
             mark_used(used, n, p->rules[r].remote_variable);
             mark_used(used, n, p->rules[r].program_variable);
+            mark_used(used, n, p->rules[r].version_variable);
             for (size_t k = 0; k < p->rules[r].port_count; k++)
                 mark_used(used, n, p->rules[r].ports[k].variable);
         }
@@ -673,15 +724,74 @@ static void warn_unused_variables(loader *l, const fw_catalog *c)
     free(used);
 }
 
+/* sources: the documents the file's rules cite, by the name rules use,
+ * with what a person needs to find them: a title, the product version it
+ * describes, a URL, or for a document without one the vendor's article
+ * name. */
+static void read_sources(loader *l, const yaml_node_t *node)
+{
+    static const fw_yaml_field fields[] = {
+        {"title", true}, {"product_version", false}, {"url", false}, {"article", false}};
+    if (node->type != YAML_MAPPING_NODE) {
+        char *got = fw_yaml_describe(node);
+        fw_yaml_error(&l->y, node, "sources must be a mapping of document name to its title, version and URL, "
+                                   "got %s", got);
+        free(got);
+        return;
+    }
+    size_t n = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+    if (!within_limit(l, node, n, FW_CATALOG_MAX_SOURCES, "sources"))
+        return;
+    l->file->sources = fw_xcalloc(n ? n : 1, sizeof *l->file->sources);
+    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+        yaml_node_t *key = yaml_document_get_node(l->y.doc, pair->key);
+        yaml_node_t *value = yaml_document_get_node(l->y.doc, pair->value);
+        fw_source_doc d = {.document = fw_yaml_string(&l->y, key, "a document name"), .pos = pos_of(l, key)};
+        yaml_node_t *slots[4];
+        bool ok = d.document && fw_yaml_mapping(&l->y, value, "a source", fields, 4, slots) && slots[0];
+        if (ok && (strpbrk(d.document, "/\\") || !d.document[0])) {
+            fw_yaml_error(&l->y, key, "source '%s' must be a document's file name or a record's name, not a path",
+                          d.document);
+            ok = false;
+        }
+        if (ok) {
+            d.title = fw_yaml_string(&l->y, slots[0], "a source's title");
+            d.product_version = slots[1] ? fw_yaml_string(&l->y, slots[1], "a source's product_version") : NULL;
+            d.url = slots[2] ? fw_yaml_string(&l->y, slots[2], "a source's url") : NULL;
+            d.article = slots[3] ? fw_yaml_string(&l->y, slots[3], "a source's article") : NULL;
+            if (d.url && strncmp(d.url, "https://", 8) != 0)
+                fw_yaml_error(&l->y, slots[2], "a source's url must start with https://, got '%s'", d.url);
+        }
+        for (size_t i = 0; ok && i < l->file->source_count; i++)
+            if (strcmp(l->file->sources[i].document, d.document) == 0) {
+                fw_yaml_error(&l->y, key, "source '%s' is listed twice", d.document);
+                ok = false;
+            }
+        if (ok) {
+            l->file->sources[l->file->source_count++] = d;
+        } else {
+            free(d.document);
+            free(d.title);
+            free(d.product_version);
+            free(d.url);
+            free(d.article);
+        }
+    }
+}
+
 static void read_root(loader *l, const yaml_node_t *root, fw_catalog *c)
 {
     static const fw_yaml_field fields[] = {
-        {"product", true}, {"variables", false}, {"profiles", true}};
-    yaml_node_t *s[3];
-    if (!fw_yaml_mapping(&l->y, root, "a catalog file", fields, 3, s))
+        {"product", true}, {"variables", false}, {"profiles", true}, {"sources", true}};
+    yaml_node_t *s[4];
+    if (!fw_yaml_mapping(&l->y, root, "a catalog file", fields, 4, s))
         return;
     if (s[0])
         l->file->product = fw_yaml_string(&l->y, s[0], "product");
+    /* Sources and variables before the profiles whose rules name them. */
+    l->has_sources = s[3] != NULL;
+    if (s[3])
+        read_sources(l, s[3]);
     if (s[1])
         read_variables(l, s[1]);
     if (s[2]) {
@@ -766,6 +876,7 @@ void fw_catalog_load_text(fw_catalog *catalog, const char *display_path, const c
 
     fw_catalog_file *file = fw_xcalloc(1, sizeof *file);
     file->path = fw_xstrdup(display_path);
+    file->version_variable = -1;
     FW_PUSH(catalog->files, catalog->file_count, catalog->file_cap, file);
 
     yaml_parser_initialize(&parser);
@@ -870,6 +981,12 @@ bool fw_catalog_file_count_ok(const char *dir, size_t count, fw_diags *diags)
         fw_diag_add(diags, FW_SEV_ERROR, dir, 0, 0, "%zu catalog files, more than the %d a catalog may have", count,
                     FW_CATALOG_MAX_FILES);
     return count > 0 && count <= FW_CATALOG_MAX_FILES;
+}
+
+void fw_catalog_mark_site(fw_catalog *catalog, size_t first_file)
+{
+    for (size_t i = first_file; i < catalog->file_count; i++)
+        catalog->files[i]->site = true;
 }
 
 bool fw_catalog_load_dir(fw_catalog *catalog, const char *dir, fw_diags *diags)

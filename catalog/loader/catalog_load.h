@@ -21,6 +21,7 @@
 #define FW_CATALOG_MAX_ADDRESSES 64  /* per rule */
 #define FW_CATALOG_MAX_ALIASES 16    /* per profile */
 #define FW_CATALOG_MAX_LOCATIONS 8   /* a path variable's other_locations */
+#define FW_CATALOG_MAX_SOURCES 32    /* per file */
 #define FW_CATALOG_MAX_SERVICES 32   /* per profile */
 #define FW_CATALOG_MAX_VARIABLES 128 /* per file */
 
@@ -40,6 +41,11 @@ void fw_catalog_add_file(fw_catalog *catalog, const char *path, const char *text
 /* A folder's count of *.yaml: none, or more than a catalog may have, is
  * reported. */
 bool fw_catalog_file_count_ok(const char *dir, size_t count, fw_diags *diags);
+
+/* Marks the files loaded from index first on as the site's own: a second
+ * folder, loaded after the vendor catalog by the same loader (docs/catalog.md,
+ * "Site rules"). */
+void fw_catalog_mark_site(fw_catalog *catalog, size_t first_file);
 
 /* Profile names and aliases must be unique across the whole catalog. */
 void fw_catalog_check_names(const fw_catalog *catalog, fw_diags *diags);

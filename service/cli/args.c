@@ -22,7 +22,8 @@ static const struct {
     unsigned option;
     const char *name;
 } option_names[] = {
-    {FW_OPT_CATALOG, "--catalog"}, {FW_OPT_PROFILE, "--profile"},   {FW_OPT_SET, "--set"},
+    {FW_OPT_CATALOG, "--catalog"}, {FW_OPT_CATALOG, "--site-catalog"}, {FW_OPT_PROFILE, "--profile"},
+    {FW_OPT_SET, "--set"},
     {FW_OPT_UNSET, "--unset"},     {FW_OPT_JSON, "--json"},         {FW_OPT_DRY_RUN, "--dry-run"},
     {FW_OPT_ALL, "--all"},         {FW_OPT_SERVICES_FILE, "--services-file"},
     {FW_OPT_INTERVAL, "--interval"}, {FW_OPT_REMOVE, "--remove"},
@@ -146,11 +147,15 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         unsigned need = 0;
+        bool site = false;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             *help = true;
             return FW_EXIT_OK;
         } else if (is_option(a, "--catalog")) {
             need = FW_OPT_CATALOG;
+        } else if (is_option(a, "--site-catalog")) {
+            need = FW_OPT_CATALOG;
+            site = true;
         } else if (is_option(a, "--profile")) {
             need = FW_OPT_PROFILE;
         } else if (is_option(a, "--set")) {
@@ -232,7 +237,7 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             args->interval = n;
             continue;
         }
-        const char *opt = need == FW_OPT_CATALOG         ? "--catalog"
+        const char *opt = need == FW_OPT_CATALOG         ? (site ? "--site-catalog" : "--catalog")
                           : need == FW_OPT_PROFILE       ? "--profile"
                           : need == FW_OPT_SERVICES_FILE ? "--services-file"
                           : need == FW_OPT_UNSET         ? "--unset"
@@ -240,7 +245,11 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
         const char *value = option_value(argc, argv, &i, opt);
         if (!value || value[0] == '\0')
             return usage_error(cmd, "option '%s' needs a value", opt);
-        if (need == FW_OPT_CATALOG) {
+        if (need == FW_OPT_CATALOG && site) {
+            if (args->site_catalog_dir)
+                return usage_error(cmd, "%s is given twice", opt);
+            args->site_catalog_dir = value;
+        } else if (need == FW_OPT_CATALOG) {
             if (args->catalog_dir)
                 return usage_error(cmd, "%s is given twice", opt);
             args->catalog_dir = value;

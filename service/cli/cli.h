@@ -8,6 +8,7 @@
 #include "exposure.h"
 #include "fw_json.h"
 #include "host_exit.h"
+#include "plan.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,6 +40,7 @@ enum {
 typedef struct {
     const char *command;
     const char *catalog_dir;  /* --catalog, or NULL for the default */
+    const char *site_catalog_dir; /* --site-catalog, or NULL: the host's; "none": no site folder */
     const char **profiles;    /* --profile, in order */
     size_t profile_count;
     fw_setting *settings;     /* --set */
@@ -107,11 +109,17 @@ enum {
      * settings (the catalog folder the host uses, too), --set over them;
      * --defaults: the catalog alone */
     FW_SESSION_HOST_VALUES = 1 << 3,
+    /* list, catalog: the host's catalog folders (its site folder too), not
+     * its settings */
+    FW_SESSION_HOST_FOLDERS = 1 << 4,
 };
 /* Loads the catalog (reporting every problem on stderr), resolves --profile
  * names, checks --set and holds the bound values to the breadth guard
  * (guard.h). Returns an exit code; FW_EXIT_OK on success. */
 int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, unsigned flags);
+/* The site catalog folder a command reads: --site-catalog DIR, none with
+ * --site-catalog none, else the host's (recorded; NULL when none). */
+const char *fw_cli_site_catalog(const fw_cli_args *args, const char *recorded);
 void fw_cli_session_close(fw_cli_session *s);
 
 
@@ -137,6 +145,11 @@ void fw_cli_warn_widened(const fw_profile *const *profiles, const fw_binding *bi
 /* The exposure figure: three lines of text, or the JSON member "exposure". */
 void fw_cli_print_exposure(FILE *out, const char *indent, const fw_exposure *e);
 void fw_cli_json_exposure(fw_json *j, const fw_exposure *e);
+
+/* The member "versions" of a profile: its version variable, the host's
+ * value (null: not set), whether the union of versions is planned, and the
+ * rules left out for another version (plan.h). */
+void fw_cli_json_versions(fw_json *j, const fw_plan *plan, const fw_profile *profile, const fw_binding *binding);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

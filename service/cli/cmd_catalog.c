@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void write_rule(fw_json *j, const fw_rule *r, const fw_binding *b)
+static void write_rule(fw_json *j, const fw_catalog *c, const fw_profile *p, const fw_rule *r, const fw_binding *b)
 {
     fw_json_object_begin(j);
     fw_json_member_string(j, "id", r->id);
@@ -42,6 +42,13 @@ static void write_rule(fw_json *j, const fw_rule *r, const fw_binding *b)
     free(source);
     fw_json_member_string(j, "source_document", r->source_document);
     fw_json_member_string(j, "source_section", r->source_section);
+    /* The document as a person finds it (the file's sources). */
+    const fw_source_doc *doc = fw_rule_source(c, p, r);
+    fw_json_member_string(j, "source_title", doc ? doc->title : NULL);
+    fw_json_member_string(j, "source_version", doc ? doc->product_version : NULL);
+    fw_json_member_string(j, "source_url", doc ? doc->url : NULL);
+    fw_json_member_string(j, "source_article", doc ? doc->article : NULL);
+    fw_json_member_string(j, "versions", r->has_versions ? r->versions_text : NULL);
     fw_json_object_end(j);
 }
 
@@ -52,7 +59,7 @@ int fw_cmd_catalog(const fw_cli_args *args)
         return FW_EXIT_INVALID;
     }
     fw_cli_session s;
-    int rc = fw_cli_session_open(&s, args, 0);
+    int rc = fw_cli_session_open(&s, args, FW_SESSION_HOST_FOLDERS);
     if (rc != FW_EXIT_OK)
         return rc;
 
@@ -73,6 +80,11 @@ int fw_cmd_catalog(const fw_cli_args *args)
             fw_json_string(&j, p->aliases[a]);
         fw_json_array_end(&j);
         fw_json_member_string(&j, "product", s.catalog.files[p->file]->product);
+        char *versions = fw_profile_versions(&s.catalog, p);
+        fw_json_member_string(&j, "product_versions", versions);
+        free(versions);
+        fw_json_key(&j, "site");
+        fw_json_bool(&j, s.catalog.files[p->file]->site);
         fw_json_member_string(&j, "role", p->role);
         fw_json_member_string(&j, "description", p->description ? p->description : "");
         /* The variables its rules and services entries use: --set NAME=VALUE. */
@@ -109,7 +121,7 @@ int fw_cmd_catalog(const fw_cli_args *args)
         fw_json_key(&j, "rules");
         fw_json_array_begin(&j);
         for (size_t r = 0; r < p->rule_count; r++)
-            write_rule(&j, &p->rules[r], &defaults);
+            write_rule(&j, &s.catalog, p, &p->rules[r], &defaults);
         fw_json_array_end(&j);
         fw_json_key(&j, "services");
         fw_json_array_begin(&j);

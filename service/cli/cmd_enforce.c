@@ -7,6 +7,7 @@
 #include "host_config.h"
 #include "host_reconcile.h"
 #include "settings_merge.h"
+#include "site_catalog.h"
 #include "fw_alloc.h"
 #include "fw_json.h"
 #include "services_io.h"
@@ -64,9 +65,30 @@ static int take_path(const char *arg, const char *option, const char *value_name
     return FW_EXIT_OK;
 }
 
+/* --site-catalog DIR, or --site-catalog none: no site folder. */
+static int take_site_path(const char *arg, fw_host_config *c, bool record)
+{
+    if (!arg || !fw_str_ieq(arg, "none"))
+        return take_path(arg, "--site-catalog", "SiteCatalogDir", &c->site_catalog_dir, &c->site_catalog_dir_source,
+                         record);
+    if (record && c->site_catalog_dir_source == FW_SOURCE_POLICY) {
+        fw_error("--site-catalog: SiteCatalogDir is set by Group Policy (%s) to '%s'; change it there, not with "
+                 "--site-catalog\n",
+                 FW_POLICY_KEY_TEXT, c->site_catalog_dir);
+        return FW_EXIT_INVALID;
+    }
+    free(c->site_catalog_dir);
+    c->site_catalog_dir = NULL;
+    if (c->site_catalog_dir_source != FW_SOURCE_POLICY)
+        c->site_catalog_dir_source = FW_SOURCE_DEFAULT;
+    return FW_EXIT_OK;
+}
+
 static int take_paths(const fw_cli_args *args, fw_host_config *c, bool record)
 {
     int rc = take_path(args->catalog_dir, "--catalog", "CatalogDir", &c->catalog_dir, &c->catalog_dir_source, record);
+    if (rc == FW_EXIT_OK)
+        rc = take_site_path(args->site_catalog_dir, c, record);
     if (rc == FW_EXIT_OK)
         rc = take_path(args->services_file, "--services-file", "ServicesFile", &c->services_file,
                        &c->services_file_source, record);
@@ -110,6 +132,7 @@ static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c
         fw_report_json(&run.desired, &c->profiles, &run.result, &run.services, mode);
     } else {
         fw_report_changes(&run.desired, &run.result, mode);
+        fw_report_versions(&run.desired);
         fw_report_pending(&run.desired);
     }
     fw_report_refused(&run.desired);
@@ -194,6 +217,7 @@ int fw_cmd_apply(const fw_cli_args *args)
     /* No --profile: re-apply what is recorded, with any --set / --unset. */
     fw_cli_args named = *args;
     named.catalog_dir = c.catalog_dir;
+    named.site_catalog_dir = c.site_catalog_dir ? c.site_catalog_dir : "none";
     const char **recorded = NULL;
     if (!args->profile_count) {
         recorded = fw_xcalloc(c.profiles.count, sizeof *recorded);
@@ -306,7 +330,7 @@ int fw_cmd_remove(const fw_cli_args *args)
         fw_catalog catalog = {0};
         fw_diags diags = {0};
         char *dir = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
-        fw_catalog_load_dir(&catalog, dir, &diags);
+        fw_catalog_load_host(&catalog, dir, c.site_catalog_dir, false, &diags);
         for (size_t i = 0; i < args->profile_count && rc == FW_EXIT_OK; i++) {
             const fw_profile *p = fw_catalog_find(&catalog, args->profiles[i]);
             if (!fw_applied_remove(&c.profiles, args->profiles[i]) && !(p && fw_applied_remove(&c.profiles, p->name))) {
@@ -349,6 +373,7 @@ int fw_cmd_status(const fw_cli_args *args)
             puts("In sync: no profile is applied, and WFP holds no filter of fwsvc's.");
         } else {
             fw_report_status(&run.desired, &c.profiles, &run.result);
+            fw_report_versions(&run.desired);
             fw_report_pending(&run.desired);
         }
         fw_report_refused(&run.desired);
@@ -541,6 +566,15 @@ int fw_cmd_config(const fw_cli_args *args)
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "command", "config");
         config_json_value(&j, "catalog_dir", catalog, 0, false, c.catalog_dir_source);
+        fw_json_key(&j, "site_catalog_dir");
+        fw_json_object_begin(&j);
+        fw_json_key(&j, "value");
+        if (c.site_catalog_dir)
+            fw_json_string(&j, c.site_catalog_dir);
+        else
+            fw_json_null(&j);
+        fw_json_member_string(&j, "source", fw_source_name(c.site_catalog_dir_source));
+        fw_json_object_end(&j);
         config_json_value(&j, "services_file", services, 0, false, c.services_file_source);
         config_json_value(&j, "interval_seconds", NULL, c.interval_seconds, true, c.interval_source);
         config_json_value(&j, "sublayer_weight", NULL, c.sublayer_weight, true, c.sublayer_weight_source);
@@ -569,6 +603,8 @@ int fw_cmd_config(const fw_cli_args *args)
         fw_table_init(&t, 3, header);
         char number[32];
         config_row(&t, "catalog folder", catalog, c.catalog_dir_source);
+        config_row(&t, "site catalog folder", c.site_catalog_dir ? c.site_catalog_dir : "(none)",
+                   c.site_catalog_dir_source);
         config_row(&t, "services file", services, c.services_file_source);
         snprintf(number, sizeof number, "%lu s", c.interval_seconds);
         config_row(&t, "service interval", number, c.interval_source);

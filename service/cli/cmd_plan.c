@@ -68,6 +68,16 @@ static void print_table(const fw_cli_session *s, const fw_plan *plan)
         free(settings);
         fw_exposure e = fw_plan_exposure(plan, s->profiles[i]);
         fw_cli_print_exposure(stdout, "  ", &e);
+        char *versioned = fw_plan_versions_text(plan, s->profiles[i], &s->bindings[i]);
+        if (versioned)
+            printf("  versions: %s\n", versioned);
+        free(versioned);
+    }
+    for (size_t i = 0; i < plan->shared_count; i++) {
+        const fw_shared *sh = &plan->shared[i];
+        const fw_planned_filter *kept = &plan->filters[sh->kept];
+        printf("Shared: %s/%s (%s) is the same filter as %s/%s: installed once\n", sh->profile->name, sh->rule->id,
+               fw_layer_short_name(sh->layer), kept->profile->name, kept->rule->id);
     }
     for (size_t w = 0; w < plan->waiting_count; w++)
         printf("Waiting: %s/%s has no filter until its peers are named: --set %s=ADDRESS[,ADDRESS...]\n",
@@ -129,6 +139,7 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
         fw_json_object_end(&j);
         fw_exposure e = fw_plan_exposure(plan, p);
         fw_cli_json_exposure(&j, &e);
+        fw_cli_json_versions(&j, plan, p, &s->bindings[i]);
         fw_json_object_end(&j);
     }
     fw_json_array_end(&j);
@@ -141,6 +152,21 @@ static void print_json(const fw_cli_session *s, const fw_plan *plan)
         fw_json_member_string(&j, "rule", plan->waiting[w].rule->id);
         fw_json_member_string(&j, "variable", plan->waiting[w].variable);
         fw_json_object_end(&j);
+    }
+    fw_json_array_end(&j);
+    /* Rules whose filter another rule plans already: installed once. */
+    fw_json_key(&j, "shared");
+    fw_json_array_begin(&j);
+    for (size_t i = 0; i < plan->shared_count; i++) {
+        const fw_planned_filter *kept = &plan->filters[plan->shared[i].kept];
+        char *with = fw_xasprintf("%s/%s", kept->profile->name, kept->rule->id);
+        fw_json_object_begin(&j);
+        fw_json_member_string(&j, "profile", plan->shared[i].profile->name);
+        fw_json_member_string(&j, "rule", plan->shared[i].rule->id);
+        fw_json_member_string(&j, "layer", fw_layer_name(plan->shared[i].layer));
+        fw_json_member_string(&j, "with", with);
+        fw_json_object_end(&j);
+        free(with);
     }
     fw_json_array_end(&j);
     fw_json_key(&j, "filters");

@@ -488,7 +488,7 @@ static int flows_of_profile(const char *name, flow_list *out)
     if (rc == FW_EXIT_OK) {
         fw_applied one = {0};
         fw_applied_set(&one, p->profile, p->settings, p->count);
-        rc = fw_desired_build(&d, c.catalog_dir, &one, FW_CONFIG_KEY_TEXT "\\AppliedProfiles");
+        rc = fw_desired_build(&d, c.catalog_dir, c.site_catalog_dir, &one, FW_CONFIG_KEY_TEXT "\\AppliedProfiles");
         fw_applied_free(&one);
     }
     for (size_t i = 0; rc == FW_EXIT_OK && i < d.plan.count; i++)

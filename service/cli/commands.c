@@ -5,16 +5,19 @@
 
 static const fw_command commands[] = {
     {"list", FW_OPT_CATALOG, fw_cmd_list, "list the catalog's profiles",
-     "Usage: fwsvc list [--catalog DIR]\n"
+     "Usage: fwsvc list [--catalog DIR] [--site-catalog DIR]\n"
      "\n"
      "Lists every profile of the catalog: its name, aliases, product, host role and\n"
      "number of rules. A profile is one host role of one product, e.g. 'dpm' is the\n"
      "DPM server and 'dpm-agent' a computer DPM protects.\n"
      "\n"
-     "  --catalog DIR        read the catalog from DIR\n"},
+     "  --catalog DIR        read the catalog from DIR\n"
+     "  --site-catalog DIR   also the site's own catalog in DIR (default: the host's,\n"
+     "                       if any; none: the vendor catalog alone)\n"},
     {"show", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_SET | FW_OPT_DEFAULTS, fw_cmd_show,
      "show one profile's rules, variables and sources",
-     "Usage: fwsvc show --profile NAME [--set NAME=VALUE]... [--defaults] [--catalog DIR]\n"
+     "Usage: fwsvc show --profile NAME [--set NAME=VALUE]... [--defaults]\n"
+     "                  [--catalog DIR] [--site-catalog DIR]\n"
      "\n"
      "Shows a profile as this host enforces it: every rule with its direction,\n"
      "protocol, ports, program and remote scope, the vendor document and section\n"
@@ -28,20 +31,24 @@ static const fw_command commands[] = {
      "  --set NAME=VALUE     what a value would do, e.g. --set ndmp_port=10001 or\n"
      "                       --set dcom_ports=5000-5100 (changes nothing)\n"
      "  --defaults           the catalog alone: its defaults, not this host's settings\n"
-     "  --catalog DIR        read the catalog from DIR\n"},
+     "  --catalog DIR        read the catalog from DIR\n"
+     "  --site-catalog DIR   also the site's own catalog in DIR (default: the host's,\n"
+     "                       if any; none: the vendor catalog alone)\n"},
     {"catalog", FW_OPT_CATALOG | FW_OPT_JSON, fw_cmd_catalog,
      "print the whole catalog as JSON (--json)",
-     "Usage: fwsvc catalog --json [--catalog DIR]\n"
+     "Usage: fwsvc catalog --json [--catalog DIR] [--site-catalog DIR]\n"
      "\n"
      "Prints every profile with its rules and services-file entries as JSON, with\n"
      "variables expanded to their defaults (docs/schemas/catalog.schema.json).\n"
      "\n"
      "  --json               required: the output is JSON only\n"
-     "  --catalog DIR        read the catalog from DIR\n"},
+     "  --catalog DIR        read the catalog from DIR\n"
+     "  --site-catalog DIR   also the site's own catalog in DIR (default: the host's,\n"
+     "                       if any; none: the vendor catalog alone)\n"},
     {"plan", FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_JSON | FW_OPT_DEFAULTS,
      fw_cmd_plan, "print the WFP filters profiles need, without changing anything",
      "Usage: fwsvc plan --profile NAME [--profile NAME]... [--set NAME=VALUE]...\n"
-     "                  [--defaults] [--json] [--catalog DIR]\n"
+     "                  [--defaults] [--json] [--catalog DIR] [--site-catalog DIR]\n"
      "\n"
      "Prints the concrete Windows Filtering Platform filters that the profiles need:\n"
      "one hard permit per rule and layer (ALE auth-recv-accept for inbound rules,\n"
@@ -54,13 +61,16 @@ static const fw_command commands[] = {
      "  --set NAME=VALUE     override a variable of the profiles\n"
      "  --defaults           the catalog's defaults, not this host's settings\n"
      "  --json               machine-readable output (docs/schemas/plan.schema.json)\n"
-     "  --catalog DIR        read the catalog from DIR\n"},
+     "  --catalog DIR        read the catalog from DIR\n"
+     "  --site-catalog DIR   also the site's own catalog in DIR (default: the host's,\n"
+     "                       if any; none: the vendor catalog alone)\n"},
     {"apply",
      FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_UNSET | FW_OPT_JSON |
          FW_OPT_DRY_RUN | FW_OPT_SERVICES_FILE,
      fw_cmd_apply, "install the filters of profiles in WFP (Windows, as administrator)",
      "Usage: fwsvc apply [--profile NAME]... [--set NAME=VALUE]... [--unset NAME]...\n"
-     "                   [--dry-run] [--json] [--catalog DIR] [--services-file PATH]\n"
+     "                   [--dry-run] [--json] [--catalog DIR] [--site-catalog DIR]\n"
+     "                   [--services-file PATH]\n"
      "\n"
      "Makes the Windows Filtering Platform hold exactly the filters of the host's\n"
      "applied profiles: those named here, and those applied before (the host\n"
@@ -87,6 +97,9 @@ static const fw_command commands[] = {
      "  --dry-run            show what would change; change nothing\n"
      "  --json               machine-readable output (docs/schemas/reconcile.schema.json)\n"
      "  --catalog DIR        read the catalog from DIR, and record it for this host\n"
+     "  --site-catalog DIR   also the site's own catalog files in DIR (site profiles\n"
+     "                       beside the vendor's, docs/catalog.md), recorded for this\n"
+     "                       host; --site-catalog none forgets it\n"
      "  --services-file PATH the services file to edit, recorded for this host\n"
      "                       (default: %SystemRoot%\\System32\\drivers\\etc\\services)\n"
      "\n"
@@ -120,7 +133,7 @@ static const fw_command commands[] = {
                    FW_OPT_PURGE,
      fw_cmd_remove, "remove a profile's filters, or everything of fwsvc's (--all)",
      "Usage: fwsvc remove (--profile NAME [--profile NAME]... | --all [--purge]) [--json]\n"
-     "                    [--catalog DIR] [--services-file PATH]\n"
+     "                    [--catalog DIR] [--site-catalog DIR] [--services-file PATH]\n"
      "\n"
      "--profile removes only that profile's filters and forgets its settings; the\n"
      "other applied profiles keep theirs. --all deletes every filter of fwsvc's,\n"
@@ -141,13 +154,14 @@ static const fw_command commands[] = {
      "  --json               machine-readable output\n"
      "  --catalog DIR        this once, read the catalog from DIR (default: the\n"
      "                       host's, see 'fwsvc config')\n"
+     "  --site-catalog DIR   this once, the site's catalog folder (none: no site files)\n"
      "  --services-file PATH this once, the services file to undo entries in\n"
      "                       (default: the host's)\n"
      "\n"
      "Exit codes: 0 removed, 1 failure (WFP unchanged), 2 invalid input.\n"},
     {"status", FW_OPT_CATALOG | FW_OPT_JSON | FW_OPT_SERVICES_FILE, fw_cmd_status,
      "compare WFP with the host configuration: in sync, drift or pending",
-     "Usage: fwsvc status [--json] [--catalog DIR] [--services-file PATH]\n"
+     "Usage: fwsvc status [--json] [--catalog DIR] [--site-catalog DIR] [--services-file PATH]\n"
      "\n"
      "For each applied profile: in sync, DRIFT with every missing, extra, changed\n"
      "(rewritten by another program included) or disabled filter by name, or\n"
@@ -157,6 +171,7 @@ static const fw_command commands[] = {
      "\n"
      "  --json               machine-readable output (docs/schemas/reconcile.schema.json)\n"
      "  --catalog DIR        this once, compare with the catalog in DIR\n"
+     "  --site-catalog DIR   this once, with the site's catalog in DIR (none: no site files)\n"
      "  --services-file PATH this once, check that services file\n"
      "\n"
      "Exit codes: 0 in sync, 3 drift, 4 in sync but program rules pending,\n"
@@ -250,11 +265,14 @@ static const fw_command commands[] = {
      "Exit codes: 0 permitted (every flow, for --profile and --flows), 3 blocked\n"
      "(one or more), 1 failure, 2 invalid input.\n"},
     {"lint", FW_OPT_DIR_ARG | FW_OPT_CATALOG, fw_cmd_lint, "check a catalog folder and report every problem",
-     "Usage: fwsvc lint [DIR | --catalog DIR]\n"
+     "Usage: fwsvc lint [DIR | --catalog DIR] [--site-catalog DIR]\n"
      "\n"
      "Checks every *.yaml catalog file in DIR (default: the installed catalog) and\n"
      "reports every problem as FILE:LINE:COLUMN: error: MESSAGE. Exit code 0 when\n"
-     "the catalog is valid, 2 when it has errors. Warnings do not fail the check.\n"},
+     "the catalog is valid, 2 when it has errors. Warnings do not fail the check.\n"
+     "\n"
+     "  --site-catalog DIR   check a site's own catalog files with the vendor catalog,\n"
+     "                       as a host loads them (names unique across both)\n"},
 };
 
 const fw_command *fw_cli_commands(size_t *count)

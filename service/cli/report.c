@@ -337,6 +337,36 @@ static const char *mode_command(fw_report_mode mode)
     }
 }
 
+/* The binding of an applied profile, by name, or -1 (nothing built). */
+static long binding_of(const fw_desired *d, const char *name)
+{
+    for (size_t k = 0; k < d->binding_count; k++)
+        if (strcmp(d->binding_profiles[k]->name, name) == 0)
+            return (long)k;
+    return -1;
+}
+
+static void json_versions(fw_json *j, const fw_desired *d, const char *name)
+{
+    long k = binding_of(d, name);
+    if (k >= 0) {
+        fw_cli_json_versions(j, &d->plan, d->binding_profiles[k], &d->bindings[k]);
+    } else {
+        fw_json_key(j, "versions");
+        fw_json_null(j);
+    }
+}
+
+void fw_report_versions(const fw_desired *d)
+{
+    for (size_t k = 0; k < d->binding_count; k++) {
+        char *text = fw_plan_versions_text(&d->plan, d->binding_profiles[k], &d->bindings[k]);
+        if (text)
+            printf("Versions of %s: %s\n", d->binding_profiles[k]->name, text);
+        free(text);
+    }
+}
+
 void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_reconcile_result *res,
                     const fw_services_step *svc, fw_report_mode mode)
 {
@@ -374,6 +404,7 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
             refused += of_profile(d->refused[i].identity, name);
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "name", name);
+        json_versions(&j, d, name);
         fw_json_member_string(&j, "state", drift ? "drift" : refused ? "refused" : pending ? "pending" : "in_sync");
         fw_json_key(&j, "filters");
         fw_json_uint(&j, wanted);

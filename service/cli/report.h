@@ -34,6 +34,9 @@ const char *fw_host_state_name(fw_host_state s);
 
 void fw_report_changes(const fw_desired *d, const fw_reconcile_result *res, fw_report_mode mode);
 void fw_report_pending(const fw_desired *d);
+/* What each profile's product version left out, or that none is set and
+ * the union of versions is enforced (plan.h). */
+void fw_report_versions(const fw_desired *d);
 /* The program rules refused, and the addresses variables that count as any
  * address, on stderr (warnings). */
 void fw_report_refused(const fw_desired *d);

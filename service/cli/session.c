@@ -2,11 +2,9 @@
 #include "host_error.h"
 
 #include "catalog_load.h"
-#ifdef _WIN32
-#include "catalog_trusted.h"
-#endif
 #include "guard.h"
 #include "host_record.h"
+#include "site_catalog.h"
 #include "settings_merge.h"
 #include "fw_alloc.h"
 #include "fw_fs.h"
@@ -15,6 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *fw_cli_site_catalog(const fw_cli_args *args, const char *recorded)
+{
+    if (!args->site_catalog_dir)
+        return recorded;
+    return fw_str_ieq(args->site_catalog_dir, "none") ? NULL : args->site_catalog_dir;
+}
 
 /* The closest name or alias, and where to see them all. */
 static void suggest_profiles(const fw_catalog *c, const char *wrong)
@@ -94,10 +99,13 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, unsigned fla
     int rc = FW_EXIT_OK;
     fw_host_record rec = {0};
     char *dir = NULL;
-    if ((flags & FW_SESSION_HOST_VALUES) && !args->defaults) {
+    if ((flags & (FW_SESSION_HOST_VALUES | FW_SESSION_HOST_FOLDERS)) && !args->defaults) {
         char *error = NULL;
         if (!fw_host_record_read(&rec, &error)) {
-            fw_error("%s; 'fwsvc %s --defaults' shows the catalog alone\n", error, args->command);
+            if (flags & FW_SESSION_HOST_VALUES)
+                fw_error("%s; 'fwsvc %s --defaults' shows the catalog alone\n", error, args->command);
+            else
+                fw_error("%s; 'fwsvc %s --catalog DIR' reads a catalog folder alone\n", error, args->command);
             free(error);
             rc = FW_EXIT_FAILURE;
             goto out;
@@ -109,16 +117,12 @@ int fw_cli_session_open(fw_cli_session *s, const fw_cli_args *args, unsigned fla
           : rec.catalog_dir ? fw_xstrdup(rec.catalog_dir)
                             : fw_host_default_catalog_dir();
 
-#ifdef _WIN32
-    bool loaded = flags & FW_SESSION_TRUSTED ? fw_catalog_load_trusted(&s->catalog, dir, &diags)
-                                             : fw_catalog_load_dir(&s->catalog, dir, &diags);
-#else
-    bool loaded = fw_catalog_load_dir(&s->catalog, dir, &diags);
-#endif
+    const char *site = fw_cli_site_catalog(args, rec.site_catalog_dir);
+    bool loaded = fw_catalog_load_host(&s->catalog, dir, site, flags & FW_SESSION_TRUSTED, &diags);
     if (!loaded) {
         fw_diags_print(&diags, stderr);
-        fw_error("the catalog in '%s' has %zu error(s); nothing was done\n",
-                dir, diags.errors);
+        fw_error("the catalog in '%s'%s%s%s has %zu error(s); nothing was done\n", dir,
+                 site ? " with the site's in '" : "", site ? site : "", site ? "'" : "", diags.errors);
         rc = FW_EXIT_INVALID;
         goto out;
     }

@@ -32,8 +32,10 @@
 
 struct fw_loop {
     HANDLE stop, wfp_changed, param_changed, config_key_changed, policy_key_changed;
-    HANDLE catalog_changed;  /* FindFirstChangeNotification, or NULL */
-    char *watched_catalog;
+    /* The catalog folder [0] and the site catalog folder [1]:
+     * FindFirstChangeNotification handles, or NULL. */
+    HANDLE catalog_changed[2];
+    char *watched_catalog[2];
     /* Folders where pending rules' programs will appear (the nearest that
      * exists), watched so that an install is picked up at once. */
     HANDLE program_changed[MAX_PROGRAM_WATCHES];
@@ -139,15 +141,16 @@ static void watch_key(HKEY key, HANDLE event)
         RegNotifyChangeKeyValue(key, TRUE, REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET, event, TRUE);
 }
 
-static void watch_catalog(fw_loop *l, const char *dir)
+/* slot 0: the catalog folder, 1: the site's; dir NULL: none. */
+static void watch_catalog(fw_loop *l, size_t slot, const char *dir)
 {
-    if (l->watched_catalog && dir && strcmp(l->watched_catalog, dir) == 0)
+    if (l->watched_catalog[slot] && dir && strcmp(l->watched_catalog[slot], dir) == 0)
         return;
-    if (l->catalog_changed)
-        FindCloseChangeNotification(l->catalog_changed);
-    l->catalog_changed = NULL;
-    free(l->watched_catalog);
-    l->watched_catalog = dir ? fw_xstrdup(dir) : NULL;
+    if (l->catalog_changed[slot])
+        FindCloseChangeNotification(l->catalog_changed[slot]);
+    l->catalog_changed[slot] = NULL;
+    free(l->watched_catalog[slot]);
+    l->watched_catalog[slot] = dir ? fw_xstrdup(dir) : NULL;
     if (!dir)
         return;
     wchar_t *w = fw_utf8_to_wide(dir);
@@ -157,7 +160,7 @@ static void watch_catalog(fw_loop *l, const char *dir)
         fw_log_event(FWSVC_EVENT_ERROR, "cannot watch the catalog folder %s (error %lu); the timer still reconciles",
                      dir, GetLastError());
     else
-        l->catalog_changed = h;
+        l->catalog_changed[slot] = h;
 }
 
 static void unwatch_programs(fw_loop *l)
@@ -248,7 +251,8 @@ static void reconcile(fw_loop *l, const char *why)
         return;
     }
     char *catalog = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
-    watch_catalog(l, catalog);
+    watch_catalog(l, 0, catalog);
+    watch_catalog(l, 1, c.site_catalog_dir);
     free(catalog);
     /* A stop ends the waits for BFE and for the lock (STOP within 3 s). */
     fw_host_request rq = {.record = 0, .cancel = l->stop, .engine = l->engine};
@@ -371,20 +375,19 @@ static void reconcile_now(fw_loop *l, const char *why)
         unsubscribe(l); /* its handles died with BFE: reopen once it answers */
 }
 
-/* What woke the loop, re-armed for the next time. */
+/* What woke the loop, re-armed for the next time: waits[5, first_program)
+ * are the catalog folders' watches, the rest the programs'. */
 static const char *event_of(fw_loop *l, DWORD w, HANDLE *waits, DWORD first_program, DWORD count)
 {
     if (w == WAIT_OBJECT_0 + 3)
         watch_key(l->config_key, l->config_key_changed);
     if (w == WAIT_OBJECT_0 + 4)
         watch_key(l->policy_key, l->policy_key_changed);
-    if (l->catalog_changed && w == WAIT_OBJECT_0 + 5)
-        FindNextChangeNotification(l->catalog_changed);
-    if (w >= WAIT_OBJECT_0 + first_program && w < WAIT_OBJECT_0 + count)
+    if (w >= WAIT_OBJECT_0 + 5 && w < WAIT_OBJECT_0 + count)
         FindNextChangeNotification(waits[w - WAIT_OBJECT_0]);
     return w == WAIT_OBJECT_0 + 1                ? "filters changed"
            : w >= WAIT_OBJECT_0 + first_program ? "a pending program appeared"
-           : w == WAIT_OBJECT_0 + 5             ? "catalog change"
+           : w >= WAIT_OBJECT_0 + 5             ? "catalog change"
                                                 : "configuration change";
 }
 
@@ -407,9 +410,12 @@ DWORD fw_loop_run(fw_loop *l)
     const char *gathered = NULL;
     ULONGLONG burst_start = 0, quiet_at = 0;
     for (;;) {
-        HANDLE waits[6 + MAX_PROGRAM_WATCHES] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed,
-                                                 l->policy_key_changed, l->catalog_changed};
-        DWORD count = l->catalog_changed ? 6 : 5;
+        HANDLE waits[7 + MAX_PROGRAM_WATCHES] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed,
+                                                 l->policy_key_changed};
+        DWORD count = 5;
+        for (size_t i = 0; i < 2; i++)
+            if (l->catalog_changed[i])
+                waits[count++] = l->catalog_changed[i];
         DWORD first_program = count;
         for (size_t i = 0; i < l->program_watch_count; i++)
             waits[count++] = l->program_changed[i];
@@ -485,9 +491,11 @@ void fw_loop_free(fw_loop *l)
 {
     if (!l)
         return;
-    if (l->catalog_changed)
-        FindCloseChangeNotification(l->catalog_changed);
-    free(l->watched_catalog);
+    for (size_t i = 0; i < 2; i++) {
+        if (l->catalog_changed[i])
+            FindCloseChangeNotification(l->catalog_changed[i]);
+        free(l->watched_catalog[i]);
+    }
     if (l->config_key)
         RegCloseKey(l->config_key);
     if (l->policy_key)

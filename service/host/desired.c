@@ -2,7 +2,7 @@
 #include "host_error.h"
 
 #include "admin_only.h"
-#include "catalog_trusted.h"
+#include "site_catalog.h"
 #include "catalog_load.h"
 #include "filter_content.h"
 
@@ -177,6 +177,7 @@ static int add_profile(fw_desired *d, const fw_applied_profile *a, const char *o
     if (!fw_settings_check(&d->catalog, &p, 1, a->settings, a->count, &d->diags))
         return fail(d, FW_EXIT_INVALID, "the recorded settings of '%s' (%s) no longer fit the catalog", p->name,
                     origin);
+    d->binding_profiles[d->binding_count] = p;
     fw_binding *b = &d->bindings[d->binding_count++];
     fw_binding_init(b, &d->catalog, p, a->settings, a->count);
     /* The guard on what is about to be enforced, wherever it came from. */
@@ -208,17 +209,20 @@ static void add_wanted(fw_desired *d, const fw_planned_filter *f, const fw_app_i
     d->count++;
 }
 
-int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied, const char *origin)
+int fw_desired_build(fw_desired *d, const char *catalog_dir, const char *site_catalog_dir, const fw_applied *applied,
+                     const char *origin)
 {
     memset(d, 0, sizeof *d);
     char *dir = catalog_dir ? fw_xstrdup(catalog_dir) : fw_host_default_catalog_dir();
     d->catalog_dir = dir;
     /* Nothing applied needs no catalog: 'remove --all' (an uninstall) works
      * with the catalog gone or broken. */
-    if (applied->count && !fw_catalog_load_trusted(&d->catalog, dir, &d->diags))
-        return fail(d, FW_EXIT_INVALID, "the catalog in '%s' has %zu error(s); nothing was done", dir,
-                    d->diags.errors);
+    if (applied->count && !fw_catalog_load_host(&d->catalog, dir, site_catalog_dir, true, &d->diags))
+        return fail(d, FW_EXIT_INVALID, "the catalog in '%s'%s%s%s has %zu error(s); nothing was done", dir,
+                    site_catalog_dir ? " with the site's in '" : "", site_catalog_dir ? site_catalog_dir : "",
+                    site_catalog_dir ? "'" : "", d->diags.errors);
     d->bindings = fw_xcalloc(applied->count ? applied->count : 1, sizeof *d->bindings);
+    d->binding_profiles = fw_xcalloc(applied->count ? applied->count : 1, sizeof *d->binding_profiles);
     for (size_t i = 0; i < applied->count; i++) {
         int rc = add_profile(d, &applied->items[i], origin);
         if (rc != FW_EXIT_OK)
@@ -318,6 +322,7 @@ void fw_desired_free(fw_desired *d)
     for (size_t i = 0; i < d->binding_count; i++)
         fw_binding_free(&d->bindings[i]);
     free(d->bindings);
+    free(d->binding_profiles);
     fw_catalog_free(&d->catalog);
     fw_diags_free(&d->diags);
     free(d->error);

@@ -41,6 +41,7 @@ typedef struct {
     char *catalog_dir; /* the folder the catalog was read from */
     fw_catalog catalog;
     fw_binding *bindings;
+    const fw_profile **binding_profiles; /* the profile of each binding */
     size_t binding_count;
     fw_plan plan;
     fw_wanted_filter *wanted;
@@ -73,7 +74,8 @@ typedef struct {
  * catalog's diagnostics on stderr); d->diags and d->error keep it for the
  * service. origin says where the applied profiles come from, for messages
  * ("HKLM\SOFTWARE\fwsvc\AppliedProfiles"). */
-int fw_desired_build(fw_desired *d, const char *catalog_dir, const fw_applied *applied, const char *origin);
+int fw_desired_build(fw_desired *d, const char *catalog_dir, const char *site_catalog_dir, const fw_applied *applied,
+                     const char *origin);
 void fw_desired_request(const fw_desired *d, fw_reconcile_request *req, unsigned short sublayer_weight);
 void fw_desired_free(fw_desired *d);
 

@@ -198,7 +198,12 @@ static unsigned long read_layer(const wchar_t *root, const char *root_text, fw_s
     bool present = false;
     if (!(rc = read_path(key, root_text, L"CatalogDir", &path, error)) && path) {
         free(c->catalog_dir);
+    free(c->site_catalog_dir);
         c->catalog_dir = path, c->catalog_dir_source = source;
+    }
+    if (!rc && !(rc = read_path(key, root_text, L"SiteCatalogDir", &path, error)) && path) {
+        free(c->site_catalog_dir);
+        c->site_catalog_dir = path, c->site_catalog_dir_source = source;
     }
     if (!rc && !(rc = read_path(key, root_text, L"ServicesFile", &path, error)) && path) {
         free(c->services_file);
@@ -299,6 +304,8 @@ unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char *
     }
     if (what & FW_SAVE_PATHS) {
         e = write_path(key, L"CatalogDir", c->catalog_dir, c->catalog_dir_source);
+        if (!e)
+            e = write_path(key, L"SiteCatalogDir", c->site_catalog_dir, c->site_catalog_dir_source);
         if (!e)
             e = write_path(key, L"ServicesFile", c->services_file, c->services_file_source);
     }

@@ -4,6 +4,7 @@
  * HKLM\SOFTWARE\fwsvc (written by fwsvc):
  *   AppliedProfiles\<profile>  REG_MULTI_SZ  its settings, NAME=VALUE each
  *   CatalogDir                 REG_SZ        the catalog folder (default: beside fwsvc.exe)
+ *   SiteCatalogDir             REG_SZ        the site's own catalog folder, loaded after it (default: none)
  *   ServicesFile               REG_SZ        the services file (default: the system's)
  *   IntervalSeconds            REG_DWORD     the service's timer, 10..86400 (default 300)
  *   SublayerWeight             REG_DWORD     fwsvc's sublayer weight, 1..0xFFFF (default 0xFFF0)
@@ -28,6 +29,8 @@ typedef struct {
     fw_source profiles_source;     /* LOCAL (possibly empty) or POLICY */
     char *catalog_dir;             /* NULL: the default folder */
     fw_source catalog_dir_source;
+    char *site_catalog_dir;        /* NULL: no site catalog folder */
+    fw_source site_catalog_dir_source;
     char *services_file;           /* NULL: the system's services file */
     fw_source services_file_source;
     unsigned long interval_seconds;

@@ -25,7 +25,7 @@ int fw_host_reconcile(const fw_host_config *config, const fw_host_request *reque
     }
     const char *origin = config->profiles_source == FW_SOURCE_POLICY ? FW_POLICY_KEY_TEXT "\\AppliedProfiles"
                                                                        : FW_CONFIG_KEY_TEXT "\\AppliedProfiles";
-    int rc = fw_desired_build(&run->desired, config->catalog_dir, profiles, origin);
+    int rc = fw_desired_build(&run->desired, config->catalog_dir, config->site_catalog_dir, profiles, origin);
     if (rc != FW_EXIT_OK)
         return rc;
     /* A services file fwsvc cannot edit stops the command before WFP changes. */

@@ -18,6 +18,8 @@ bool fw_host_record_read(fw_host_record *r, char **error)
     r->by_policy = c.profiles_source == FW_SOURCE_POLICY;
     r->catalog_dir = c.catalog_dir;
     c.catalog_dir = NULL;
+    r->site_catalog_dir = c.site_catalog_dir;
+    c.site_catalog_dir = NULL;
     fw_host_config_free(&c);
     return true;
 }
@@ -34,5 +36,6 @@ void fw_host_record_free(fw_host_record *r)
 {
     fw_applied_free(&r->profiles);
     free(r->catalog_dir);
+    free(r->site_catalog_dir);
     memset(r, 0, sizeof *r);
 }

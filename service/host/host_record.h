@@ -13,6 +13,7 @@ typedef struct {
     fw_applied profiles;
     bool by_policy;    /* the profiles come from Group Policy */
     char *catalog_dir; /* the host's catalog folder, or NULL: the default */
+    char *site_catalog_dir; /* the host's site catalog folder, or NULL: none */
 } fw_host_record;
 
 /* False, with *error (allocated) naming the key and the value, when the

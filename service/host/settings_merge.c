@@ -39,6 +39,10 @@ static bool widens(fw_var_type type, const char *before, const char *after)
 {
     if (type == FW_VAR_PATH)
         return strcmp(before, after) != 0;
+    /* A version picks rules: naming one where none was narrows to its
+     * rules; any other change may bring rules of another version. */
+    if (type == FW_VAR_VERSION)
+        return strcmp(before, NOT_SET) != 0 && strcmp(before, after) != 0;
     if (type == FW_VAR_ADDRESSES) {
         if (strcmp(after, NOT_SET) == 0)
             return false;

@@ -1,6 +1,6 @@
 #include "why_rules.h"
 
-#include "catalog_trusted.h"
+#include "site_catalog.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_win32_text.h"
@@ -48,11 +48,22 @@ static void mark_drift(const fw_why_rules *w, fw_why_snapshot *s)
     }
 }
 
+/* The filter that carries a rule at a layer: its own, or the one it shares
+ * with another applied rule (plan.h, fw_shared). Allocated. */
+static char *carrier_identity(const fw_why_rules *w, const fw_rule_view *v, fw_layer layer)
+{
+    const fw_plan *plan = &w->desired.plan;
+    for (size_t i = 0; i < plan->shared_count; i++)
+        if (plan->shared[i].profile == v->profile && plan->shared[i].rule == v->rule && plan->shared[i].layer == layer)
+            return fw_filter_identity(&plan->filters[plan->shared[i].kept]);
+    return fw_xasprintf("%s/%s/%s", v->profile->name, v->rule->id, fw_layer_short_name(layer));
+}
+
 /* The state of an applied rule's filters, layer by layer. */
 static void filter_states(const fw_why_rules *w, const fw_why_snapshot *s, fw_rule_view *v)
 {
     for (unsigned layer = FW_LAYER_ALE_AUTH_RECV_ACCEPT_V4; layer <= FW_LAYER_ALE_AUTH_CONNECT_V6; layer++) {
-        char *identity = fw_xasprintf("%s/%s/%s", v->profile->name, v->rule->id, fw_layer_short_name(layer));
+        char *identity = carrier_identity(w, v, (fw_layer)layer);
         for (size_t i = 0; i < w->desired.pending_count; i++)
             if (strcmp(w->desired.pending[i].identity, identity) == 0) {
                 v->pending_layers |= 1u << layer;
@@ -81,7 +92,7 @@ static bool load_catalog(fw_why_rules *w, const fw_host_config *c)
         const char *origin = c->profiles_source == FW_SOURCE_POLICY ? FW_POLICY_KEY_TEXT "\\AppliedProfiles"
                                                                     : FW_CONFIG_KEY_TEXT "\\AppliedProfiles";
         w->in_use = &w->desired.catalog;
-        w->plan_known = fw_desired_build(&w->desired, c->catalog_dir, &c->profiles, origin) == 0;
+        w->plan_known = fw_desired_build(&w->desired, c->catalog_dir, c->site_catalog_dir, &c->profiles, origin) == 0;
         if (!w->plan_known)
             w->problem = fw_xstrdup(w->desired.error ? w->desired.error : "the applied profiles do not load");
         return w->plan_known;
@@ -90,7 +101,7 @@ static bool load_catalog(fw_why_rules *w, const fw_host_config *c)
     char *dir = c->catalog_dir ? fw_xstrdup(c->catalog_dir) : fw_host_default_catalog_dir();
     w->in_use = &w->catalog;
     /* Nothing applied: any fwsvc filter in WFP is one too many. */
-    w->plan_known = fw_catalog_load_trusted(&w->catalog, dir, &diags);
+    w->plan_known = fw_catalog_load_host(&w->catalog, dir, c->site_catalog_dir, true, &diags);
     if (!w->plan_known)
         w->problem = fw_xasprintf("the catalog in '%s' has %zu error(s)", dir, diags.errors);
     fw_diags_free(&diags);

@@ -40,13 +40,13 @@ expect_exit 2 unknown-option -- list --catalog "$catalog" --verbose
 expect_exit 2 option-not-for-command -- list --catalog "$catalog" --json
 
 expect_exit 0 list -- list --catalog "$catalog"
-expect_out list '^PROFILE +RULES +ROLE, then its ALIASES$'
+expect_out list '^PROFILE +RULES +VERSION +ROLE, then its ALIASES$'
 expect_out list '^Microsoft System Center DPM$'
-expect_out list '^  dpm +17  DPM server$'
+expect_out list '^  dpm +17  2012 R2 +DPM server$'
 # Aliases are never cut, however long the role (issue: operator truth, 6).
 expect_out list '^ +aliases: backup-exec-agent, raws$'
-expect_out list '^ +aliases: veeam-gateway, veeam-windows-repository$'
-[ "$(grep -c '^  [a-z]' "$tmp/out")" -eq 22 ] && pass || fail "list: expected 22 profiles"
+expect_out list '^ +aliases: veeam-guest-interaction-proxy$'
+[ "$(grep -c '^  [a-z]' "$tmp/out")" -eq 30 ] && pass || fail "list: expected 30 profiles"
 
 expect_exit 0 show -- show --catalog "$catalog" --profile dpm
 expect_out show 'msdpm-program +in +any +all +%ProgramFiles%\\Microsoft DPM\\DPM\\bin\\msdpm.exe'
@@ -76,22 +76,29 @@ if python3 - "$tmp/catalog.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 assert list(doc) == ["profiles"], list(doc)
-assert len(doc["profiles"]) == 22
+assert len(doc["profiles"]) == 30
 for p in doc["profiles"]:
-    assert list(p) == ["name", "aliases", "product", "role", "description", "variables", "exposure", "rules", "services"], list(p)
+    assert list(p) == ["name", "aliases", "product", "product_versions", "site", "role", "description", "variables",
+                       "exposure", "rules", "services"], list(p)
+    assert p["site"] is False
     for r in p["rules"]:
         assert list(r) == ["id", "direction", "protocol", "ports", "program", "remote_addresses", "remote_variable",
-                           "description", "source", "source_document", "source_section"], list(r)
+                           "description", "source", "source_document", "source_section", "source_title",
+                           "source_version", "source_url", "source_article", "versions"], list(r)
         assert r["direction"] in ("in", "out") and r["protocol"] in ("tcp", "udp", "any")
         assert all(isinstance(x, str) for x in r["ports"])
         assert "${" not in json.dumps(r), r   # variables expanded to defaults
-        assert r["source"].split(",")[0].endswith(".txt")
+        # Every source a person can open: a title, and a URL or the vendor's article name.
+        assert r["source_title"] and (r["source_url"] or r["source_article"]), r
+        assert r["source_url"] is None or r["source_url"].startswith("https://helpcenter.veeam.com/"), r
     for s in p["services"]:
         assert list(s) == ["name", "port", "protocol"] and isinstance(s["port"], int)
 be = {p["name"]: p for p in doc["profiles"]}["be-remote-agent"]
 assert be["services"] == [{"name": "ndmp", "port": 10000, "protocol": "tcp"}]
 dcom = {p["name"]: p for p in doc["profiles"]}["dpm"]["rules"][0]
 assert dcom["ports"] == ["135"] and dcom["program"].endswith("svchost.exe"), dcom
+assert {p["name"]: p for p in doc["profiles"]}["dpm"]["product_versions"] == "2012 R2"
+assert dcom["source_title"] == "Configure firewall settings for DPM" and dcom["source_version"] == "2012 R2", dcom
 PY
 then pass; else fail "catalog --json shape"; fi
 
@@ -101,7 +108,10 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 assert [p["name"] for p in doc["profiles"]] == ["dpm", "dpm-sql"]
 f = doc["filters"]
-assert len(f) == 24 + 4, len(f)  # dpm-sql: its scoped rules wait for dpm_server
+# dpm-sql: its scoped rules wait for dpm_server; its rpc-in (135 to svchost.exe)
+# is dpm/dcom-in's filter, installed once.
+assert len(f) == 24 + 2, len(f)
+assert [(x["profile"], x["rule"], x["with"]) for x in doc["shared"]] == [("dpm-sql", "rpc-in", "dpm/dcom-in")] * 2
 layers = {x["layer"] for x in f}
 assert layers == {"FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4", "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6",
                   "FWPM_LAYER_ALE_AUTH_CONNECT_V4", "FWPM_LAYER_ALE_AUTH_CONNECT_V6"}
@@ -113,7 +123,7 @@ then pass; else fail "plan --json shape"; fi
 
 # lint: the real catalog is clean; a broken one gives file:line:col and exit 2.
 expect_exit 0 lint-real -- lint "$catalog"
-expect_out lint-real 'OK: 4 files, 22 profiles'
+expect_out lint-real 'OK: 4 files, 30 profiles'
 mkdir "$tmp/bad"
 cp "$root/tests/malformed/several-errors-all-reported.yaml" "$tmp/bad/"
 expect_exit 2 lint-bad -- lint "$tmp/bad"
@@ -164,6 +174,32 @@ expect_exit 2 plan-json-error -- plan --profile nope --json --catalog "$catalog"
 validate error plan-json-error
 printf '{"command": "plan"}' >"$tmp/out"
 if /usr/bin/python3 "$root/tests/e2e/validate_json.py" error "$tmp/out" >/dev/null; then fail "the validator accepts an error object without its error"; else pass; fi
+
+# Site rules (issue 19): a second folder, same loader and guard, its profiles marked.
+site="$root/tests/site-catalog"
+expect_exit 0 site-list -- list --catalog "$catalog" --site-catalog "$site"
+expect_out site-list '^  contoso-veeam-one-agent +1  - +\[site\] Veeam ONE agent'
+[ "$(grep -c '^  [a-z]' "$tmp/out")" -eq 31 ] && pass || fail "list with the site folder: expected 31 profiles"
+expect_exit 0 site-show -- show --catalog "$catalog" --site-catalog "$site" --profile contoso-veeam-one-agent
+expect_out site-show '^Site: +a profile of this site.s own catalog'
+expect_out site-show 'cited as CHG-2041 \(a site record\)'
+expect_exit 0 site-json -- catalog --json --catalog "$catalog" --site-catalog "$site"
+validate catalog site-json
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); s={p['name']: p['site'] for p in d['profiles']}; sys.exit(not (s['contoso-veeam-one-agent'] and not s['dpm'] and sum(s.values()) == 1))" "$tmp/out"; then pass; else fail "catalog --json: site flags"; fi
+expect_exit 0 site-lint -- lint "$catalog" --site-catalog "$site"
+expect_out site-lint 'OK: 5 files \(1 the site.s\), 31 profiles'
+expect_exit 0 site-none -- list --catalog "$catalog" --site-catalog none
+if grep -q contoso "$tmp/out"; then fail "--site-catalog none still lists the site's profile"; else pass; fi
+# A site file may not take a vendor profile's name, nor open what the guard refuses.
+mkdir -p "$tmp/site-bad"
+sed -e 's/name: contoso-veeam-one-agent/name: veeam-proxy/' "$site/contoso.yaml" >"$tmp/site-bad/clash.yaml"
+expect_exit 2 site-clash -- lint "$catalog" --site-catalog "$tmp/site-bad"
+expect_err site-clash "site-bad/clash.yaml:[0-9]+:[0-9]+: error: profile name 'veeam-proxy' is already"
+rm "$tmp/site-bad/clash.yaml"
+sed -e 's/name: contoso-veeam-one-agent/name: contoso-wide/' -e 's/ports: \[2805\]/ports: [445]/' \
+    -e '/remote_addresses/d' "$site/contoso.yaml" >"$tmp/site-bad/wide.yaml"
+expect_exit 2 site-guard -- show --catalog "$catalog" --site-catalog "$tmp/site-bad" --profile contoso-wide
+expect_err site-guard "wide.yaml:[0-9]+:[0-9]+: error: .*445"
 
 echo "cli end-to-end: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -128,9 +128,12 @@ echo "== faults at every write position leave the engine byte-identical"
 positions=0 identical=0
 before=$(state_sum)
 : >"$work/calls.log"
-fwsvc apply --profile dpm --dry-run
+fwsvc apply --profile dpm --dry-run --json
 check "dry run: changes pending (3), nothing written" '[ "$(rc)" = 3 ] && [ "$(writes)" = 0 ] && [ "$(state_sum)" = "$before" ]'
-nadds=$(python3 -c "import json; print(len(json.load(open('$work/plan.json'))['filters']))")
+# The adds the apply makes: dpm's filters, less the one dpm-sql's rpc-in already
+# installed (the same filter as dpm/dcom-in, installed once: docs/wfp.md).
+nadds=$(python3 -c "import json; print(sum(c['action'] == 'add' for c in json.load(open('$work/out'))['changes']))")
+check "dpm beside dpm-sql: 22 adds, dcom-in shared with dpm-sql/rpc-in" '[ "$nadds" = 22 ]'
 for spec in $(seq 1 "$nadds" | sed 's/^/FwpmFilterAdd0#/') FwpmTransactionCommit0#1; do
   positions=$((positions + 1))
   FWPEMU_FAULTS="$spec=ERROR_NOT_ENOUGH_MEMORY" wine fwsvc.exe apply --profile dpm >/dev/null 2>"$work/err"
@@ -259,7 +262,7 @@ fwsvc status --json
 check "4: a clean host is in sync: exit 0, in_sync true, 0 writes" '[ "$(rc)" = 0 ] && jq_py "d[\"in_sync\"] is True and d[\"writes\"] == 0 and d[\"state\"] == \"in_sync\""'
 fwsvc apply --profile dpm --json
 check "4: apply --json after a successful apply: in sync, nothing missing, the adds listed as changes" '[ "$(rc)" = 0 ] && jq_py "d[\"in_sync\"] and d[\"state\"] == \"in_sync\" and not d[\"profiles\"][0][\"missing\"] and len(d[\"changes\"]) == d[\"profiles\"][0][\"filters\"] and all(c[\"action\"] == \"added\" for c in d[\"changes\"])"'
-fwsvc apply --profile dpm-sql --json
+fwsvc apply --profile dpm-sql --set dpm_server=10.0.0.5 --json
 fwsvc status --json
 check "5: pending program rules are their own state: exit 4, in_sync false, dpm-sql pending with its program" '[ "$(rc)" = 4 ] && jq_py "d[\"state\"] == \"pending\" and d[\"in_sync\"] is False and [p[\"state\"] for p in d[\"profiles\"] if p[\"name\"] == \"dpm-sql\"] == [\"pending\"] and all((e[\"program\"] or \"\").endswith(\"sqlservr.exe\") or e[\"variable\"] == \"dpm_server\" for p in d[\"profiles\"] for e in p[\"pending\"])"'
 FWPEMU_FAULTS='FwpmEngineOpen0#*=ERROR_ACCESS_DENIED' fwsvc status

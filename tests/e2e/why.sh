@@ -83,8 +83,14 @@ fwsvc filters --json
 gone=$(python3 -c "import json,sys; print([f['key'] for f in json.load(open(sys.argv[1]))['filters'] if f['name'] == 'fwsvc veeam-backup-server/windows-agent-ransomware-index-in/recv-accept-v4'][0])" "$work/out")
 wine fwpemu.exe tamper delete-key "$gone" >"$work/deleted"
 fwsvc why --profile veeam-backup-server --json
-drifted='[r for r in d["results"] if r["verdict"] == "BLOCK"] and all(r["near_misses"][0]["rule"] == "veeam-backup-server/windows-agent-ransomware-index-in" and r["near_misses"][0]["unmatched"] == ["drifted"] and r["near_misses"][0]["fix"] == "fwsvc apply --profile veeam-backup-server" for r in d["results"] if r["verdict"] == "BLOCK")'
+gone_flows='[r for r in d["results"] if r["verdict"] == "BLOCK" and r["flow"].get("origin") == "veeam-backup-server/windows-agent-ransomware-index-in/recv-accept-v4"]'
+drifted="$gone_flows and all(r[\"near_misses\"][0][\"rule\"] == \"veeam-backup-server/windows-agent-ransomware-index-in\" and r[\"near_misses\"][0][\"unmatched\"] == [\"drifted\"] and r[\"near_misses\"][0][\"fix\"] == \"fwsvc apply --profile veeam-backup-server\" for r in $gone_flows)"
 check "a deleted filter: its flow blocked, the closest near miss is its rule, drifted, fix: apply" '[ "$(rc)" = 3 ] && valid && jtrue "$drifted"'
+# The Data Mover's rule waits for its program (not installed here): its flow is
+# blocked, and the closest near miss is that rule, pending, before rules of
+# other programs.
+mover='[r["near_misses"][0]["rule"] for r in d["results"] if r["flow"].get("origin") == "veeam-backup-server/data-mover-in/recv-accept-v4"] == ["veeam-backup-server/data-mover-in"]'
+check "a rule waiting for its program: the closest near miss is that rule, pending" 'jtrue "$mover"'
 # Alone on a fresh engine, so that the filter rewritten is one of its rules.
 wine fwpemu.exe reset >/dev/null
 wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1

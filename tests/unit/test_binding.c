@@ -21,7 +21,7 @@ static const char *const catalog_text =
     "    role: r\n"
     "    rules:\n"
     "      - {id: x, direction: in, protocol: tcp, ports: [\"${only_b}\"],"
-    " description: d, source: {document: d.txt, section: s}}\n";
+    " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 typedef struct {
     fw_catalog catalog;

@@ -25,7 +25,7 @@ static const char *const yaml =
     "      - {id: dns-out, direction: out, protocol: udp, ports: [53], remote_addresses: [\"${net}\"], description: d,"
     " source: {document: d.txt, section: s}}\n"
     "      - {id: app-out, direction: out, protocol: udp, ports: [5000-5999], program: 'C:\\App\\app.exe',"
-    " description: d, source: {document: d.txt, section: s}}\n";
+    " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 static void three_columns(void **state)
 {

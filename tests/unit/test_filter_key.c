@@ -23,7 +23,7 @@ static const char *const yaml =
     "    role: r\n"
     "    rules:\n"
     "      - {id: r1, direction: in, protocol: tcp, ports: [\"${p}\", 235], description: d,"
-    " source: {document: d.txt, section: s}}\n";
+    " source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 typedef struct {
     fw_catalog catalog;

@@ -24,7 +24,7 @@ static const char *const yaml =
     "      - {id: agent-in, direction: in, protocol: tcp, ports: [\"${agent}\", \"${range}\"],"
     " description: d, source: {document: d.txt, section: s}}\n"
     "      - {id: app-in, direction: in, protocol: tcp, ports: [\"${range}\"], program: '${home}\\app.exe',"
-    " description: d, source: {document: d.txt, section: s}}\n";
+    " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 static fw_catalog catalog;
 
@@ -161,7 +161,7 @@ static void the_catalog_is_held_to_it_with_positions(void **state)
         "        ports: [139, 445]\n"
         "        remote_addresses: [\"${open}\"]\n"
         "        description: d\n"
-        "        source: {document: d.txt, section: s}\n";
+        "        source: {document: d.txt, section: s}\n" FIXTURE_SOURCES;
     fw_catalog c = {0};
     fw_diags d = {0};
     load_yaml(&c, &d, bad);

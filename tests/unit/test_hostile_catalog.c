@@ -146,7 +146,7 @@ static void a_flood_of_errors(void **state)
                   head);
     for (size_t i = 0; i < 60000; i++)
         fw_buf_printf(&b, ", k%zu: 1", i);
-    fw_buf_printf(&b, "}\n");
+    fw_buf_printf(&b, "}\n" FIXTURE_SOURCES);
     char *text = fw_buf_take(&b);
     fw_catalog c = {0};
     fw_diags d = {0};

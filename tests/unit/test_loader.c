@@ -29,7 +29,9 @@ static const char *const valid =
     "        description: agent program\n"
     "        source: {document: 000_efea23077a65e9c2.txt, section: About}\n"
     "    services:\n"
-    "      - {name: ndmp, port: \"${ndmp_port}\", protocol: tcp, comment: NDMP}\n";
+    "      - {name: ndmp, port: \"${ndmp_port}\", protocol: tcp, comment: NDMP}\n"
+    "sources:\n"
+    "  000_efea23077a65e9c2.txt: {title: About using Backup Exec with firewalls, product_version: \"16\"}\n";
 
 static void loads_a_valid_catalog(void **state)
 {
@@ -64,6 +66,10 @@ static void loads_a_valid_catalog(void **state)
     assert_int_equal(r->ports[3].literal.lo, 6160);
     assert_int_equal(r->ports[1].pos.line, 13);
     assert_string_equal(r->source_document, "000_efea23077a65e9c2.txt");
+    assert_string_equal(fw_rule_source(&c, p, r)->title, "About using Backup Exec with firewalls");
+    char *versions = fw_profile_versions(&c, p);
+    assert_string_equal(versions, "16");
+    free(versions);
     assert_null(r->program);
 
     const fw_rule *prog = &p->rules[1];
@@ -106,7 +112,7 @@ static void reports_every_error_with_its_position(void **state)
                                     "        protocol: tcp\n"
                                     "        ports: [5-1]\n"
                                     "        description: d\n"
-                                    "        source: {document: d.txt, section: s}\n";
+                                    "        source: {document: d.txt, section: s}\n" FIXTURE_SOURCES;
     fw_catalog c = {0};
     fw_diags d = {0};
     load_yaml(&c, &d, text);
@@ -144,7 +150,7 @@ static void quoted_numbers_are_strings_plain_ones_are_not(void **state)
     load_yaml(&c, &d,
               "product: X\nprofiles:\n  - name: p\n    role: 7\n    rules:\n"
               "      - {id: a, direction: in, protocol: tcp, ports: [1], description: \"7\","
-              " source: {document: d.txt, section: s}}\n");
+              " source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES);
     assert_int_equal(d.errors, 1);
     assert_true(has_diag(&d, "role must be a string, got the integer 7"));
     assert_int_equal(d.items[0].line, 4);
@@ -172,11 +178,11 @@ static void names_are_unique_across_files(void **state)
     static const char *const a = "product: A\nprofiles:\n  - name: dpm\n    aliases: [server]\n"
                                  "    role: r\n    rules:\n"
                                  "      - {id: a, direction: in, protocol: tcp, ports: [1],"
-                                 " description: d, source: {document: d.txt, section: s}}\n";
+                                 " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
     static const char *const b = "product: B\nprofiles:\n  - name: other\n    aliases: [DPM]\n"
                                  "    role: r\n    rules:\n"
                                  "      - {id: a, direction: in, protocol: tcp, ports: [1],"
-                                 " description: d, source: {document: d.txt, section: s}}\n";
+                                 " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
     fw_catalog c = {0};
     fw_diags d = {0};
     fw_catalog_load_text(&c, "a.yaml", a, strlen(a), &d);
@@ -188,7 +194,7 @@ static void names_are_unique_across_files(void **state)
     static const char *const b2 = "product: B\nprofiles:\n  - name: other\n    aliases: [server]\n"
                                   "    role: r\n    rules:\n"
                                   "      - {id: a, direction: in, protocol: tcp, ports: [1],"
-                                  " description: d, source: {document: d.txt, section: s}}\n";
+                                  " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
     fw_catalog_load_text(&c, "a.yaml", a, strlen(a), &d);
     fw_catalog_load_text(&c, "b.yaml", b2, strlen(b2), &d);
     assert_int_equal(d.errors, 0);

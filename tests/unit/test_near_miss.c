@@ -27,7 +27,7 @@ static const char *const yaml =
     "    role: r\n"
     "    rules:\n"
     "      - {id: control-in, direction: in, protocol: tcp, ports: [6160], remote_addresses: [10.0.0.0/8],"
-    " description: d, source: {document: d.txt, section: s}}\n";
+    " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 static fw_catalog catalog;
 

@@ -26,7 +26,7 @@ static const char *const catalog_yaml =
     " remote_addresses: [127.0.0.1], description: d, source: {document: d.txt, section: s}}\n"
     "      - {id: scoped, direction: out, protocol: tcp, ports: [80], program: 'C:\\x\\a.exe',"
     " remote_addresses: [10.0.0.0/8, \"fd00::/8\", 192.0.2.1],"
-    " description: d, source: {document: d.txt, section: s}}\n";
+    " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 typedef struct {
     fw_catalog catalog;
@@ -184,7 +184,7 @@ static const char *const scoped_yaml =
     "      - {id: mgmt-in, direction: in, protocol: tcp, ports: [8080], remote_addresses: [\"${open_peers}\"],"
     " description: d, source: {document: d.txt, section: s}}\n"
     "      - {id: app, direction: in, protocol: any, program: '${home}\\bin\\svc.exe',"
-    " description: d, source: {document: d.txt, section: s}}\n";
+    " description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
 
 static size_t filters_of(const fw_plan *plan, const char *rule)
 {
@@ -268,9 +268,65 @@ static void address_and_path_variables_scope_the_plan(void **state)
     fw_catalog_free(&c);
 }
 
+/* versions: a rule for some product versions is left out for another
+ * version, and planned with the rest while the host's version is not set
+ * (the union), which the plan says. */
+static const char *const versioned_yaml =
+    "product: X\n"
+    "variables:\n"
+    "  x_version: {type: version, description: the host's version}\n"
+    "profiles:\n"
+    "  - name: p\n"
+    "    role: r\n"
+    "    rules:\n"
+    "      - {id: always-in, direction: in, protocol: tcp, ports: [9392], program: 'C:\\x\\a.exe',"
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: v12-in, direction: in, protocol: tcp, ports: [9405], program: 'C:\\x\\a.exe', versions: \"<13\","
+    " description: d, source: {document: d.txt, section: s}}\n"
+    "      - {id: update-in, direction: in, protocol: tcp, ports: [9420], program: 'C:\\x\\a.exe',"
+    " versions: \">=12.3.2.4165\", description: d, source: {document: d.txt, section: s}}\n" FIXTURE_SOURCES;
+
+static void rules_follow_the_hosts_version(void **state)
+{
+    (void)state;
+    fw_catalog c = {0};
+    fw_diags d = {0};
+    load_yaml(&c, &d, versioned_yaml);
+    assert_int_equal(d.errors, 0);
+    const fw_profile *p = &c.profiles[0];
+    struct {
+        const char *version; /* NULL: not set */
+        size_t always, v12, update;
+        const char *says;
+    } cases[] = {
+        {NULL, 2, 2, 2, "x_version is not set: the rules of every version are planned, v12-in (<13), update-in (>=12.3.2.4165); --set x_version=VERSION plans only this host's"},
+        {"12.3", 2, 2, 0, "x_version=12.3: left out as rules of other versions: update-in (>=12.3.2.4165)"},
+        {"12.3.2.4165", 2, 2, 2, "x_version=12.3.2.4165: every version-bound rule of this profile applies to it"},
+        {"13.0.2", 2, 0, 2, "x_version=13.0.2: left out as rules of other versions: v12-in (<13)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fw_setting s[] = {{"x_version", (char *)cases[i].version}};
+        fw_binding b;
+        fw_binding_init(&b, &c, p, s, cases[i].version ? 1 : 0);
+        fw_plan plan = {0};
+        fw_plan_add_profile(&plan, p, &b);
+        assert_int_equal(filters_of(&plan, "always-in"), cases[i].always);
+        assert_int_equal(filters_of(&plan, "v12-in"), cases[i].v12);
+        assert_int_equal(filters_of(&plan, "update-in"), cases[i].update);
+        char *text = fw_plan_versions_text(&plan, p, &b);
+        assert_string_equal(text, cases[i].says);
+        free(text);
+        fw_plan_free(&plan);
+        fw_binding_free(&b);
+    }
+    fw_diags_free(&d);
+    fw_catalog_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rules_follow_the_hosts_version),
         cmocka_unit_test(one_filter_per_rule_and_layer),
         cmocka_unit_test(ports_are_sorted_adjacent_conditions_and_a_range_is_one),
         cmocka_unit_test(a_program_rule_of_any_protocol_has_only_the_app_id),

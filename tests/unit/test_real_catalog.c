@@ -39,7 +39,9 @@ static void every_documented_windows_role_has_a_profile(void **state)
     static const char *const roles[] = {
         "be-media-server", "be-remote-agent",
         "veeam-backup-server", "veeam-agent", "veeam-distribution-server", "veeam-repository",
-        "veeam-enterprise-manager",
+        "veeam-enterprise-manager", "veeam-proxy", "veeam-gateway", "veeam-mount-server",
+        "veeam-hyperv-host", "veeam-offhost-proxy", "veeam-guest-proxy", "veeam-vm-guest",
+        "veeam-wan-accelerator", "veeam-tape-server",
         "ahv-backup-server", "ahv-vpower-nfs", "ahv-guest-proxy", "ahv-log-shipping-server",
         "ahv-vm-guest", "ahv-sql-guest", "ahv-oracle-guest",
         "dpm", "dpm-agent", "dpm-sql"};
@@ -54,14 +56,14 @@ static bool is_vendor_document(const char *name)
 {
     static const char *const docs[] = {"000_efea23077a65e9c2.txt", "001_31e8d7bce34db34a.txt",
                                        "002_866ffdab140abbf4.txt", "003_6724a8e8bdccf209.txt",
-                                       "004_fae5cf0c1135f2ec.txt"};
+                                       "004_fae5cf0c1135f2ec.txt", "005_veeam_vbr_used_ports.md"};
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
         if (strcmp(name, docs[i]) == 0)
             return true;
     return false;
 }
 
-static void every_rule_cites_one_of_the_five_documents(void **state)
+static void every_rule_cites_one_of_the_vendor_documents(void **state)
 {
     (void)state;
     size_t rules = 0;
@@ -196,11 +198,95 @@ static void every_outbound_rule_names_its_program_or_its_peers(void **state)
         }
 }
 
+static fw_exposure exposure_of(const char *const *profiles, size_t count, const fw_setting *s, size_t nset,
+                               fw_plan *plan)
+{
+    for (size_t i = 0; i < count; i++) {
+        const fw_profile *p = fw_catalog_find(&catalog, profiles[i]);
+        fw_binding b;
+        fw_binding_init(&b, &catalog, p, s, nset);
+        fw_plan_add_profile(plan, p, &b);
+        fw_binding_free(&b);
+    }
+    return fw_plan_exposure(plan, NULL);
+}
+
+static size_t total(fw_exposure e)
+{
+    return e.tcp + e.udp + e.program_tcp + e.program_udp + e.out_tcp + e.out_udp;
+}
+
+/* A proxy that is also a repository applies both profiles (vendor 005:
+ * "make sure all required ports for each role are opened"): the Data Mover
+ * and deployment openings they share are one filter each, and the host is
+ * exposed exactly as the union of the two. */
+static void roles_sharing_a_host_share_their_filters(void **state)
+{
+    (void)state;
+    const fw_setting s[] = {{"veeam_servers", "10.0.0.0/24"}, {"backup_server", "10.0.0.5"}};
+    const char *const proxy[] = {"veeam-proxy"}, *const repo[] = {"veeam-repository"},
+                      *const both[] = {"veeam-proxy", "veeam-repository"};
+    fw_plan a = {0}, b = {0}, ab = {0};
+    fw_exposure ea = exposure_of(proxy, 1, s, 2, &a), eb = exposure_of(repo, 1, s, 2, &b),
+                eab = exposure_of(both, 2, s, 2, &ab);
+    /* Shared: deploy-smb-in, installer-in, data-mover-in, transmission-in and
+     * data-mover-out, on both address families where they have addresses. */
+    assert_true(ab.shared_count >= 5);
+    assert_int_equal(ab.count + ab.shared_count, a.count + b.count);
+    for (size_t i = 0; i < ab.count; i++)
+        for (size_t k = i + 1; k < ab.count; k++)
+            if (ab.filters[i].layer == ab.filters[k].layer &&
+                ab.filters[i].condition_count == ab.filters[k].condition_count) {
+                bool same = true;
+                for (size_t c = 0; same && c < ab.filters[i].condition_count; c++) {
+                    char *x = fw_condition_value_text(&ab.filters[i].conditions[c]);
+                    char *y = fw_condition_value_text(&ab.filters[k].conditions[c]);
+                    same = ab.filters[i].conditions[c].field == ab.filters[k].conditions[c].field &&
+                           strcmp(x, y) == 0;
+                    free(x);
+                    free(y);
+                }
+                if (same)
+                    fail_msg("filters %s/%s and %s/%s are the same", ab.filters[i].profile->name,
+                             ab.filters[i].rule->id, ab.filters[k].profile->name, ab.filters[k].rule->id);
+            }
+    /* The union: every column at least each role's, and no more than their sum. */
+    assert_true(eab.tcp >= ea.tcp && eab.tcp >= eb.tcp && eab.tcp <= ea.tcp + eb.tcp);
+    assert_true(eab.program_tcp >= ea.program_tcp && eab.program_tcp >= eb.program_tcp);
+    assert_true(total(eab) <= total(ea) + total(eb));
+    /* The shared openings appear once: the proxy's Data Mover port is the repository's. */
+    const fw_shared *sh = NULL;
+    for (size_t i = 0; i < ab.shared_count && !sh; i++)
+        if (strcmp(ab.shared[i].rule->id, "data-mover-in") == 0)
+            sh = &ab.shared[i];
+    assert_non_null(sh);
+    assert_string_equal(sh->profile->name, "veeam-repository");
+    assert_string_equal(ab.filters[sh->kept].profile->name, "veeam-proxy");
+    fw_plan_free(&a);
+    fw_plan_free(&b);
+    fw_plan_free(&ab);
+}
+
+/* Versions (issue 19): only what the documents say is bound to a version. */
+static void version_bound_rules_are_the_documented_ones(void **state)
+{
+    (void)state;
+    size_t bound = 0;
+    for (size_t p = 0; p < catalog.profile_count; p++)
+        for (size_t r = 0; r < catalog.profiles[p].rule_count; r++)
+            bound += catalog.profiles[p].rules[r].has_versions;
+    assert_int_equal(bound, 2);
+    assert_string_equal(rule_of("veeam-backup-server", "enterprise-manager-v12-in")->versions_text, "<13");
+    assert_string_equal(rule_of("veeam-backup-server", "console-update-in")->versions_text, ">=12.3.2.4165");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_documented_windows_role_has_a_profile),
-        cmocka_unit_test(every_rule_cites_one_of_the_five_documents),
+        cmocka_unit_test(roles_sharing_a_host_share_their_filters),
+        cmocka_unit_test(version_bound_rules_are_the_documented_ones),
+        cmocka_unit_test(every_rule_cites_one_of_the_vendor_documents),
         cmocka_unit_test(vendor_named_programs_have_program_rules),
         cmocka_unit_test(ndmp_service_and_rule_share_the_variable),
         cmocka_unit_test(plans_keep_same_field_conditions_adjacent),

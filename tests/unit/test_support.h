@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The sources: entry a test catalog's rules cite (documents d.txt and
+ * 000_x.txt); appended after its profiles, so that line numbers stay. */
+#define FIXTURE_SOURCES "sources: {d.txt: {title: Test document}, 000_x.txt: {title: Test document}}\n"
+
 /* Loads YAML text as the file "test.yaml". */
 static inline void load_yaml(fw_catalog *c, fw_diags *d, const char *text)
 {
