@@ -28,6 +28,26 @@ bool fw_str_ends_with_i(const char *s, const char *suffix)
     return n >= m && fw_str_ieq(s + n - m, suffix);
 }
 
+bool fw_strn_ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+            return false;
+        if (!a[i])
+            return true;
+    }
+    return true;
+}
+
+bool fw_str_contains_i(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; p && *p; p++)
+        if (fw_strn_ieq(p, word, n))
+            return true;
+    return false;
+}
+
 static void reserve(fw_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)

@@ -13,6 +13,10 @@ bool fw_str_ieq(const char *a, const char *b);
  * is close enough to be a likely typo; NULL otherwise. For "did you mean". */
 const char *fw_closest(const char *word, const char *const *candidates, size_t count);
 bool fw_str_ends_with_i(const char *s, const char *suffix);
+/* The same for the first n characters (a shorter string differs). */
+bool fw_strn_ieq(const char *a, const char *b, size_t n);
+/* Whether text (NULL: no) holds word, case aside. */
+bool fw_str_contains_i(const char *text, const char *word);
 
 /* Splits text at any of the separators into trimmed, non-empty items
  * ("dpm; veeam-agent," gives two): the form an installer's property takes

@@ -31,6 +31,7 @@ static const struct {
     {FW_OPT_FLOW, "--dir"}, {FW_OPT_FLOW, "--proto"}, {FW_OPT_FLOW, "--port"}, {FW_OPT_FLOW, "--remote-addr"},
     {FW_OPT_FLOW, "--local-addr"}, {FW_OPT_FLOW, "--program"}, {FW_OPT_FLOW, "--flows"},
     {FW_OPT_DEFAULTS, "--defaults"}, {FW_OPT_VERBOSE, "--verbose"},
+    {FW_OPT_DETECT, "--detect"}, {FW_OPT_DETECT, "--auto-detect"},
 };
 
 /* An unknown option, with the closest one this command takes. */
@@ -180,6 +181,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_DEFAULTS;
         } else if (strcmp(a, "--verbose") == 0) {
             need = FW_OPT_VERBOSE;
+        } else if (strcmp(a, "--detect") == 0 || is_option(a, "--auto-detect")) {
+            need = FW_OPT_DETECT;
         } else if (is_option(a, "--profiles") || is_option(a, "--settings")) {
             need = FW_OPT_INSTALLER_LISTS;
         } else if (flow_option(a)) {
@@ -202,6 +205,20 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             args->purge |= need == FW_OPT_PURGE;
             args->defaults |= need == FW_OPT_DEFAULTS;
             args->verbose |= need == FW_OPT_VERBOSE;
+            continue;
+        }
+        if (need == FW_OPT_DETECT && strcmp(a, "--detect") == 0) {
+            args->detect = true;
+            continue;
+        }
+        if (need == FW_OPT_DETECT) {
+            const char *value = option_value(argc, argv, &i, "--auto-detect");
+            if (!value || (strcmp(value, "on") != 0 && strcmp(value, "off") != 0))
+                return usage_error(cmd, "option '--auto-detect' takes on or off, got '%s'", value ? value : "");
+            if (args->auto_detect_given)
+                return usage_error(cmd, "%s is given twice", "--auto-detect");
+            args->auto_detect_given = true;
+            args->auto_detect = strcmp(value, "on") == 0;
             continue;
         }
         if (need == FW_OPT_FLOW) {

@@ -35,6 +35,7 @@ enum {
     FW_OPT_FLOW = 1 << 14, /* why: --dir --proto --port --remote-addr --local-addr --program --flows */
     FW_OPT_DEFAULTS = 1 << 15, /* show, plan: the catalog alone, not the host's settings */
     FW_OPT_VERBOSE = 1 << 16,  /* why: keys, ids and weights too */
+    FW_OPT_DETECT = 1 << 17,   /* apply: --detect, --auto-detect on|off */
 };
 
 typedef struct {
@@ -57,6 +58,8 @@ typedef struct {
     bool purge;               /* remove --all --purge */
     bool defaults;            /* show, plan --defaults */
     bool verbose;             /* why --verbose */
+    bool detect;              /* apply --detect (configure: "auto" among --profiles) */
+    bool auto_detect_given, auto_detect; /* apply --auto-detect on|off */
     char **list_items;        /* owned: what --profiles / --settings split into */
     size_t list_item_count, list_item_cap;
     const char *dir, *proto, *port, *remote_addr, *local_addr, *program, *flows; /* why */
@@ -137,6 +140,7 @@ int fw_cmd_config(const fw_cli_args *args);
 int fw_cmd_service(const fw_cli_args *args);
 int fw_cmd_configure(const fw_cli_args *args);
 int fw_cmd_why(const fw_cli_args *args);
+int fw_cmd_detect(const fw_cli_args *args);
 
 /* Warns, once each, of the addresses variables whose value counts as any
  * address (guard.h). */
@@ -150,6 +154,12 @@ void fw_cli_json_exposure(fw_json *j, const fw_exposure *e);
  * value (null: not set), whether the union of versions is planned, and the
  * rules left out for another version (plan.h). */
 void fw_cli_json_versions(fw_json *j, const fw_plan *plan, const fw_profile *profile, const fw_binding *binding);
+
+/* What detection found (detect.h): text, or the members "detected" and
+ * "ambiguous" (docs/schemas/detect.schema.json). */
+struct fw_detection_;
+void fw_cli_print_detection(FILE *out, const struct fw_detection_ *d);
+void fw_cli_json_detection(fw_json *j, const struct fw_detection_ *d);
 
 /* "135, 2500-3300" with the binding's values. */
 char *fw_cli_ports_text(const fw_rule *rule, const fw_binding *binding, const char *separator);

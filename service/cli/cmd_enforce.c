@@ -3,8 +3,11 @@
 #include "cli.h"
 #include "host_error.h"
 
+#include "apply_detect.h"
+
 #include "catalog_load.h"
 #include "host_config.h"
+#include "host_lock.h"
 #include "host_reconcile.h"
 #include "settings_merge.h"
 #include "site_catalog.h"
@@ -151,15 +154,51 @@ static int reconcile_and_report(const fw_cli_args *args, const fw_host_config *c
     return rc;
 }
 
-/* configure's --interval: recorded with the profiles, after the commit. */
-static int take_interval(unsigned long seconds, fw_host_config *c)
+/* What a host_config setter said: a refusal stops the command. */
+static int setter_result(unsigned long e, char *error)
 {
-    char *error = NULL;
-    if (fw_host_config_set_interval(c, seconds, &error) == ERROR_SUCCESS)
+    if (e == ERROR_SUCCESS)
         return FW_EXIT_OK;
     fw_error("%s; nothing was changed\n", error);
     free(error);
     return FW_EXIT_INVALID;
+}
+
+/* configure's --interval: recorded with the profiles, after the commit. */
+static int take_interval(unsigned long seconds, fw_host_config *c)
+{
+    char *error = NULL;
+    unsigned long e = fw_host_config_set_interval(c, seconds, &error); /* fills error first */
+    return setter_result(e, error);
+}
+
+/* --auto-detect on|off: recorded with the profiles, after the commit. */
+static int take_auto_detect(bool on, fw_host_config *c)
+{
+    char *error = NULL;
+    unsigned long e = fw_host_config_set_auto_detect(c, on, &error); /* fills error first */
+    return setter_result(e, error);
+}
+
+/* apply --auto-detect off on a host that applies nothing: there is no WFP
+ * transaction to run, only the value to record. */
+static int record_settings_only(const fw_cli_args *args)
+{
+    fw_host_config c;
+    if (!load_config(&c))
+        return FW_EXIT_FAILURE;
+    int rc = take_auto_detect(args->auto_detect, &c);
+    char *error = NULL;
+    if (rc == FW_EXIT_OK && !args->dry_run && fw_host_config_save(&c, FW_SAVE_PATHS, &error) != ERROR_SUCCESS) {
+        fw_error("%s\n", error);
+        free(error);
+        rc = FW_EXIT_FAILURE;
+    }
+    if (rc == FW_EXIT_OK)
+        printf("%s AutoDetect = %d in %s; no profile is applied.\n", args->dry_run ? "Would record" : "Recorded",
+               c.auto_detect, FW_CONFIG_KEY_TEXT);
+    fw_host_config_free(&c);
+    return rc;
 }
 
 static bool profile_has_variable(const fw_cli_session *s, size_t i, const char *name)
@@ -173,11 +212,13 @@ static bool profile_has_variable(const fw_cli_session *s, size_t i, const char *
 
 /* Says what a merge changed; a change that widens an opening is a
  * warning, every time. */
-static void report_merge(const char *profile, const fw_merge *m, bool json)
+static void report_merge(const char *profile, const fw_merge *m, bool json, bool say_kept)
 {
     FILE *out = json ? stderr : stdout;
     for (size_t i = 0; i < m->note_count; i++) {
         const fw_merge_note *n = &m->notes[i];
+        if (n->kind == FW_MERGE_KEPT && !say_kept)
+            continue;
         if (n->kind == FW_MERGE_KEPT)
             fprintf(out, "Keeping %s=%s for profile %s, as recorded (fwsvc apply --profile %s --unset %s returns it "
                          "to the catalog's default).\n",
@@ -191,26 +232,43 @@ static void report_merge(const char *profile, const fw_merge *m, bool json)
     }
 }
 
-int fw_cmd_apply(const fw_cli_args *args)
+static int apply_locked(const fw_cli_args *args)
 {
     fw_host_config c;
     if (!load_config(&c))
         return FW_EXIT_FAILURE;
     int rc = take_paths(args, &c, true);
+    bool detect = args->detect || (args->auto_detect_given && args->auto_detect);
+    fw_applied fresh = {0}; /* the profiles detection added or changed */
     if (rc == FW_EXIT_OK && c.profiles_source == FW_SOURCE_POLICY &&
-        (args->profile_count || args->setting_count || args->unset_count)) {
+        (args->profile_count || args->setting_count || args->unset_count || detect)) {
         fw_error("the applied profiles are set by Group Policy (%s\\AppliedProfiles); change them there\n",
                  FW_POLICY_KEY_TEXT);
         rc = FW_EXIT_INVALID;
     }
     if (rc == FW_EXIT_OK && args->interval)
         rc = take_interval(args->interval, &c);
-    if (rc == FW_EXIT_OK && !args->profile_count && !c.profiles.count) {
-        fw_error("nothing to apply: no profile is recorded on this host; name one with --profile NAME "
-                 "(see 'fwsvc list')\n");
+    if (rc == FW_EXIT_OK && args->auto_detect_given)
+        rc = take_auto_detect(args->auto_detect, &c);
+    if (rc == FW_EXIT_OK && detect)
+        rc = fw_cli_apply_detect(&c, args, &fresh);
+    if (rc == FW_EXIT_OK && !args->profile_count && !c.profiles.count && args->auto_detect_given && !detect) {
+        fw_host_config_free(&c);
+        return record_settings_only(args);
+    }
+    if (rc == FW_EXIT_OK && !args->profile_count && !c.profiles.count && !detect) {
+        fw_error("nothing to apply: no profile is recorded on this host; name one with --profile NAME (see 'fwsvc "
+                 "list'), or apply the installed products' with --detect\n");
+        rc = FW_EXIT_INVALID;
+    }
+    /* --detect on a host without a product: nothing is applied, and what
+     * detection had added goes (the reconcile below deletes its filters). */
+    if (rc == FW_EXIT_OK && !args->profile_count && !c.profiles.count && (args->setting_count || args->unset_count)) {
+        fw_error("--set/--unset: no product is detected and no profile is applied to take them\n");
         rc = FW_EXIT_INVALID;
     }
     if (rc != FW_EXIT_OK) {
+        fw_applied_free(&fresh);
         fw_host_config_free(&c);
         return rc;
     }
@@ -226,8 +284,9 @@ int fw_cmd_apply(const fw_cli_args *args)
         named.profiles = recorded;
         named.profile_count = c.profiles.count;
     }
-    fw_cli_session s;
-    rc = fw_cli_session_open(&s, &named, FW_SESSION_NEED_PROFILE | FW_SESSION_TRUSTED); /* checks the profiles and every --set */
+    fw_cli_session s = {0};
+    if (named.profile_count) /* checks the profiles and every --set */
+        rc = fw_cli_session_open(&s, &named, FW_SESSION_NEED_PROFILE | FW_SESSION_TRUSTED);
     for (size_t u = 0; rc == FW_EXIT_OK && u < args->unset_count; u++) {
         bool known = false;
         for (size_t i = 0; i < s.profile_count && !known; i++)
@@ -254,14 +313,18 @@ int fw_cmd_apply(const fw_cli_args *args)
         fw_merge m;
         fw_settings_merge(file->variables, file->variable_count, before == NULL, before ? before->settings : NULL,
                           before ? before->count : 0, mine, n, unset, nu, &m);
-        report_merge(s.profiles[i]->name, &m, args->json);
+        /* What detection just recorded it said already. */
+        report_merge(s.profiles[i]->name, &m, args->json, !fw_applied_find(&fresh, s.profiles[i]->name));
         fw_applied_set(&c.profiles, s.profiles[i]->name, m.settings, m.count);
+        if (args->profile_count) /* named by hand: the administrator's, never removed by detection */
+            fw_applied_mark_detected(&c.profiles, s.profiles[i]->name, false);
         fw_merge_free(&m);
         free(mine);
         free(unset);
     }
     fw_cli_session_close(&s);
     free(recorded);
+    fw_applied_free(&fresh);
     if (rc == FW_EXIT_OK) {
         if (c.profiles_source == FW_SOURCE_DEFAULT)
             c.profiles_source = FW_SOURCE_LOCAL;
@@ -270,6 +333,27 @@ int fw_cmd_apply(const fw_cli_args *args)
     }
     fw_host_config_free(&c);
     return rc;
+}
+
+/* Runs a command that changes the host under the host lock (host_lock.h). */
+static int locked(int (*command)(const fw_cli_args *), const fw_cli_args *args)
+{
+    const char *why;
+    HANDLE lock = fw_host_lock(NULL, 60000, &why);
+    if (!lock) {
+        fw_error("another fwsvc (the service, or another command) has been changing this host for a minute (%s); "
+                 "nothing was changed, try again\n",
+                 why);
+        return FW_EXIT_FAILURE;
+    }
+    int rc = command(args);
+    fw_host_unlock(lock);
+    return rc;
+}
+
+int fw_cmd_apply(const fw_cli_args *args)
+{
+    return locked(apply_locked, args);
 }
 
 /* remove --all --purge, after WFP and the services file are clean: what an
@@ -296,7 +380,7 @@ static int purge(void)
     return rc;
 }
 
-int fw_cmd_remove(const fw_cli_args *args)
+static int remove_locked(const fw_cli_args *args)
 {
     if (args->all == (args->profile_count > 0)) {
         fw_error("remove needs either --profile NAME or --all\n");
@@ -350,6 +434,11 @@ int fw_cmd_remove(const fw_cli_args *args)
     return rc;
 }
 
+int fw_cmd_remove(const fw_cli_args *args)
+{
+    return locked(remove_locked, args);
+}
+
 int fw_cmd_status(const fw_cli_args *args)
 {
     fw_host_config c;
@@ -378,6 +467,7 @@ int fw_cmd_status(const fw_cli_args *args)
         }
         fw_report_refused(&run.desired);
         fw_report_widened(&run.desired);
+        fw_cli_warn_undetected(&c);
         if (!args->json)
             fw_services_report(&run.services, "status");
         fw_services_warn(&run.services);
@@ -578,6 +668,7 @@ int fw_cmd_config(const fw_cli_args *args)
         config_json_value(&j, "services_file", services, 0, false, c.services_file_source);
         config_json_value(&j, "interval_seconds", NULL, c.interval_seconds, true, c.interval_source);
         config_json_value(&j, "sublayer_weight", NULL, c.sublayer_weight, true, c.sublayer_weight_source);
+        config_json_value(&j, "auto_detect", NULL, c.auto_detect, true, c.auto_detect_source);
         fw_json_key(&j, "profiles");
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "source", fw_source_name(c.profiles_source));
@@ -591,6 +682,8 @@ int fw_cmd_config(const fw_cli_args *args)
             for (size_t s = 0; s < c.profiles.items[p].count; s++)
                 fw_json_member_string(&j, c.profiles.items[p].settings[s].name, c.profiles.items[p].settings[s].value);
             fw_json_object_end(&j);
+            fw_json_key(&j, "detected");
+            fw_json_bool(&j, c.profiles.items[p].detected);
             fw_json_object_end(&j);
         }
         fw_json_array_end(&j);
@@ -610,6 +703,8 @@ int fw_cmd_config(const fw_cli_args *args)
         config_row(&t, "service interval", number, c.interval_source);
         snprintf(number, sizeof number, "0x%04X", c.sublayer_weight);
         config_row(&t, "sublayer weight", number, c.sublayer_weight_source);
+        config_row(&t, "auto-detect", c.auto_detect ? "on (the service follows the detected products)" : "off",
+                   c.auto_detect_source);
         if (!c.profiles.count)
             config_row(&t, "profiles", "(none applied)", c.profiles_source);
         for (size_t p = 0; p < c.profiles.count; p++) {
@@ -620,6 +715,8 @@ int fw_cmd_config(const fw_cli_args *args)
                               c.profiles.items[p].settings[s].value);
             if (c.profiles.items[p].count)
                 fw_buf_printf(&b, ")");
+            if (c.profiles.items[p].detected)
+                fw_buf_printf(&b, " [added by detection]");
             config_row(&t, p ? "" : "profiles", b.data, c.profiles_source);
             fw_buf_free(&b);
         }
@@ -643,8 +740,23 @@ int fw_cmd_configure(const fw_cli_args *args)
                "is unchanged.\n");
         return FW_EXIT_OK;
     }
-    if (args->profile_count || args->setting_count)
-        return fw_cmd_apply(args); /* records the interval with the profiles */
+    /* PROFILES=auto: the detected products' profiles, and AutoDetect=1. */
+    fw_cli_args given = *args;
+    const char **named = fw_xcalloc(args->profile_count + 1, sizeof *named);
+    given.profiles = named;
+    given.profile_count = 0;
+    for (size_t i = 0; i < args->profile_count; i++) {
+        if (fw_str_ieq(args->profiles[i], "auto"))
+            given.detect = given.auto_detect_given = given.auto_detect = true;
+        else
+            named[given.profile_count++] = args->profiles[i];
+    }
+    if (given.profile_count || given.setting_count || given.detect) {
+        int rc = fw_cmd_apply(&given); /* records the interval with the profiles */
+        free(named);
+        return rc;
+    }
+    free(named);
     fw_host_config c;
     if (!load_config(&c))
         return FW_EXIT_FAILURE;

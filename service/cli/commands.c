@@ -66,9 +66,10 @@ static const fw_command commands[] = {
      "                       if any; none: the vendor catalog alone)\n"},
     {"apply",
      FW_OPT_CATALOG | FW_OPT_PROFILE | FW_OPT_MANY_PROFILES | FW_OPT_SET | FW_OPT_UNSET | FW_OPT_JSON |
-         FW_OPT_DRY_RUN | FW_OPT_SERVICES_FILE,
+         FW_OPT_DRY_RUN | FW_OPT_SERVICES_FILE | FW_OPT_DETECT,
      fw_cmd_apply, "install the filters of profiles in WFP (Windows, as administrator)",
      "Usage: fwsvc apply [--profile NAME]... [--set NAME=VALUE]... [--unset NAME]...\n"
+     "                   [--detect] [--auto-detect on|off]\n"
      "                   [--dry-run] [--json] [--catalog DIR] [--site-catalog DIR]\n"
      "                   [--services-file PATH]\n"
      "\n"
@@ -92,6 +93,14 @@ static const fw_command commands[] = {
      "read-only, missing, oversized or non-text file stops apply before WFP.\n"
      "\n"
      "  --profile NAME       a profile to apply, by name or alias; may be repeated\n"
+     "  --detect             also the profiles of the backup products this computer\n"
+     "                       runs, with their install folders and versions ('fwsvc\n"
+     "                       detect' shows them); --set values win over detected\n"
+     "                       ones; a profile detection added and whose product is\n"
+     "                       gone is removed (docs/detection.md)\n"
+     "  --auto-detect on|off record AutoDetect: the fwsvc service then does what\n"
+     "                       --detect does, at start, on its timer and when a\n"
+     "                       service is installed or removed (on implies --detect)\n"
      "  --set NAME=VALUE     a variable of the profile, recorded for later applies\n"
      "  --unset NAME         return a variable to the catalog's default\n"
      "  --dry-run            show what would change; change nothing\n"
@@ -122,7 +131,9 @@ static const fw_command commands[] = {
      "an interval out of range exits 2 and changes nothing. An empty value means\n"
      "the property was not given; with none given, nothing changes.\n"
      "\n"
-     "  --profiles LIST      profile names or aliases, separated by ',' or ';'\n"
+     "  --profiles LIST      profile names or aliases, separated by ',' or ';';\n"
+     "                       'auto' applies the detected products' profiles and\n"
+     "                       records AutoDetect=1 (apply --detect --auto-detect on)\n"
      "  --settings LIST      NAME=VALUE settings separated by ';' (an address list\n"
      "                       keeps its commas: dpm_server=10.0.0.5,10.0.0.6)\n"
      "  --interval SECONDS   the service's timer, 10 to 86400\n"
@@ -159,6 +170,26 @@ static const fw_command commands[] = {
      "                       (default: the host's)\n"
      "\n"
      "Exit codes: 0 removed, 1 failure (WFP unchanged), 2 invalid input.\n"},
+    {"detect", FW_OPT_JSON, fw_cmd_detect,
+     "show which backup products and roles this computer runs, and their profiles",
+     "Usage: fwsvc detect [--json]\n"
+     "\n"
+     "Reads this computer, and changes nothing: the services the Service Control\n"
+     "Manager starts (name and program), the products' registry keys under\n"
+     "HKLM\\SOFTWARE, and the file version of each role's program. For each role\n"
+     "found it prints the product, the role, its profile, the version, the install\n"
+     "folder, the settings that follow from them (install folders, the version),\n"
+     "and the evidence. What maps to no single profile is listed as ambiguous:\n"
+     "the Veeam Data Mover alone (proxy, repository or gateway: the backup server\n"
+     "knows which), Microsoft Azure Backup Server (not DPM). The sources of every\n"
+     "name it reads are in docs/detection.md.\n"
+     "\n"
+     "'fwsvc apply --detect' applies what is found; peers (who may connect) are\n"
+     "never detected: set them with --set, and the rules that need them wait.\n"
+     "\n"
+     "  --json               machine-readable output (docs/schemas/detect.schema.json)\n"
+     "\n"
+     "Exit codes: 0 (whether or not anything was found), 1 failure.\n"},
     {"status", FW_OPT_CATALOG | FW_OPT_JSON | FW_OPT_SERVICES_FILE, fw_cmd_status,
      "compare WFP with the host configuration: in sync, drift or pending",
      "Usage: fwsvc status [--json] [--catalog DIR] [--site-catalog DIR] [--services-file PATH]\n"

@@ -10,6 +10,8 @@
 #include "host_config.h"
 #include "host_error.h"
 #include "host_exit.h"
+#include "host_follow.h"
+#include "host_lock.h"
 #include "host_reconcile.h"
 #include "service_log.h"
 #include "service_status.h"
@@ -32,6 +34,12 @@
 
 struct fw_loop {
     HANDLE stop, wfp_changed, param_changed, config_key_changed, policy_key_changed;
+    /* HKLM\SYSTEM\CurrentControlSet\Services: a subkey added or deleted
+     * is a service created or deleted (docs/detection.md). */
+    HANDLE services_changed;
+    HKEY services_key;
+    bool auto_detect;       /* the last configuration read had AutoDetect on */
+    char *last_missing_text; /* the profiles applied by hand whose product is gone, as last logged */
     /* The catalog folder [0] and the site catalog folder [1]:
      * FindFirstChangeNotification handles, or NULL. */
     HANDLE catalog_changed[2];
@@ -240,8 +248,66 @@ static void report_failure(fw_loop *l, const char *why, const char *message, int
         free(lines[i]);
 }
 
-/* One reconcile: what the command line's apply does, without recording. */
-static void reconcile(fw_loop *l, const char *why)
+/* AutoDetect: the detected products' profiles into c before the
+ * reconcile (host_follow.h). Returns what the reconcile must record. */
+static unsigned follow_products(fw_loop *l, fw_host_config *c, fw_detection *d, fw_follow *f)
+{
+    fw_diags diags = {0};
+    l->auto_detect = c->auto_detect;
+    *d = (fw_detection){0};
+    *f = (fw_follow){0};
+    if (!c->auto_detect || c->profiles_source == FW_SOURCE_POLICY) /* policy's profiles are policy's */
+        return 0;
+    bool read = fw_host_follow(c, FW_FOLLOW_REMOVE, d, f, &diags);
+    fw_diags_free(&diags); /* a catalog that does not load: the reconcile reports it */
+    if (read && c->profiles_source == FW_SOURCE_DEFAULT)
+        c->profiles_source = FW_SOURCE_LOCAL;
+    return read && fw_follow_changed(f) ? FW_RECORD_PROFILES : 0;
+}
+
+/* After the commit: each profile detection added, changed or removed is an
+ * event naming its evidence; the profiles applied by hand whose product
+ * is gone are a warning when that list changes. */
+static void report_follow(fw_loop *l, const fw_follow *f)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        const fw_follow_change *c = &f->changes[i];
+        const fw_detected *d = c->detected;
+        fw_buf changes = {0};
+        for (size_t k = 0; k < c->merge.note_count; k++)
+            if (c->merge.notes[k].kind != FW_MERGE_KEPT)
+                fw_buf_printf(&changes, "%s%s %s -> %s%s", changes.len ? ", " : "", c->merge.notes[k].name,
+                              c->merge.notes[k].before, c->merge.notes[k].after,
+                              c->merge.notes[k].widens ? " (widens)" : "");
+        if (c->added) { /* what it was added with, not what the defaults were */
+            fw_buf_free(&changes);
+            for (size_t k = 0; k < c->merge.count; k++)
+                fw_buf_printf(&changes, "%s%s=%s", k ? ", " : "", c->merge.settings[k].name,
+                              c->merge.settings[k].value);
+        }
+        char *evidence = fw_evidence_text(&d->evidence);
+        fw_log_event(FWSVC_EVENT_PRODUCT_DETECTED, "%s %s%s%s: profile %s %s%s%s (evidence: %s)",
+                     fw_detect_role_product(d->role), fw_detect_role_name(d->role), d->version ? " " : "",
+                     d->version ? d->version : "", c->profile, c->added ? "added" : "updated",
+                     changes.len ? (c->added ? " with " : ": ") : "", changes.len ? changes.data : "", evidence);
+        free(evidence);
+        fw_buf_free(&changes);
+    }
+    for (size_t i = 0; i < f->removed_count; i++)
+        fw_log_event(FWSVC_EVENT_PRODUCT_GONE, "profile %s (added by detection): its product is no longer detected; "
+                     "its filters are deleted",
+                     f->removed[i]);
+    fw_buf missing = {0};
+    for (size_t i = 0; i < f->missing_count; i++)
+        fw_buf_printf(&missing, "%s%s", i ? "; " : "", f->missing[i]);
+    if (missing.len)
+        fw_buf_printf(&missing, " (applied by hand, so kept; 'fwsvc remove --profile NAME' closes it)");
+    log_if_changed(FWSVC_EVENT_PRODUCT_MISSING, &l->last_missing_text, &missing);
+}
+
+/* One reconcile: what the command line's apply does; with AutoDetect, the
+ * detected products' profiles first, recorded once WFP has committed. */
+static void reconcile_locked(fw_loop *l, const char *why)
 {
     fw_host_config c;
     char *error = NULL;
@@ -254,11 +320,18 @@ static void reconcile(fw_loop *l, const char *why)
     watch_catalog(l, 0, catalog);
     watch_catalog(l, 1, c.site_catalog_dir);
     free(catalog);
+    fw_detection detection;
+    fw_follow follow;
+    unsigned record = follow_products(l, &c, &detection, &follow);
     /* A stop ends the waits for BFE and for the lock (STOP within 3 s). */
-    fw_host_request rq = {.record = 0, .cancel = l->stop, .engine = l->engine};
+    fw_host_request rq = {.record = record, .cancel = l->stop, .engine = l->engine};
     fw_host_run run;
     fw_error_clear();
     int rc = fw_host_reconcile(&c, &rq, &run);
+    if (run.reconciled && rc == FW_EXIT_OK)
+        report_follow(l, &follow);
+    fw_follow_free(&follow);
+    fw_detection_free(&detection);
     if (!run.reconciled) {
         const char *message = run.result.message[0] ? run.result.message
                               : run.desired.error   ? run.desired.error
@@ -326,6 +399,21 @@ static void reconcile(fw_loop *l, const char *why)
     fw_host_config_free(&c);
 }
 
+/* Under the host lock: an apply or remove of the command line runs whole
+ * before or after it (host_lock.h). */
+static void reconcile(fw_loop *l, const char *why)
+{
+    const char *busy;
+    HANDLE lock = fw_host_lock(l->stop, 30000, &busy);
+    if (lock) {
+        reconcile_locked(l, why);
+        fw_host_unlock(lock);
+    } else if (strcmp(busy, "cancelled") != 0) {
+        report_failure(l, why, "another fwsvc command has held the host lock for 30 s; the timer tries again",
+                       FW_EXIT_FAILURE, NULL);
+    }
+}
+
 fw_loop *fw_loop_create(void)
 {
     fw_loop *l = fw_xcalloc(1, sizeof *l);
@@ -339,6 +427,9 @@ fw_loop *fw_loop_create(void)
                     NULL);
     RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies", 0, NULL, 0, KEY_NOTIFY | KEY_READ, NULL,
                     &l->policy_key, NULL);
+    l->services_changed = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services", 0, KEY_NOTIFY, &l->services_key))
+        l->services_key = NULL;
     return l;
 }
 
@@ -375,20 +466,33 @@ static void reconcile_now(fw_loop *l, const char *why)
         unsubscribe(l); /* its handles died with BFE: reopen once it answers */
 }
 
-/* What woke the loop, re-armed for the next time: waits[5, first_program)
- * are the catalog folders' watches, the rest the programs'. */
+/* Services created or deleted: subkeys of the Services key only (not its
+ * subtree: a service's own values change often). */
+static void watch_services(fw_loop *l)
+{
+    if (l->services_key)
+        RegNotifyChangeKeyValue(l->services_key, FALSE, REG_NOTIFY_CHANGE_NAME, l->services_changed, TRUE);
+}
+
+#define FIRST_FOLDER_WAIT 6 /* waits[6, first_program) are the catalog folders' watches */
+
+/* What woke the loop, re-armed for the next time: the program watches
+ * follow the catalog folders'. */
 static const char *event_of(fw_loop *l, DWORD w, HANDLE *waits, DWORD first_program, DWORD count)
 {
     if (w == WAIT_OBJECT_0 + 3)
         watch_key(l->config_key, l->config_key_changed);
     if (w == WAIT_OBJECT_0 + 4)
         watch_key(l->policy_key, l->policy_key_changed);
-    if (w >= WAIT_OBJECT_0 + 5 && w < WAIT_OBJECT_0 + count)
+    if (w == WAIT_OBJECT_0 + 5)
+        watch_services(l);
+    if (w >= WAIT_OBJECT_0 + FIRST_FOLDER_WAIT && w < WAIT_OBJECT_0 + count)
         FindNextChangeNotification(waits[w - WAIT_OBJECT_0]);
-    return w == WAIT_OBJECT_0 + 1                ? "filters changed"
-           : w >= WAIT_OBJECT_0 + first_program ? "a pending program appeared"
-           : w >= WAIT_OBJECT_0 + 5             ? "catalog change"
-                                                : "configuration change";
+    return w == WAIT_OBJECT_0 + 1                            ? "filters changed"
+           : w == WAIT_OBJECT_0 + 5                          ? "a service was installed or removed"
+           : w >= WAIT_OBJECT_0 + first_program              ? "a pending program appeared"
+           : w >= WAIT_OBJECT_0 + FIRST_FOLDER_WAIT          ? "catalog change"
+                                                              : "configuration change";
 }
 
 DWORD fw_loop_run(fw_loop *l)
@@ -396,6 +500,7 @@ DWORD fw_loop_run(fw_loop *l)
     fw_service_status_init(&l->status);
     watch_key(l->config_key, l->config_key_changed);
     watch_key(l->policy_key, l->policy_key_changed);
+    watch_services(l);
     DWORD e = subscribe(l);
     if (e) {
         fw_log_event(bfe_gone(e) ? FWSVC_EVENT_BFE_UNAVAILABLE : FWSVC_EVENT_ERROR,
@@ -410,9 +515,10 @@ DWORD fw_loop_run(fw_loop *l)
     const char *gathered = NULL;
     ULONGLONG burst_start = 0, quiet_at = 0;
     for (;;) {
-        HANDLE waits[7 + MAX_PROGRAM_WATCHES] = {l->stop, l->wfp_changed, l->param_changed, l->config_key_changed,
-                                                 l->policy_key_changed};
-        DWORD count = 5;
+        HANDLE waits[FIRST_FOLDER_WAIT + 2 + MAX_PROGRAM_WATCHES] = {
+            l->stop, l->wfp_changed, l->param_changed, l->config_key_changed, l->policy_key_changed,
+            l->services_changed};
+        DWORD count = FIRST_FOLDER_WAIT;
         for (size_t i = 0; i < 2; i++)
             if (l->catalog_changed[i])
                 waits[count++] = l->catalog_changed[i];
@@ -458,6 +564,8 @@ DWORD fw_loop_run(fw_loop *l)
         if (w == WAIT_OBJECT_0 + 1 && !changes_need_reconcile(l))
             continue;
         const char *why = event_of(l, w, waits, first_program, count);
+        if (w == WAIT_OBJECT_0 + 5 && !l->auto_detect)
+            continue; /* services come and go; only AutoDetect follows them */
         now = GetTickCount64();
         if (in_burst) {
             if (!gathered)
@@ -505,6 +613,10 @@ void fw_loop_free(fw_loop *l)
     CloseHandle(l->param_changed);
     CloseHandle(l->config_key_changed);
     CloseHandle(l->policy_key_changed);
+    if (l->services_key)
+        RegCloseKey(l->services_key);
+    CloseHandle(l->services_changed);
+    free(l->last_missing_text);
     fw_known_filters_clear(&l->known);
     DeleteCriticalSection(&l->changes_lock);
     free(l);

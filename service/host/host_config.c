@@ -198,7 +198,6 @@ static unsigned long read_layer(const wchar_t *root, const char *root_text, fw_s
     bool present = false;
     if (!(rc = read_path(key, root_text, L"CatalogDir", &path, error)) && path) {
         free(c->catalog_dir);
-    free(c->site_catalog_dir);
         c->catalog_dir = path, c->catalog_dir_source = source;
     }
     if (!rc && !(rc = read_path(key, root_text, L"SiteCatalogDir", &path, error)) && path) {
@@ -216,6 +215,8 @@ static unsigned long read_layer(const wchar_t *root, const char *root_text, fw_s
     if (!rc && !(rc = read_number(key, root_text, L"SublayerWeight", 1, 0xFFFF, &number, &present, error)) &&
         present)
         c->sublayer_weight = (unsigned short)number, c->sublayer_weight_source = source;
+    if (!rc && !(rc = read_number(key, root_text, L"AutoDetect", 0, 1, &number, &present, error)) && present)
+        c->auto_detect = number == 1, c->auto_detect_source = source;
     RegCloseKey(key);
     if (rc)
         return rc;
@@ -228,6 +229,32 @@ static unsigned long read_layer(const wchar_t *root, const char *root_text, fw_s
     return rc;
 }
 
+/* DetectedProfiles: which local profiles detection added (a name no
+ * longer applied means nothing). */
+static unsigned long read_detected(fw_host_config *c, char **error)
+{
+    HKEY key;
+    unsigned long rc = open_key(LOCAL_KEY, FW_CONFIG_KEY_TEXT, &key, error);
+    if (rc || !key)
+        return rc;
+    uint8_t *data = NULL;
+    size_t size = 0;
+    rc = fw_reg_read_typed(key, FW_CONFIG_KEY_TEXT, L"DetectedProfiles", REG_MULTI_SZ, &data, &size, error);
+    RegCloseKey(key);
+    if (rc == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    char **items = NULL;
+    size_t count = 0;
+    char reason[160];
+    if (!rc && !fw_reg_multi_sz_parse(data, size, &items, &count, reason, sizeof reason))
+        rc = bad(error, ERROR_INVALID_DATA, "%s, value DetectedProfiles: %s", FW_CONFIG_KEY_TEXT, reason);
+    for (size_t i = 0; !rc && i < count; i++)
+        fw_applied_mark_detected(&c->profiles, items[i], true);
+    fw_split_list_free(items, count);
+    free(data);
+    return rc;
+}
+
 unsigned long fw_host_config_load(fw_host_config *c, char **error)
 {
     *c = (fw_host_config){.interval_seconds = FW_DEFAULT_INTERVAL_SECONDS,
@@ -237,6 +264,8 @@ unsigned long fw_host_config_load(fw_host_config *c, char **error)
     unsigned long rc = read_layer(LOCAL_KEY, FW_CONFIG_KEY_TEXT, FW_SOURCE_LOCAL, c, error);
     if (!rc)
         rc = read_layer(POLICY_KEY, FW_POLICY_KEY_TEXT, FW_SOURCE_POLICY, c, error);
+    if (!rc && c->profiles_source == FW_SOURCE_LOCAL)
+        rc = read_detected(c, error);
     if (rc)
         fw_host_config_free(c);
     return rc;
@@ -256,6 +285,42 @@ static LSTATUS write_path(HKEY key, const wchar_t *name, const char *value, fw_s
     return e;
 }
 
+/* A REG_MULTI_SZ of items (an empty one is two NULs). */
+static LSTATUS write_multi(HKEY key, const wchar_t *name, char *const *items, size_t count)
+{
+    size_t total = 0, cap = 2;
+    wchar_t **parts = fw_xcalloc(count + 1, sizeof *parts);
+    for (size_t i = 0; i < count; i++) {
+        parts[i] = fw_utf8_to_wide(items[i]);
+        cap += wcslen(parts[i]) + 1;
+    }
+    wchar_t *multi = fw_xcalloc(cap, sizeof(wchar_t));
+    for (size_t i = 0; i < count; i++) {
+        wcscpy(multi + total, parts[i]);
+        total += wcslen(parts[i]) + 1;
+        free(parts[i]);
+    }
+    free(parts);
+    multi[total++] = 0;
+    if (total == 1)
+        multi[total++] = 0;
+    LSTATUS e = RegSetValueExW(key, name, 0, REG_MULTI_SZ, (const BYTE *)multi, (DWORD)(total * sizeof(wchar_t)));
+    free(multi);
+    return e;
+}
+
+static LSTATUS write_detected(HKEY root, const fw_applied *a)
+{
+    char **names = fw_xcalloc(a->count + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < a->count; i++)
+        if (a->items[i].detected)
+            names[n++] = a->items[i].profile;
+    LSTATUS e = n ? write_multi(root, L"DetectedProfiles", names, n) : RegDeleteValueW(root, L"DetectedProfiles");
+    free(names);
+    return e == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : e;
+}
+
 static LSTATUS write_profiles(HKEY root, const fw_applied *a)
 {
     LSTATUS e = RegDeleteTreeW(root, PROFILES_SUBKEY);
@@ -266,29 +331,16 @@ static LSTATUS write_profiles(HKEY root, const fw_applied *a)
     if (e)
         return e;
     for (size_t i = 0; i < a->count && !e; i++) {
-        /* REG_MULTI_SZ: each NAME=VALUE with its NUL, then one more NUL. */
-        size_t total = 0, cap = 2;
-        wchar_t **parts = fw_xcalloc(a->items[i].count + 1, sizeof *parts);
-        for (size_t s = 0; s < a->items[i].count; s++) {
-            char *text = fw_xasprintf("%s=%s", a->items[i].settings[s].name, a->items[i].settings[s].value);
-            parts[s] = fw_utf8_to_wide(text);
-            cap += wcslen(parts[s]) + 1;
-            free(text);
-        }
-        wchar_t *multi = fw_xcalloc(cap, sizeof(wchar_t));
-        for (size_t s = 0; s < a->items[i].count; s++) {
-            wcscpy(multi + total, parts[s]);
-            total += wcslen(parts[s]) + 1;
-            free(parts[s]);
-        }
-        free(parts);
-        multi[total++] = 0;
-        if (total == 1)
-            multi[total++] = 0; /* an empty REG_MULTI_SZ is two NULs */
+        /* One NAME=VALUE line a setting. */
+        char **lines = fw_xcalloc(a->items[i].count + 1, sizeof *lines);
+        for (size_t k = 0; k < a->items[i].count; k++)
+            lines[k] = fw_xasprintf("%s=%s", a->items[i].settings[k].name, a->items[i].settings[k].value);
         wchar_t *name = fw_utf8_to_wide(a->items[i].profile);
-        e = RegSetValueExW(key, name, 0, REG_MULTI_SZ, (const BYTE *)multi, (DWORD)(total * sizeof(wchar_t)));
+        e = write_multi(key, name, lines, a->items[i].count);
         free(name);
-        free(multi);
+        for (size_t k = 0; k < a->items[i].count; k++)
+            free(lines[k]);
+        free(lines);
     }
     RegCloseKey(key);
     return e;
@@ -313,8 +365,14 @@ unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char *
         DWORD v = (DWORD)c->interval_seconds;
         e = RegSetValueExW(key, L"IntervalSeconds", 0, REG_DWORD, (const BYTE *)&v, sizeof v);
     }
+    if (!e && (what & FW_SAVE_PATHS) && c->auto_detect_source == FW_SOURCE_LOCAL) {
+        DWORD v = c->auto_detect;
+        e = RegSetValueExW(key, L"AutoDetect", 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+    }
     if (!e && (what & FW_SAVE_PROFILES) && c->profiles_source != FW_SOURCE_POLICY)
         e = write_profiles(key, &c->profiles);
+    if (!e && (what & FW_SAVE_PROFILES) && c->profiles_source != FW_SOURCE_POLICY)
+        e = write_detected(key, &c->profiles);
     RegCloseKey(key);
     if (e)
         *error = fw_win32_error_text("cannot write " FW_CONFIG_KEY_TEXT, (unsigned long)e);
@@ -334,6 +392,17 @@ unsigned long fw_host_config_set_interval(fw_host_config *c, unsigned long secon
     return ERROR_SUCCESS;
 }
 
+unsigned long fw_host_config_set_auto_detect(fw_host_config *c, bool on, char **error)
+{
+    if (c->auto_detect_source == FW_SOURCE_POLICY && c->auto_detect != on)
+        return bad(error, ERROR_INVALID_DATA, "AutoDetect is set by Group Policy (%s) to %d; change it there",
+                   FW_POLICY_KEY_TEXT, c->auto_detect);
+    c->auto_detect = on;
+    if (c->auto_detect_source != FW_SOURCE_POLICY)
+        c->auto_detect_source = FW_SOURCE_LOCAL;
+    return ERROR_SUCCESS;
+}
+
 unsigned long fw_host_config_forget(char **error)
 {
     LSTATUS e = RegDeleteTreeW(HKEY_LOCAL_MACHINE, LOCAL_KEY);
@@ -350,6 +419,7 @@ void fw_host_config_free(fw_host_config *c)
 {
     fw_applied_free(&c->profiles);
     free(c->catalog_dir);
+    free(c->site_catalog_dir);
     free(c->services_file);
     *c = (fw_host_config){0};
 }

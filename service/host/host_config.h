@@ -8,6 +8,8 @@
  *   ServicesFile               REG_SZ        the services file (default: the system's)
  *   IntervalSeconds            REG_DWORD     the service's timer, 10..86400 (default 300)
  *   SublayerWeight             REG_DWORD     fwsvc's sublayer weight, 1..0xFFFF (default 0xFFF0)
+ *   AutoDetect                 REG_DWORD     1: the service follows the detected products (default 0)
+ *   DetectedProfiles           REG_MULTI_SZ  the applied profiles detection added (local only)
  * HKLM\SOFTWARE\Policies\fwsvc (Group Policy) holds the same names; a value
  * there overrides the local one, and fwsvc refuses to change it. Both keys
  * are writable by administrators only.
@@ -37,6 +39,8 @@ typedef struct {
     fw_source interval_source;
     unsigned short sublayer_weight;
     fw_source sublayer_weight_source;
+    bool auto_detect; /* the service adds and removes profiles as products come and go */
+    fw_source auto_detect_source;
 } fw_host_config;
 
 #define FW_DEFAULT_INTERVAL_SECONDS 300ul
@@ -58,6 +62,8 @@ unsigned long fw_host_config_save(const fw_host_config *c, unsigned what, char *
  * On refusal returns ERROR_INVALID_DATA and sets *error (allocated); c is
  * unchanged. */
 unsigned long fw_host_config_set_interval(fw_host_config *c, unsigned long seconds, char **error);
+/* The same for AutoDetect (saved with FW_SAVE_PATHS). */
+unsigned long fw_host_config_set_auto_detect(fw_host_config *c, bool on, char **error);
 /* Deletes HKLM\SOFTWARE\fwsvc and everything under it (an uninstall's
  * purge); absent is success. Never touches the policy key. */
 unsigned long fw_host_config_forget(char **error);

@@ -17,7 +17,6 @@ fresh() {
   wine reg delete 'HKLM\SOFTWARE\Policies\fwsvc' /f >/dev/null 2>&1
 }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
-valid() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$work/out" >/dev/null; }
 verdict() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote "${2:-10.0.0.5}" | cut -d' ' -f1; }
 dpm_bin="$WINEPREFIX/drive_c/Program Files/Microsoft DPM/DPM/bin"
 mkdir -p "$dpm_bin"

@@ -75,9 +75,11 @@ check "MajorUpgrade: same or older versions upgraded (VersionMax inclusive, 513)
 python3 - "$bin/fwsvc.exe" "$version" >"$work/verres" <<'EOF'
 import sys
 data = open(sys.argv[1], "rb").read()
+# Inside the resource only (the program's own strings may name the keys too).
+start = data.find("VS_VERSION_INFO\0".encode("utf-16-le"))
 def value(name):
     key = (name + "\0").encode("utf-16-le")
-    i = data.find(key)
+    i = data.find(key, start) if start >= 0 else -1
     if i < 0:
         return None
     i += len(key)

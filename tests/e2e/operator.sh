@@ -12,10 +12,6 @@ cleanup() {
 }
 trap cleanup EXIT
 fwsvc() { fwsvc_scratch "$@"; } # Backup Exec profiles edit the (scratch) services file
-out() { tr -d '\r' <"$work/out"; }
-err() { tr -d '\r' <"$work/err"; }
-jtrue() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
-valid() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$work/out" >/dev/null; }
 wine fwpemu.exe reset >/dev/null
 wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 

@@ -125,9 +125,9 @@ for p in policies:
             wine("reg", "add", list_key, "/v", "be-remote-agent", "/t", "REG_SZ", "/d", "", "/f")
             got = config().get(item, {})
             want = {"source": "policy", "items": [
-                {"name": "be-remote-agent", "settings": {}},
+                {"name": "be-remote-agent", "settings": {}, "detected": False},
                 {"name": "dpm-agent", "settings": {"dpm_server": "10.0.0.5,10.0.0.6",
-                                                   "dpm_agent_install": "C:\\DPM"}}]}
+                                                   "dpm_agent_install": "C:\\DPM"}, "detected": False}]}
             got_sorted = dict(got, items=sorted(got.get("items", []), key=lambda x: x["name"]))
             check(f"{p.get('name')}: two rows -> both profiles and their settings, from policy",
                   got_sorted == want, got)

@@ -11,10 +11,6 @@ cleanup() {
 }
 trap cleanup EXIT
 fwsvc() { fwsvc_scratch "$@"; }
-out() { tr -d '\r' <"$work/out"; }
-err() { tr -d '\r' <"$work/err"; }
-jtrue() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
-valid() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$work/out" >/dev/null; }
 # classify_in PORT REMOTE [PROGRAM]: the emulator's verdict for an inbound TCP connection.
 classify_in() { wine fwpemu.exe classify --dir in --proto tcp --local-port "$1" --remote "$2" ${3:+--program "$3"} | tr -d '\r' | cut -d' ' -f1; }
 filters() { wine fwsvc.exe filters | tr -d '\r'; }

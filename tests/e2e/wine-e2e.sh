@@ -44,3 +44,10 @@ fwsvc_scratch() {
   esac >"$work/out" 2>"$work/err"
   echo $? >"$work/rc"
 }
+
+# The last command's output without Wine's CRs; a Python test on its JSON
+# (d); its JSON against docs/schemas/NAME.schema.json.
+out() { tr -d '\r' <"$work/out"; }
+err() { tr -d '\r' <"$work/err"; }
+jtrue() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not ($1))" "$work/out"; }
+valid() { /usr/bin/python3 "$root/tests/e2e/validate_json.py" "$1" "$work/out" >/dev/null; }
