@@ -20,6 +20,7 @@
 #include "report.h"
 #include "data_folder.h"
 #include "service_log.h"
+#include "service_main.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,7 @@ static int purge(void)
 {
     char *error = NULL;
     int rc = FW_EXIT_OK;
+    fw_service_wait_for_stop(30000);
     if (fw_host_config_forget(&error) != ERROR_SUCCESS) {
         fw_error("%s\n", error);
         free(error);

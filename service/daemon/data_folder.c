@@ -171,19 +171,31 @@ char *fw_data_folder_forget(void)
         free(problem);
         return text;
     }
-    bool ok = true;
-    for (size_t i = 0; i < sizeof kept_files / sizeof kept_files[0]; i++) {
-        char *path = fw_data_path(kept_files[i]);
-        wchar_t *w = fw_utf8_to_wide(path);
-        ok &= delete_entry(w);
-        free(w);
-        free(path);
-    }
+    /* A file still held open (a service finishing its last log line, a
+     * scanner reading a new file) is only marked for deletion, and the
+     * folder is not empty until it is closed: try again for up to 2 s. */
     char *dir = fw_data_path(NULL);
     wchar_t *w = fw_utf8_to_wide(dir);
-    DWORD e = ok && !RemoveDirectoryW(w) ? GetLastError() : ERROR_SUCCESS;
-    if (!ok)
-        problem = fw_xasprintf("%s: a file fwsvc keeps there cannot be deleted", dir);
+    const char *stuck = NULL;
+    DWORD e = ERROR_SUCCESS;
+    for (int attempt = 0; attempt < 20; attempt++) {
+        if (attempt)
+            Sleep(100);
+        stuck = NULL;
+        for (size_t i = 0; i < sizeof kept_files / sizeof kept_files[0]; i++) {
+            char *path = fw_data_path(kept_files[i]);
+            wchar_t *file = fw_utf8_to_wide(path);
+            if (!delete_entry(file) && !stuck)
+                stuck = kept_files[i];
+            free(file);
+            free(path);
+        }
+        e = !stuck && !RemoveDirectoryW(w) ? GetLastError() : ERROR_SUCCESS;
+        if (!stuck && (e == ERROR_SUCCESS || e == ERROR_FILE_NOT_FOUND))
+            break;
+    }
+    if (stuck)
+        problem = fw_xasprintf("%s: %s, a file fwsvc keeps there, cannot be deleted", dir, stuck);
     else if (e && e != ERROR_FILE_NOT_FOUND)
         problem = fw_win32_error_text(dir, e); /* something else is in it: it stays */
     free(w);

@@ -196,6 +196,21 @@ static void stop_service(SC_HANDLE svc)
         Sleep(100);
 }
 
+void fw_service_wait_for_stop(DWORD timeout_ms)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE svc = scm ? OpenServiceW(scm, FW_SERVICE_NAME_W, SERVICE_QUERY_STATUS) : NULL;
+    SERVICE_STATUS s;
+    for (DWORD waited = 0; svc && waited < timeout_ms && QueryServiceStatus(svc, &s) &&
+                           s.dwCurrentState == SERVICE_STOP_PENDING;
+         waited += 100)
+        Sleep(100);
+    if (svc)
+        CloseServiceHandle(svc);
+    if (scm)
+        CloseServiceHandle(scm);
+}
+
 int fw_service_uninstall(const fw_service_options *o)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);

@@ -495,6 +495,36 @@ static const char *event_of(fw_loop *l, DWORD w, HANDLE *waits, DWORD first_prog
                                                               : "configuration change";
 }
 
+/* The distinct triggers of a gathered burst, in the order they came. */
+#define TRIGGER_KINDS 5
+#define GATHERED_TEXT_MAX 160
+typedef struct {
+    const char *items[TRIGGER_KINDS];
+    size_t count;
+} gathered_triggers;
+
+static void gather(gathered_triggers *g, const char *why)
+{
+    for (size_t i = 0; i < g->count; i++)
+        if (g->items[i] == why)
+            return;
+    if (g->count < TRIGGER_KINDS)
+        g->items[g->count++] = why;
+}
+
+static const char *gathered_text(const gathered_triggers *g, char text[GATHERED_TEXT_MAX])
+{
+    size_t used = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < g->count; i++) {
+        int n = snprintf(text + used, GATHERED_TEXT_MAX - used, "%s%s", i ? ", " : "", g->items[i]);
+        if (n < 0 || (size_t)n >= GATHERED_TEXT_MAX - used)
+            break;
+        used += (size_t)n;
+    }
+    return text;
+}
+
 DWORD fw_loop_run(fw_loop *l)
 {
     fw_service_status_init(&l->status);
@@ -509,10 +539,11 @@ DWORD fw_loop_run(fw_loop *l)
     }
     reconcile(l, "start");
     /* A burst: its first change is reconciled at once; the changes that
-     * follow are gathered (gathered keeps the first one's trigger) and
-     * reconciled together once they stop. */
+     * follow are gathered (with every distinct trigger among them, so the
+     * log names what the reconcile answers) and reconciled together once
+     * they stop. */
     bool in_burst = false;
-    const char *gathered = NULL;
+    gathered_triggers gathered = {0};
     ULONGLONG burst_start = 0, quiet_at = 0;
     for (;;) {
         HANDLE waits[FIRST_FOLDER_WAIT + 2 + MAX_PROGRAM_WATCHES] = {
@@ -547,13 +578,14 @@ DWORD fw_loop_run(fw_loop *l)
         if (w == WAIT_TIMEOUT) {
             if (!in_burst) {
                 reconcile_now(l, "timer");
-            } else if (gathered) {
-                reconcile_now(l, gathered);
+            } else if (gathered.count) {
+                char why[GATHERED_TEXT_MAX];
+                reconcile_now(l, gathered_text(&gathered, why));
                 /* Changes still coming are gathered again: at most one
                  * reconcile per quiet period, however long the storm. */
                 burst_start = GetTickCount64();
                 quiet_at = burst_start + DEBOUNCE_MS;
-                gathered = NULL;
+                gathered.count = 0;
             } else {
                 in_burst = false;
             }
@@ -568,14 +600,13 @@ DWORD fw_loop_run(fw_loop *l)
             continue; /* services come and go; only AutoDetect follows them */
         now = GetTickCount64();
         if (in_burst) {
-            if (!gathered)
-                gathered = why;
+            gather(&gathered, why);
             quiet_at = now + DEBOUNCE_MS < burst_start + BURST_MAX_MS ? now + DEBOUNCE_MS : burst_start + BURST_MAX_MS;
             continue;
         }
         reconcile_now(l, why);
         in_burst = true;
-        gathered = NULL;
+        gathered.count = 0;
         burst_start = GetTickCount64();
         quiet_at = burst_start + DEBOUNCE_MS;
     }

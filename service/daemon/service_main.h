@@ -31,6 +31,10 @@ int fw_service_install(const fw_service_options *o);
 void fw_service_configure(SC_HANDLE svc, char *refused, size_t size);
 void fw_service_configure_self(char *refused, size_t size);
 int fw_service_uninstall(const fw_service_options *o);
+/* Waits (up to timeout_ms) while the service is stopping: the
+ * uninstall's cleanup runs after the MSI asked it to stop, and a service
+ * still stopping writes its last log line into the folder being deleted. */
+void fw_service_wait_for_stop(DWORD timeout_ms);
 int fw_service_status_print(const fw_service_options *o);
 
 #endif

@@ -22,13 +22,13 @@ typedef struct {
     /* The last reconcile, whatever its result: its trigger is the one the
      * log names. */
     char last_time[32];
-    char last_trigger[64];
+    char last_trigger[160]; /* a gathered burst names each of its triggers */
     size_t last_writes;
     char last_result[16]; /* "ok", "error", or "none" before the first */
     /* The last reconcile that wrote: a repair's figure is not overwritten by
      * the quiet reconciles after it. Empty time: none since the start. */
     char write_time[32];
-    char write_trigger[64];
+    char write_trigger[160];
     size_t write_count;
     size_t writes_since_start;
     size_t drift_repairs;

@@ -207,6 +207,8 @@ check "a stale note naming the installed product ($code) is in place" '[ -n "$co
 echo "== uninstall leaves nothing of fwsvc's (policy keys belong to policy)"
 wine reg add 'HKLM\SOFTWARE\Policies\fwsvc' /v SublayerWeight /t REG_DWORD /d 65520 /f >/dev/null
 msiexec uninstall /x "$work/later/fwsvc-$later-x64.msi"
+# A failure's post-mortem: what fwsvc and the failing action said.
+[ "$(rc)" = 0 ] || msilog uninstall | grep -E "^fwsvc:|Return value 3" | sed 's/^/    msi log: /'
 check "the stale note was ignored: the log says so" 'msilog uninstall | grep -q "^fwsvc: an upgrade note was found that this uninstall is not part of"'
 check "exit 0; no product" '[ "$(rc)" = 0 ] && [ -z "$(installed_versions)" ]'
 check "the cleanup ran before the files went, and said what it removed" 'msilog uninstall | grep -q "^fwsvc: Removed: [0-9]* filter(s), fwsvc.s sublayer and its provider" && msilog uninstall | grep -q "^fwsvc: Deleted the host configuration"'
