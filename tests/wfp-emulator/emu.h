@@ -175,7 +175,7 @@ DWORD emu_bfe_set(const emu_bfe *b);
  * (clients.bin), for duplicate session keys, FwpmSessionEnum0 and
  * FwpmFilterSubscriptionsGet0. Entries of dead processes or of an earlier
  * BFE epoch are dropped as they are read. */
-enum emu_client_kind { EMU_CLIENT_SESSION = 0, EMU_CLIENT_FILTER_SUB = 1 };
+enum emu_client_kind { EMU_CLIENT_SESSION = 0, EMU_CLIENT_FILTER_SUB = 1, EMU_CLIENT_NET_EVENT_SUB = 2 };
 typedef struct {
     UINT32 kind;
     GUID key;            /* the session's key, or the subscription's own */
@@ -201,6 +201,32 @@ void emu_subscription_event_name(const GUID *subscription, wchar_t out[64]);
 /* Sets the event of every live subscription: after a commit, with the
  * state mutex held. */
 void emu_clients_signal(void);
+
+/* emu_netevents.c: the net event log (classify drops), netevents.bin. */
+#define EMU_NET_EVENTS_MAX 150 /* "roughly 100-150 events" ("Logging", Microsoft Learn) */
+typedef struct {
+    UINT64 seq;         /* set by the log: 1, 2, ... never reused */
+    UINT64 time;        /* FILETIME, UTC */
+    UINT8 v6, protocol, inbound, reserved;
+    UINT16 local_port, remote_port;
+    BYTE local_addr[16], remote_addr[16]; /* v4: the first 4 bytes, network order */
+    UINT64 filter_id;   /* the filter that dropped it */
+    UINT16 layer_id;
+    UINT16 app_id_len;  /* bytes of app_id, its NUL included; 0: none */
+    BYTE app_id[MAX_PATH * 2 + 64];
+} emu_net_event;
+/* Appends n drops (each gets its seq) if collection is on; *collected says
+ * how many were kept. Subscribers are signalled once. */
+DWORD emu_netevents_record(const emu_net_event *events, size_t n, size_t *collected);
+/* The events still in the ring after after_seq, oldest first (caller frees
+ * *out); *last_seq is the newest sequence number written so far. */
+DWORD emu_netevents_read(UINT64 after_seq, emu_net_event **out, size_t *count, UINT64 *last_seq);
+DWORD emu_netevents_collect_get(UINT32 *collect);
+DWORD emu_netevents_collect_set(UINT32 collect);
+/* BFE stops: the buffer is gone (the option stays). */
+DWORD emu_netevents_clear(void);
+void emu_netevents_event_name(const GUID *subscription, wchar_t out[64]);
+void emu_netevents_signal(void);
 
 /* emu_rules.c: the layer/condition legality table and validation */
 bool emu_layer_known(const GUID *layer);

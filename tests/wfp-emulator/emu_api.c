@@ -5,6 +5,7 @@
 
 #include <rpc.h>
 #include <sddl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,7 @@ typedef struct {
     HANDLE txn_lock;
     CRITICAL_SECTION lock;
     subscription *subscriptions;
+    struct net_subscription *net_subscriptions;
 } session;
 
 static session *session_of(HANDLE h)
@@ -1343,6 +1345,8 @@ DWORD WINAPI FwpmFilterUnsubscribeChanges0(HANDLE engineHandle, HANDLE changeHan
     RETURN(gone);
 }
 
+static void net_unsubscribe_all(session *s);
+
 static void unsubscribe_all(session *s)
 {
     EnterCriticalSection(&s->lock);
@@ -1354,6 +1358,7 @@ static void unsubscribe_all(session *s)
         subscription_stop(sub);
         sub = next;
     }
+    net_unsubscribe_all(s);
 }
 
 /* FwpmFilterSubscriptionsGet0: "all the current filter change notification
@@ -1501,5 +1506,476 @@ DWORD WINAPI FwpmSessionDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandl
     free(h->items);
     h->magic = 0;
     free(h);
+    RETURN(ERROR_SUCCESS);
+}
+
+/* ---- net events ("Logging"): the log emu_netevents.c keeps, read through
+ * enumeration and subscriptions; FWPM_ENGINE_COLLECT_NET_EVENTS switches
+ * it. Only classify drops are recorded (the emulator has no IPsec). ---- */
+
+#define NET_ENUM_MAGIC 0x4E454E55u /* "NENU" */
+#define NET_SUB_MAGIC 0x4E535542u  /* "NSUB" */
+
+typedef struct {
+    UINT32 magic;
+    session *owner;
+    emu_net_event *items;
+    size_t count, next;
+} net_event_enum;
+
+static UINT64 filetime_value(const FILETIME *t)
+{
+    return (UINT64)t->dwHighDateTime << 32 | t->dwLowDateTime;
+}
+
+/* Time bounds are what this model filters on; conditions would narrow
+ * further, so a template with any is refused, not ignored. */
+static DWORD net_template_check(const FWPM_NET_EVENT_ENUM_TEMPLATE0 *t)
+{
+    if (t && t->numFilterConditions)
+        return ERROR_NOT_SUPPORTED;
+    return ERROR_SUCCESS;
+}
+
+static bool net_event_in_time(const emu_net_event *ev, const FWPM_NET_EVENT_ENUM_TEMPLATE0 *t)
+{
+    return !t || (ev->time >= filetime_value(&t->startTime) && ev->time <= filetime_value(&t->endTime));
+}
+
+DWORD WINAPI FwpmNetEventCreateEnumHandle0(HANDLE engineHandle, const FWPM_NET_EVENT_ENUM_TEMPLATE0 *enumTemplate,
+                                           HANDLE *enumHandle)
+{
+    INJECT();
+    LIVE_SESSION(s, engineHandle);
+    if (!enumHandle)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    if (s->in_txn)
+        RETURN((DWORD)FWP_E_TXN_IN_PROGRESS);
+    DWORD e = net_template_check(enumTemplate);
+    if (e)
+        RETURN(e);
+    net_event_enum *h = calloc(1, sizeof *h);
+    if (!h)
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    /* "An enumeration handle only sees a snapshot" of the buffer. */
+    UINT64 last = 0;
+    e = emu_netevents_read(0, &h->items, &h->count, &last);
+    if (e) {
+        free(h);
+        RETURN(e);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < h->count; i++)
+        if (net_event_in_time(&h->items[i], enumTemplate))
+            h->items[kept++] = h->items[i];
+    h->count = kept;
+    h->magic = NET_ENUM_MAGIC;
+    h->owner = s;
+    *enumHandle = h;
+    RETURN(ERROR_SUCCESS);
+}
+
+static net_event_enum *net_enum_of(session *s, HANDLE h)
+{
+    net_event_enum *e = (net_event_enum *)h;
+    if (!e || IsBadReadPtr(e, sizeof *e) || e->magic != NET_ENUM_MAGIC || e->owner != s)
+        return NULL;
+    return e;
+}
+
+/* The header both versions share, filled from a record. */
+#define FILL_NET_HEADER(hd, ev)                                                                   \
+    do {                                                                                         \
+        FILETIME t_ = {.dwLowDateTime = (DWORD)(ev)->time, .dwHighDateTime = (DWORD)((ev)->time >> 32)}; \
+        (hd).timeStamp = t_;                                                                     \
+        (hd).flags = FWPM_NET_EVENT_FLAG_IP_PROTOCOL_SET |                                      \
+                     FWPM_NET_EVENT_FLAG_REMOTE_ADDR_SET | FWPM_NET_EVENT_FLAG_LOCAL_PORT_SET |  \
+                     FWPM_NET_EVENT_FLAG_REMOTE_PORT_SET | FWPM_NET_EVENT_FLAG_IP_VERSION_SET |  \
+                     ((ev)->app_id_len ? FWPM_NET_EVENT_FLAG_APP_ID_SET : 0);                    \
+        (hd).ipVersion = (ev)->v6 ? FWP_IP_VERSION_V6 : FWP_IP_VERSION_V4;                     \
+        (hd).ipProtocol = (ev)->protocol;                                                        \
+        if ((ev)->v6) {                                                                          \
+            memcpy((hd).localAddrV6.byteArray16, (ev)->local_addr, 16);                         \
+            memcpy((hd).remoteAddrV6.byteArray16, (ev)->remote_addr, 16);                       \
+        } else { /* host order, as WFP holds IPv4 addresses */                                   \
+            (hd).localAddrV4 = (UINT32)(ev)->local_addr[0] << 24 | (UINT32)(ev)->local_addr[1] << 16 | \
+                               (UINT32)(ev)->local_addr[2] << 8 | (ev)->local_addr[3];           \
+            (hd).remoteAddrV4 = (UINT32)(ev)->remote_addr[0] << 24 | (UINT32)(ev)->remote_addr[1] << 16 | \
+                                (UINT32)(ev)->remote_addr[2] << 8 | (ev)->remote_addr[3];        \
+        }                                                                                        \
+        (hd).localPort = (ev)->local_port;                                                       \
+        (hd).remotePort = (ev)->remote_port;                                                     \
+    } while (0)
+
+/* Version 1 entries in one allocation: pointers, entries, drop bodies,
+ * app ids (FwpmFreeMemory0 frees the array). */
+typedef struct {
+    FWPM_NET_EVENT1 event;
+    FWPM_NET_EVENT_CLASSIFY_DROP1 drop;
+} net_entry1;
+typedef struct {
+    FWPM_NET_EVENT0 event;
+    FWPM_NET_EVENT_CLASSIFY_DROP0 drop;
+} net_entry0;
+
+static void fill_entry1(net_entry1 *it, const emu_net_event *ev, BYTE *app)
+{
+    memset(it, 0, sizeof *it);
+    FILL_NET_HEADER(it->event.header, ev);
+    if (ev->app_id_len) {
+        memcpy(app, ev->app_id, ev->app_id_len);
+        it->event.header.appId.data = app;
+        it->event.header.appId.size = ev->app_id_len;
+    }
+    it->event.type = FWPM_NET_EVENT_TYPE_CLASSIFY_DROP;
+    it->drop.filterId = ev->filter_id;
+    it->drop.layerId = ev->layer_id;
+    it->drop.msFwpDirection = ev->inbound ? FWP_DIRECTION_IN : FWP_DIRECTION_OUT;
+    it->event.classifyDrop = &it->drop;
+}
+
+static void fill_entry0(net_entry0 *it, const emu_net_event *ev, BYTE *app)
+{
+    memset(it, 0, sizeof *it);
+    FILL_NET_HEADER(it->event.header, ev);
+    if (ev->app_id_len) {
+        memcpy(app, ev->app_id, ev->app_id_len);
+        it->event.header.appId.data = app;
+        it->event.header.appId.size = ev->app_id_len;
+    }
+    it->event.type = FWPM_NET_EVENT_TYPE_CLASSIFY_DROP;
+    it->drop.filterId = ev->filter_id;
+    it->drop.layerId = ev->layer_id;
+    it->event.classifyDrop = &it->drop;
+}
+
+static DWORD net_enum(HANDLE engineHandle, HANDLE enumHandle, UINT32 requested, void ***entries, UINT32 *returned,
+                      int version)
+{
+    session *s;
+    DWORD dead = session_get(engineHandle, &s);
+    if (dead)
+        return dead;
+    if (!entries || !returned)
+        return ((DWORD)FWP_E_NULL_POINTER);
+    if (s->in_txn)
+        return ((DWORD)FWP_E_TXN_IN_PROGRESS);
+    net_event_enum *h = net_enum_of(s, enumHandle);
+    if (!h)
+        return (ERROR_INVALID_HANDLE);
+    UINT32 collect = 1;
+    DWORD e = emu_netevents_collect_get(&collect);
+    if (e)
+        return (e);
+    if (!collect)
+        return ((DWORD)FWP_E_NET_EVENTS_DISABLED);
+    size_t n = h->count - h->next < requested ? h->count - h->next : requested;
+    size_t entry_size = version ? sizeof(net_entry1) : sizeof(net_entry0);
+    size_t app_size = sizeof h->items[0].app_id;
+    BYTE *block = malloc(n * (sizeof(void *) + entry_size + app_size) + 1);
+    if (!block)
+        return (ERROR_NOT_ENOUGH_MEMORY);
+    void **array = (void **)block;
+    BYTE *items = block + n * sizeof(void *), *apps = items + n * entry_size;
+    for (size_t i = 0; i < n; i++) {
+        const emu_net_event *ev = &h->items[h->next + i];
+        if (version)
+            fill_entry1((net_entry1 *)(items + i * entry_size), ev, apps + i * app_size);
+        else
+            fill_entry0((net_entry0 *)(items + i * entry_size), ev, apps + i * app_size);
+        array[i] = items + i * entry_size;
+    }
+    h->next += n;
+    *entries = n ? array : NULL;
+    if (!n)
+        free(block);
+    *returned = (UINT32)n;
+    return (ERROR_SUCCESS);
+}
+
+DWORD WINAPI FwpmNetEventEnum0(HANDLE engineHandle, HANDLE enumHandle, UINT32 numEntriesRequested,
+                               FWPM_NET_EVENT0 ***entries, UINT32 *numEntriesReturned)
+{
+    INJECT();
+    RETURN(net_enum(engineHandle, enumHandle, numEntriesRequested, (void ***)entries, numEntriesReturned, 0));
+}
+
+DWORD WINAPI FwpmNetEventEnum1(HANDLE engineHandle, HANDLE enumHandle, UINT32 numEntriesRequested,
+                               FWPM_NET_EVENT1 ***entries, UINT32 *numEntriesReturned)
+{
+    INJECT();
+    RETURN(net_enum(engineHandle, enumHandle, numEntriesRequested, (void ***)entries, numEntriesReturned, 1));
+}
+
+DWORD WINAPI FwpmNetEventDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
+{
+    INJECT();
+    LIVE_SESSION(s, engineHandle);
+    net_event_enum *h = net_enum_of(s, enumHandle);
+    if (!h)
+        RETURN(ERROR_INVALID_HANDLE);
+    h->magic = 0;
+    free(h->items);
+    free(h);
+    RETURN(ERROR_SUCCESS);
+}
+
+/* FwpmEngineGetOption0 / SetOption0: FWPM_ENGINE_COLLECT_NET_EVENTS only
+ * (a UINT32, default 1, kept across restarts); the other options are not
+ * modelled and refused. */
+DWORD WINAPI FwpmEngineGetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option, FWP_VALUE0 **value)
+{
+    INJECT();
+    LIVE_SESSION(s, engineHandle);
+    (void)s;
+    if (!value)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    if ((UINT32)option >= (UINT32)FWPM_ENGINE_OPTION_MAX)
+        RETURN((DWORD)FWP_E_INVALID_ENUMERATOR);
+    if (option != FWPM_ENGINE_COLLECT_NET_EVENTS)
+        RETURN(ERROR_NOT_SUPPORTED);
+    UINT32 collect = 1;
+    DWORD e = emu_netevents_collect_get(&collect);
+    if (e)
+        RETURN(e);
+    FWP_VALUE0 *v = calloc(1, sizeof *v);
+    if (!v)
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    v->type = FWP_UINT32;
+    v->uint32 = collect;
+    *value = v;
+    RETURN(ERROR_SUCCESS);
+}
+
+DWORD WINAPI FwpmEngineSetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option, const FWP_VALUE0 *newValue)
+{
+    INJECT();
+    LIVE_SESSION(s, engineHandle);
+    if (!newValue)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    if (s->in_txn)
+        RETURN((DWORD)FWP_E_TXN_IN_PROGRESS);
+    if ((UINT32)option >= (UINT32)FWPM_ENGINE_OPTION_MAX)
+        RETURN((DWORD)FWP_E_INVALID_ENUMERATOR);
+    if (option != FWPM_ENGINE_COLLECT_NET_EVENTS)
+        RETURN(ERROR_NOT_SUPPORTED);
+    if (newValue->type != FWP_UINT32)
+        RETURN((DWORD)FWP_E_TYPE_MISMATCH);
+    RETURN(emu_netevents_collect_set(newValue->uint32));
+}
+
+/* Subscriptions: a thread per subscription waits on its own named event,
+ * which every recorded drop sets (emu_netevents_signal), and delivers the
+ * events past the last it saw. The log keeps EMU_NET_EVENTS_MAX: a
+ * subscriber further behind has lost some, said in the call log
+ * (FwpmNetEventsLost), as delivery is not guaranteed. */
+typedef struct net_subscription {
+    UINT32 magic;
+    session *owner;
+    GUID id;
+    UINT64 epoch;
+    FWPM_NET_EVENT_CALLBACK0 callback;
+    void *context;
+    bool has_template;
+    FWPM_NET_EVENT_ENUM_TEMPLATE0 template;
+    UINT64 last_seq;
+    volatile LONG self_free;
+    HANDLE stop, thread, events;
+    struct net_subscription *next;
+} net_subscription;
+
+static void net_subscription_free(net_subscription *sub)
+{
+    CloseHandle(sub->thread);
+    CloseHandle(sub->stop);
+    CloseHandle(sub->events);
+    sub->magic = 0;
+    free(sub);
+}
+
+static void net_deliver(net_subscription *sub)
+{
+    emu_net_event *items = NULL;
+    size_t count = 0;
+    UINT64 last = sub->last_seq;
+    if (emu_netevents_read(sub->last_seq, &items, &count, &last))
+        return;
+    if (count && items[0].seq > sub->last_seq + 1)
+        call_log("FwpmNetEventsLost", (DWORD)FWP_E_NOTIFICATION_DROPPED);
+    BYTE *app = malloc(sizeof items[0].app_id);
+    for (size_t i = 0; app && i < count && WaitForSingleObject(sub->stop, 0) != WAIT_OBJECT_0; i++) {
+        sub->last_seq = items[i].seq;
+        if (sub->has_template && !net_event_in_time(&items[i], &sub->template))
+            continue;
+        net_entry1 it;
+        fill_entry1(&it, &items[i], app);
+        sub->callback(sub->context, &it.event);
+    }
+    if (!count)
+        sub->last_seq = last;
+    free(app);
+    free(items);
+}
+
+static DWORD WINAPI net_subscription_thread(void *arg)
+{
+    net_subscription *sub = arg;
+    bool dead = false;
+    HANDLE waits[2] = {sub->stop, sub->events};
+    while (!dead && WaitForMultipleObjects(2, waits, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
+        if (bfe_check(sub->epoch))
+            dead = true; /* dead with its BFE */
+        else
+            net_deliver(sub);
+    }
+    if (dead)
+        WaitForSingleObject(sub->stop, INFINITE);
+    if (InterlockedCompareExchange(&sub->self_free, 0, 0))
+        net_subscription_free(sub);
+    return 0;
+}
+
+DWORD WINAPI FwpmNetEventSubscribe0(HANDLE engineHandle, const FWPM_NET_EVENT_SUBSCRIPTION0 *subscription0,
+                                    FWPM_NET_EVENT_CALLBACK0 callback, void *context, HANDLE *eventsHandle)
+{
+    INJECT();
+    LIVE_SESSION(s, engineHandle);
+    if (!subscription0 || !callback || !eventsHandle)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    if (s->in_txn)
+        RETURN((DWORD)FWP_E_TXN_IN_PROGRESS);
+    if (subscription0->flags)
+        RETURN((DWORD)FWP_E_INVALID_FLAGS); /* "Reserved" */
+    DWORD e = net_template_check(subscription0->enumTemplate);
+    if (e)
+        RETURN(e);
+    net_subscription *sub = calloc(1, sizeof *sub);
+    if (!sub)
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    sub->magic = NET_SUB_MAGIC;
+    sub->owner = s;
+    sub->epoch = s->epoch;
+    sub->callback = callback;
+    sub->context = context;
+    if (subscription0->enumTemplate) {
+        sub->has_template = true;
+        sub->template = *subscription0->enumTemplate;
+        sub->template.filterCondition = NULL;
+    }
+    /* Events from now on: a subscription is not a replay of the log. */
+    emu_net_event *items = NULL;
+    size_t count = 0;
+    e = emu_netevents_read(UINT64_MAX - 1, &items, &count, &sub->last_seq);
+    free(items);
+    if (e) {
+        free(sub);
+        RETURN(e);
+    }
+    UuidCreate(&sub->id);
+    wchar_t name[64];
+    emu_netevents_event_name(&sub->id, name);
+    sub->events = CreateEventW(NULL, FALSE, FALSE, name);
+    if (!sub->events) {
+        e = GetLastError();
+        free(sub);
+        RETURN(e);
+    }
+    emu_client c = {.kind = EMU_CLIENT_NET_EVENT_SUB, .key = sub->id, .session = s->key,
+                    .pid = GetCurrentProcessId(), .pid_start = self_start, .epoch = s->epoch};
+    e = emu_clients_add(&c);
+    if (e) {
+        CloseHandle(sub->events);
+        free(sub);
+        RETURN(e);
+    }
+    sub->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    EnterCriticalSection(&s->lock);
+    sub->next = s->net_subscriptions;
+    s->net_subscriptions = sub;
+    LeaveCriticalSection(&s->lock);
+    sub->thread = CreateThread(NULL, 0, net_subscription_thread, sub, 0, NULL);
+    *eventsHandle = sub;
+    RETURN(ERROR_SUCCESS);
+}
+
+static void net_subscription_stop(net_subscription *sub)
+{
+    emu_clients_remove(&sub->id);
+    if (GetCurrentThreadId() == GetThreadId(sub->thread)) {
+        InterlockedExchange(&sub->self_free, 1);
+        SetEvent(sub->stop);
+        return;
+    }
+    SetEvent(sub->stop);
+    WaitForSingleObject(sub->thread, INFINITE);
+    net_subscription_free(sub);
+}
+
+DWORD WINAPI FwpmNetEventUnsubscribe0(HANDLE engineHandle, HANDLE eventsHandle)
+{
+    INJECT();
+    session *s = session_of(engineHandle);
+    if (!s)
+        RETURN(ERROR_INVALID_HANDLE);
+    EnterCriticalSection(&s->lock);
+    net_subscription **p = &s->net_subscriptions;
+    while (*p && *p != eventsHandle)
+        p = &(*p)->next;
+    net_subscription *sub = *p;
+    if (sub)
+        *p = sub->next;
+    LeaveCriticalSection(&s->lock);
+    if (!sub)
+        RETURN(ERROR_INVALID_HANDLE);
+    DWORD gone = bfe_check(s->epoch);
+    net_subscription_stop(sub);
+    RETURN(gone);
+}
+
+static void net_unsubscribe_all(session *s)
+{
+    EnterCriticalSection(&s->lock);
+    net_subscription *sub = s->net_subscriptions;
+    s->net_subscriptions = NULL;
+    LeaveCriticalSection(&s->lock);
+    while (sub) {
+        net_subscription *next = sub->next;
+        net_subscription_stop(sub);
+        sub = next;
+    }
+}
+
+/* Every process's net event subscriptions; the array and its entries are
+ * one allocation, as for FwpmFilterSubscriptionsGet0. */
+DWORD WINAPI FwpmNetEventSubscriptionsGet0(HANDLE engineHandle, FWPM_NET_EVENT_SUBSCRIPTION0 ***entries,
+                                           UINT32 *numEntries)
+{
+    INJECT();
+    LIVE_SESSION(s, engineHandle);
+    (void)s;
+    if (!entries || !numEntries)
+        RETURN((DWORD)FWP_E_NULL_POINTER);
+    emu_client *list = NULL;
+    size_t n = 0;
+    DWORD e = emu_clients_list(EMU_CLIENT_NET_EVENT_SUB, &list, &n);
+    if (e)
+        RETURN(e);
+    BYTE *block = malloc(n * (sizeof(void *) + sizeof(FWPM_NET_EVENT_SUBSCRIPTION0)) + 1);
+    if (!block) {
+        free(list);
+        RETURN(ERROR_NOT_ENOUGH_MEMORY);
+    }
+    FWPM_NET_EVENT_SUBSCRIPTION0 **array = (FWPM_NET_EVENT_SUBSCRIPTION0 **)block;
+    FWPM_NET_EVENT_SUBSCRIPTION0 *items = (FWPM_NET_EVENT_SUBSCRIPTION0 *)(block + n * sizeof(void *));
+    for (size_t i = 0; i < n; i++) {
+        memset(&items[i], 0, sizeof items[i]);
+        items[i].sessionKey = list[i].session;
+        array[i] = &items[i];
+    }
+    free(list);
+    *entries = n ? array : NULL;
+    if (!n)
+        free(block);
+    *numEntries = (UINT32)n;
     RETURN(ERROR_SUCCESS);
 }

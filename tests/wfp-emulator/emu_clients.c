@@ -108,7 +108,7 @@ void emu_clients_remove(const GUID *key)
     for (size_t i = 0; i < l.count; i++) {
         const emu_client *c = &l.items[i];
         /* A session's subscriptions end with it. */
-        if (!IsEqualGUID(&c->key, key) && !(c->kind == EMU_CLIENT_FILTER_SUB && IsEqualGUID(&c->session, key)))
+        if (!IsEqualGUID(&c->key, key) && !(c->kind != EMU_CLIENT_SESSION && IsEqualGUID(&c->session, key)))
             l.items[kept++] = *c;
     }
     l.count = kept;

@@ -15,6 +15,11 @@
  *   fwpemu classify-batch               one flow a line on stdin, tab-separated:
  *                                       DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM]
  *                                       ('-' for a port or program the flow does not give)
+ *   (classify, classify-batch and traffic record each drop as a net event)
+ *   fwpemu traffic FILE|-               replays flows (classify-batch's lines): drops go to the
+ *                                       net event log; prints "N flow(s), M dropped"
+ *   fwpemu net-events                   the net event log, one JSON object a line
+ *   fwpemu net-events collect on|off|status   FWPM_ENGINE_COLLECT_NET_EVENTS, through the API
  *   fwpemu hold-lock MS                 holds the transaction lock for MS milliseconds
  *
  * tamper goes through the WFP API from this process, as another program
@@ -269,6 +274,8 @@ static int bfe_transition(bool start)
         if (emu_bfe_set(&b))
             return fprintf(stderr, "fwpemu: cannot write bfe.bin\n"), 1;
         rc = with_locked_state(do_bfe_stop, NULL);
+        if (!rc && emu_netevents_clear()) /* the buffer is BFE's memory */
+            rc = 1;
     } else {
         rc = with_locked_state(do_bfe_start, NULL);
         b.running = true;
@@ -450,8 +457,62 @@ static int cmd_add_foreign(unsigned long n)
     return e ? 1 : 0;
 }
 
-/* Prints one verdict line for a flow. */
-static int classify_one(emu_state *s, emu_flow *flow, const char *program)
+/* A flow the engine dropped becomes a classify-drop net event: the layer
+ * the emulator classifies at (ALE receive/accept or connect), whose
+ * run-time id is FWPS_BUILTIN_LAYERS' (fwpsk.h; fwsvc reads the
+ * direction from msFwpDirection and the layer from the filter, not this). */
+static void drop_event(const emu_flow *flow, const emu_verdict *v, emu_net_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    ev->time = (UINT64)now.dwHighDateTime << 32 | now.dwLowDateTime;
+    ev->v6 = flow->v6;
+    ev->protocol = flow->protocol;
+    ev->inbound = flow->inbound;
+    ev->local_port = flow->local_port;
+    ev->remote_port = flow->remote_port;
+    memcpy(ev->remote_addr, flow->remote_addr, 16);
+    ev->filter_id = v->matched ? v->filter_id : 0;
+    ev->layer_id = (UINT16)(flow->inbound ? (flow->v6 ? 46 : 44) : (flow->v6 ? 50 : 48));
+    if (flow->app_id && flow->app_id_len <= sizeof ev->app_id) {
+        memcpy(ev->app_id, flow->app_id, flow->app_id_len);
+        ev->app_id_len = (UINT16)flow->app_id_len;
+    }
+}
+
+/* Drops gathered by a run of flows, recorded together (one write of the
+ * log and one signal to subscribers per batch). */
+typedef struct {
+    emu_net_event *items;
+    size_t count, cap;
+    unsigned long total; /* drops seen, recorded or not */
+} drop_batch;
+
+static void batch_flush(drop_batch *b)
+{
+    size_t kept = 0;
+    if (b->count)
+        emu_netevents_record(b->items, b->count, &kept);
+    b->count = 0;
+}
+
+static void batch_add(drop_batch *b, const emu_flow *flow, const emu_verdict *v)
+{
+    b->total++;
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        emu_net_event *items = realloc(b->items, cap * sizeof *items);
+        if (!items)
+            return batch_flush(b);
+        b->items = items;
+        b->cap = cap;
+    }
+    drop_event(flow, v, &b->items[b->count++]);
+}
+
+/* Prints one verdict line for a flow; a drop goes to the batch. */
+static int classify_one(emu_state *s, emu_flow *flow, const char *program, drop_batch *drops, bool print)
 {
     FWP_BYTE_BLOB *app = NULL;
     if (program) {
@@ -467,14 +528,16 @@ static int classify_one(emu_state *s, emu_flow *flow, const char *program)
     }
     emu_verdict v;
     emu_classify(s, flow, &v);
+    if (v.action != FWP_ACTION_PERMIT && drops)
+        batch_add(drops, flow, &v);
     const char *verdict = v.action == FWP_ACTION_PERMIT ? "PERMIT" : "BLOCK";
-    if (v.matched) {
+    if (print && v.matched) {
         char key[39], sub[39];
         emu_guid_format(&v.filter_key, key);
         emu_guid_format(&v.sublayer, sub);
         printf("%s by filter %llu %s \"%ls\" in sublayer %s\n", verdict, (unsigned long long)v.filter_id,
                key, v.filter_name, sub);
-    } else {
+    } else if (print) {
         printf("%s (no filter matched)\n", verdict);
     }
     free(app);
@@ -522,9 +585,13 @@ static int cmd_classify(int argc, char **argv)
     emu_state s;
     emu_state_lock();
     DWORD e = emu_state_load(&s);
-    int rc = e ? (fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1) : classify_one(&s, &flow, program);
+    drop_batch drops = {0};
+    int rc = e ? (fprintf(stderr, "fwpemu: state: error %lu\n", (unsigned long)e), 1)
+               : classify_one(&s, &flow, program, &drops, true);
     emu_state_unlock();
     emu_state_free(&s);
+    batch_flush(&drops);
+    free(drops.items);
     return rc;
 }
 
@@ -534,8 +601,9 @@ static void preload(emu_object *o, void *ctx)
     (void)ctx;
 }
 
-/* DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM], tab-separated. */
-static int cmd_classify_batch(void)
+/* DIR PROTO LOCAL_PORT REMOTE_PORT REMOTE_ADDR [PROGRAM], tab-separated,
+ * from in. quiet (traffic): no verdict lines, counts at the end. */
+static int classify_flows(FILE *in, bool quiet)
 {
     emu_state s;
     emu_state_lock();
@@ -548,9 +616,11 @@ static int cmd_classify_batch(void)
     emu_state_unlock();
     char line[2048];
     int rc = 0;
-    while (fgets(line, sizeof line, stdin)) {
+    unsigned long flows = 0;
+    drop_batch drops = {0};
+    while (fgets(line, sizeof line, in)) {
         line[strcspn(line, "\r\n")] = 0;
-        if (!line[0])
+        if (!line[0] || line[0] == '#')
             continue;
         char *field[6] = {0};
         int n = 0;
@@ -577,12 +647,77 @@ static int cmd_classify_batch(void)
         flow.local_port = (UINT16)atoi(field[2]);
         flow.remote_port = (UINT16)atoi(field[3]);
         flow.v6 = strchr(field[4], ':') != NULL;
-        if (classify_one(&s, &flow, n > 5 && field[5][0] && strcmp(field[5], "-") ? field[5] : NULL))
+        if (classify_one(&s, &flow, n > 5 && field[5][0] && strcmp(field[5], "-") ? field[5] : NULL, &drops,
+                         !quiet))
             rc = 2;
-        fflush(stdout);
+        flows++;
+        if (drops.count >= 1000)
+            batch_flush(&drops); /* a long replay reaches subscribers as it goes */
+        if (!quiet)
+            fflush(stdout);
     }
+    batch_flush(&drops);
+    free(drops.items);
     emu_state_free(&s);
+    if (quiet)
+        printf("%lu flow(s), %lu dropped\n", flows, drops.total);
     return rc;
+}
+
+static void json_net_event(const emu_net_event *ev)
+{
+    char remote[64] = "";
+    inet_ntop(ev->v6 ? AF_INET6 : AF_INET, ev->remote_addr, remote, sizeof remote);
+    printf("{\"seq\": %llu, \"time\": %llu, \"direction\": \"%s\", \"protocol\": %u, \"local_port\": %u, "
+           "\"remote_address\": \"%s\", \"remote_port\": %u, \"filter_id\": %llu, \"layer_id\": %u, \"app_id\": ",
+           (unsigned long long)ev->seq, (unsigned long long)ev->time, ev->inbound ? "in" : "out", ev->protocol,
+           ev->local_port, remote, ev->remote_port, (unsigned long long)ev->filter_id, ev->layer_id);
+    if (ev->app_id_len)
+        json_str((const wchar_t *)ev->app_id);
+    else
+        printf("null");
+    printf("}\n");
+}
+
+/* net-events: the log as JSON lines (read directly); net-events collect
+ * on|off|status: FWPM_ENGINE_COLLECT_NET_EVENTS through the API, as an
+ * administrator's tool would set it. */
+static int cmd_net_events(int argc, char **argv)
+{
+    if (argc == 0) {
+        emu_net_event *items = NULL;
+        size_t count = 0;
+        UINT64 last = 0;
+        DWORD e = emu_netevents_read(0, &items, &count, &last);
+        if (e)
+            return fprintf(stderr, "fwpemu: net events: error %lu\n", (unsigned long)e), 1;
+        for (size_t i = 0; i < count; i++)
+            json_net_event(&items[i]);
+        free(items);
+        return 0;
+    }
+    if (argc != 2 || strcmp(argv[0], "collect") != 0)
+        return fprintf(stderr, "fwpemu: net-events [collect on|off|status]\n"), 2;
+    HANDLE engine;
+    DWORD e = fwpemu_open_engine(&engine);
+    if (e)
+        return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
+    if (strcmp(argv[1], "status") == 0) {
+        FWP_VALUE0 *v = NULL;
+        e = FwpmEngineGetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &v);
+        if (!e)
+            printf("collect %s\n", v->uint32 ? "on" : "off");
+        FwpmFreeMemory0((void **)&v);
+    } else {
+        FWP_VALUE0 v = {.type = FWP_UINT32, .uint32 = strcmp(argv[1], "on") == 0};
+        e = FwpmEngineSetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &v);
+        if (!e)
+            printf("collect %s\n", v.uint32 ? "on" : "off");
+    }
+    FwpmEngineClose0(engine);
+    if (e)
+        fprintf(stderr, "fwpemu: net-events collect: 0x%08lx\n", (unsigned long)e);
+    return e ? 1 : 0;
 }
 
 static int cmd_hold_lock(DWORD ms)
@@ -632,6 +767,8 @@ int main(int argc, char **argv)
         if (argc == 4 && strcmp(argv[2], "--mpssvc-weight") == 0)
             weight = (UINT16)strtoul(argv[3], NULL, 0);
         int rc = with_locked_state(do_reset, &weight);
+        if (!rc && (emu_netevents_clear() || emu_netevents_collect_set(1)))
+            rc = 1; /* a fresh engine: no events, collection at its default */
         /* A fresh engine, running; handles of the one before are dead. */
         emu_bfe b = emu_bfe_get();
         b.running = true;
@@ -681,7 +818,18 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "classify") == 0)
         return cmd_classify(argc - 2, argv + 2);
     if (strcmp(cmd, "classify-batch") == 0)
-        return cmd_classify_batch();
+        return classify_flows(stdin, false);
+    if (strcmp(cmd, "traffic") == 0 && argc == 3) {
+        FILE *f = strcmp(argv[2], "-") == 0 ? stdin : fopen(argv[2], "r");
+        if (!f)
+            return fprintf(stderr, "fwpemu: cannot read %s\n", argv[2]), 2;
+        int rc = classify_flows(f, true);
+        if (f != stdin)
+            fclose(f);
+        return rc;
+    }
+    if (strcmp(cmd, "net-events") == 0)
+        return cmd_net_events(argc - 2, argv + 2);
     if (strcmp(cmd, "hold-lock") == 0 && argc == 3)
         return cmd_hold_lock(strtoul(argv[2], NULL, 10));
     fprintf(stderr, "fwpemu: unknown command %s\n", cmd);

@@ -1367,6 +1367,185 @@ static int child_main(const wchar_t *what)
     return 99;
 }
 
+
+/* ---- net events ("Logging") ---- */
+
+static HANDLE enum_drops(HANDLE engine, const FWPM_NET_EVENT_ENUM_TEMPLATE0 *t)
+{
+    HANDLE en = NULL;
+    assert_int_equal(FwpmNetEventCreateEnumHandle0(engine, t, &en), ERROR_SUCCESS);
+    return en;
+}
+
+static void drops_are_logged_with_flow_and_filter(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWP_VALUE0 *v = NULL;
+    assert_int_equal(FwpmEngineGetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &v), ERROR_SUCCESS);
+    assert_int_equal(v->type, FWP_UINT32);
+    assert_int_equal(v->uint32, 1); /* "default: 1" */
+    FwpmFreeMemory0((void **)&v);
+    classify_to(L"classify --dir in --proto tcp --local-port 2500 --remote 10.0.0.5", "BLOCK by filter");
+    classify_to(L"classify --dir out --proto tcp --remote-port 443 --remote 10.0.0.1", "PERMIT");
+    classify_to(L"classify --dir in --proto udp --local-port 137 --remote fe80::1", "BLOCK by filter");
+    HANDLE en = enum_drops(engine, NULL);
+    FWPM_NET_EVENT1 **items = NULL;
+    UINT32 n = 0;
+    assert_int_equal(FwpmNetEventEnum1(engine, en, 10, &items, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 2); /* the permitted flow is no drop */
+    const FWPM_NET_EVENT1 *a = items[0], *b = items[1];
+    assert_int_equal(a->type, FWPM_NET_EVENT_TYPE_CLASSIFY_DROP);
+    assert_int_equal(a->header.ipVersion, FWP_IP_VERSION_V4);
+    assert_int_equal(a->header.ipProtocol, 6);
+    assert_int_equal(a->header.localPort, 2500);
+    assert_int_equal(a->header.remoteAddrV4, 0x0A000005u); /* host order */
+    assert_true(a->header.flags & FWPM_NET_EVENT_FLAG_REMOTE_ADDR_SET);
+    assert_int_equal(a->classifyDrop->msFwpDirection, FWP_DIRECTION_IN);
+    /* The filter that dropped it, found again by its id. */
+    UINT64 dropped_by = a->classifyDrop->filterId;
+    FWPM_FILTER0 *f = NULL;
+    assert_int_equal(FwpmFilterGetById0(engine, dropped_by, &f), ERROR_SUCCESS);
+    assert_int_equal(f->action.type, FWP_ACTION_BLOCK);
+    FwpmFreeMemory0((void **)&f);
+    assert_int_equal(b->header.ipVersion, FWP_IP_VERSION_V6);
+    assert_int_equal(b->header.remoteAddrV6.byteArray16[0], 0xfe);
+    assert_true(CompareFileTime(&a->header.timeStamp, &b->header.timeStamp) <= 0);
+    FwpmFreeMemory0((void **)&items);
+    /* Version 0 sees the same log. */
+    assert_int_equal(FwpmNetEventDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    en = enum_drops(engine, NULL);
+    FWPM_NET_EVENT0 **items0 = NULL;
+    assert_int_equal(FwpmNetEventEnum0(engine, en, 10, &items0, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 2);
+    assert_int_equal(items0[0]->classifyDrop->filterId, dropped_by);
+    FwpmFreeMemory0((void **)&items0);
+    assert_int_equal(FwpmNetEventDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    /* A time window after them holds none. */
+    FWPM_NET_EVENT_ENUM_TEMPLATE0 t = {0};
+    GetSystemTimeAsFileTime(&t.startTime);
+    t.endTime = t.startTime;
+    t.endTime.dwHighDateTime += 1;
+    en = enum_drops(engine, &t);
+    assert_int_equal(FwpmNetEventEnum1(engine, en, 10, &items, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+    assert_int_equal(FwpmNetEventDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    close_engine(engine);
+}
+
+static void the_log_is_a_bounded_ring_cleared_at_restart(void **state)
+{
+    (void)state;
+    /* More drops than the buffer holds: the oldest go. */
+    wchar_t path[MAX_PATH + 32];
+    swprintf(path, MAX_PATH + 32, L"%ls\\flows.txt", exe_dir);
+    FILE *f = _wfopen(path, L"w");
+    assert_non_null(f);
+    for (int i = 0; i < 200; i++)
+        fprintf(f, "in\ttcp\t%d\t50000\t10.0.0.5\n", 1000 + i);
+    fclose(f);
+    wchar_t args[MAX_PATH + 64];
+    swprintf(args, MAX_PATH + 64, L"traffic \"%ls\"", path);
+    char out[256];
+    assert_int_equal(fwpemu(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "200 flow(s), 200 dropped"));
+    HANDLE engine = open_engine(0, 0);
+    HANDLE en = enum_drops(engine, NULL);
+    FWPM_NET_EVENT1 **items = NULL;
+    UINT32 n = 0;
+    assert_int_equal(FwpmNetEventEnum1(engine, en, 1000, &items, &n), ERROR_SUCCESS);
+    assert_true(n >= 100 && n <= 150); /* "roughly 100-150 events" */
+    assert_int_equal(items[n - 1]->header.localPort, 1199); /* the newest kept */
+    FwpmFreeMemory0((void **)&items);
+    assert_int_equal(FwpmNetEventDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    close_engine(engine);
+    assert_int_equal(fwpemu(L"reboot", NULL, 0), 0);
+    engine = open_engine(0, 0);
+    en = enum_drops(engine, NULL);
+    assert_int_equal(FwpmNetEventEnum1(engine, en, 1000, &items, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+    assert_int_equal(FwpmNetEventDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    close_engine(engine);
+    DeleteFileW(path);
+}
+
+static void collection_off_is_fwp_e_net_events_disabled(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    FWP_VALUE0 off = {.type = FWP_UINT32, .uint32 = 0};
+    FWP_VALUE0 wrong = {.type = FWP_UINT8, .uint8 = 0};
+    assert_int_equal(FwpmEngineSetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &wrong), (DWORD)FWP_E_TYPE_MISMATCH);
+    assert_int_equal(FwpmEngineSetOption0(engine, FWPM_ENGINE_OPTION_MAX, &off), (DWORD)FWP_E_INVALID_ENUMERATOR);
+    /* Options not modelled are refused, not ignored. */
+    assert_int_equal(FwpmEngineSetOption0(engine, FWPM_ENGINE_NAME_CACHE, &off), ERROR_NOT_SUPPORTED);
+    assert_int_equal(FwpmEngineSetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &off), ERROR_SUCCESS);
+    classify_to(L"classify --dir in --proto tcp --local-port 2500 --remote 10.0.0.5", "BLOCK by filter");
+    HANDLE en = enum_drops(engine, NULL);
+    FWPM_NET_EVENT1 **items = NULL;
+    UINT32 n = 0;
+    assert_int_equal(FwpmNetEventEnum1(engine, en, 10, &items, &n), (DWORD)FWP_E_NET_EVENTS_DISABLED);
+    assert_int_equal(FwpmNetEventDestroyEnumHandle0(engine, en), ERROR_SUCCESS);
+    /* The option outlives the session and a restart. */
+    close_engine(engine);
+    assert_int_equal(fwpemu(L"reboot", NULL, 0), 0);
+    engine = open_engine(0, 0);
+    FWP_VALUE0 *v = NULL;
+    assert_int_equal(FwpmEngineGetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &v), ERROR_SUCCESS);
+    assert_int_equal(v->uint32, 0);
+    FwpmFreeMemory0((void **)&v);
+    /* Neither call runs inside a transaction; a template with conditions
+     * is refused, not ignored. */
+    assert_int_equal(FwpmTransactionBegin0(engine, 0), ERROR_SUCCESS);
+    assert_int_equal(FwpmNetEventCreateEnumHandle0(engine, NULL, &en), (DWORD)FWP_E_TXN_IN_PROGRESS);
+    assert_int_equal(FwpmEngineSetOption0(engine, FWPM_ENGINE_COLLECT_NET_EVENTS, &off), (DWORD)FWP_E_TXN_IN_PROGRESS);
+    assert_int_equal(FwpmTransactionAbort0(engine), ERROR_SUCCESS);
+    FWPM_FILTER_CONDITION0 c = {.fieldKey = FWPM_CONDITION_IP_LOCAL_PORT, .matchType = FWP_MATCH_EQUAL,
+                                .conditionValue = {.type = FWP_UINT16, .uint16 = 2500}};
+    FWPM_NET_EVENT_ENUM_TEMPLATE0 t = {.numFilterConditions = 1, .filterCondition = &c};
+    assert_int_equal(FwpmNetEventCreateEnumHandle0(engine, &t, &en), ERROR_NOT_SUPPORTED);
+    close_engine(engine);
+}
+
+typedef struct {
+    volatile LONG seen;
+    UINT16 last_port;
+} drop_counter;
+
+static void CALLBACK count_drop(void *context, const FWPM_NET_EVENT1 *event)
+{
+    drop_counter *c = context;
+    c->last_port = event->header.localPort;
+    InterlockedIncrement(&c->seen);
+}
+
+static void subscribers_are_told_of_drops_in_other_processes(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    drop_counter c = {0};
+    FWPM_NET_EVENT_SUBSCRIPTION0 sub = {0};
+    HANDLE h = NULL;
+    assert_int_equal(FwpmNetEventSubscribe0(engine, &sub, count_drop, &c, &h), ERROR_SUCCESS);
+    FWPM_NET_EVENT_SUBSCRIPTION0 **list = NULL;
+    UINT32 n = 0;
+    assert_int_equal(FwpmNetEventSubscriptionsGet0(engine, &list, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 1);
+    FwpmFreeMemory0((void **)&list);
+    classify_to(L"classify --dir in --proto tcp --local-port 6160 --remote 10.0.0.5", "BLOCK by filter");
+    for (int i = 0; i < 100 && c.seen < 1; i++)
+        Sleep(20);
+    assert_int_equal(c.seen, 1);
+    assert_int_equal(c.last_port, 6160);
+    assert_int_equal(FwpmNetEventUnsubscribe0(engine, h), ERROR_SUCCESS);
+    classify_to(L"classify --dir in --proto tcp --local-port 6161 --remote 10.0.0.5", "BLOCK by filter");
+    Sleep(200);
+    assert_int_equal(c.seen, 1); /* none after unsubscribing */
+    assert_int_equal(FwpmNetEventSubscriptionsGet0(engine, &list, &n), ERROR_SUCCESS);
+    assert_int_equal(n, 0);
+    close_engine(engine);
+}
+
 int main(void)
 {
     int argc;
@@ -1412,6 +1591,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(bfe_stops_and_starts_under_its_clients, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(lost_and_dropped_notifications_are_faults_not_silence, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(unsubscribing_waits_for_a_callback_and_works_from_inside_one, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(drops_are_logged_with_flow_and_filter, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(the_log_is_a_bounded_ring_cleared_at_restart, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(collection_off_is_fwp_e_net_events_disabled, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(subscribers_are_told_of_drops_in_other_processes, reset_engine, close_leftovers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
