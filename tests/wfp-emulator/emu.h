@@ -198,9 +198,10 @@ void emu_clients_remove(const GUID *key);
 DWORD emu_clients_list(UINT32 kind, emu_client **out, size_t *count);
 /* The named event a subscription waits on (auto-reset), from its key. */
 void emu_subscription_event_name(const GUID *subscription, wchar_t out[64]);
-/* Sets the event of every live subscription: after a commit, with the
- * state mutex held. */
-void emu_clients_signal(void);
+/* Sets the event of every live subscription of that kind (filter changes:
+ * after a commit; net events: after drops are recorded), with the state
+ * mutex held. */
+void emu_clients_signal(UINT32 kind);
 
 /* emu_netevents.c: the net event log (classify drops), netevents.bin. */
 #define EMU_NET_EVENTS_MAX 150 /* "roughly 100-150 events" ("Logging", Microsoft Learn) */
@@ -226,7 +227,6 @@ DWORD emu_netevents_collect_set(UINT32 collect);
 /* BFE stops: the buffer is gone (the option stays). */
 DWORD emu_netevents_clear(void);
 void emu_netevents_event_name(const GUID *subscription, wchar_t out[64]);
-void emu_netevents_signal(void);
 
 /* emu_rules.c: the layer/condition legality table and validation */
 bool emu_layer_known(const GUID *layer);

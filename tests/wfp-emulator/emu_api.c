@@ -1765,7 +1765,7 @@ DWORD WINAPI FwpmEngineSetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option
 }
 
 /* Subscriptions: a thread per subscription waits on its own named event,
- * which every recorded drop sets (emu_netevents_signal), and delivers the
+ * which every recorded batch of drops sets (emu_clients_signal), and delivers the
  * events past the last it saw. The log keeps EMU_NET_EVENTS_MAX: a
  * subscriber further behind has lost some, said in the call log
  * (FwpmNetEventsLost), as delivery is not guaranteed. */

@@ -143,15 +143,18 @@ void emu_subscription_event_name(const GUID *subscription, wchar_t out[64])
 
 /* Each subscription's own event, by name: processes know each other only
  * through clients.bin. A subscriber that has gone has no event to open. */
-void emu_clients_signal(void)
+void emu_clients_signal(UINT32 kind)
 {
     client_list l;
     clients_read(&l);
     for (size_t i = 0; i < l.count; i++) {
-        if (l.items[i].kind != EMU_CLIENT_FILTER_SUB)
+        if (l.items[i].kind != kind)
             continue;
         wchar_t name[64];
-        emu_subscription_event_name(&l.items[i].key, name);
+        if (kind == EMU_CLIENT_NET_EVENT_SUB)
+            emu_netevents_event_name(&l.items[i].key, name);
+        else
+            emu_subscription_event_name(&l.items[i].key, name);
         HANDLE h = OpenEventW(EVENT_MODIFY_STATE, FALSE, name);
         if (h) {
             SetEvent(h);

@@ -121,9 +121,9 @@ DWORD emu_netevents_record(const emu_net_event *events, size_t n, size_t *collec
             e = GetLastError();
         CloseHandle(h);
     }
-    emu_state_unlock();
     if (*collected)
-        emu_netevents_signal();
+        emu_clients_signal(EMU_CLIENT_NET_EVENT_SUB);
+    emu_state_unlock();
     return e;
 }
 
@@ -190,22 +190,4 @@ void emu_netevents_event_name(const GUID *subscription, wchar_t out[64])
     char g[39];
     emu_guid_format(subscription, g);
     swprintf(out, 64, L"Global\\fwpemu-netevent-%hs", g);
-}
-
-void emu_netevents_signal(void)
-{
-    emu_client *list = NULL;
-    size_t n = 0;
-    if (emu_clients_list(EMU_CLIENT_NET_EVENT_SUB, &list, &n))
-        return;
-    for (size_t i = 0; i < n; i++) {
-        wchar_t name[64];
-        emu_netevents_event_name(&list[i].key, name);
-        HANDLE ev = OpenEventW(EVENT_MODIFY_STATE, FALSE, name);
-        if (ev) {
-            SetEvent(ev);
-            CloseHandle(ev);
-        }
-    }
-    free(list);
 }

@@ -857,7 +857,7 @@ DWORD emu_state_save(emu_state *s)
     /* A new generation is committed: BFE pushes change notifications, so
      * every subscriber is woken now, none polls (emu_clients.c). */
     if (!e)
-        emu_clients_signal();
+        emu_clients_signal(EMU_CLIENT_FILTER_SUB);
     return e;
 }
 
