@@ -5,8 +5,15 @@ void fw_json_init(fw_json *j, FILE *out)
     *j = (fw_json){.out = out};
 }
 
+void fw_json_init_compact(fw_json *j, FILE *out)
+{
+    *j = (fw_json){.out = out, .compact = true};
+}
+
 static void indent(fw_json *j)
 {
+    if (j->compact)
+        return;
     fputc('\n', j->out);
     for (int i = 0; i < j->depth; i++)
         fputs("  ", j->out);

@@ -13,9 +13,12 @@ typedef struct {
     int depth;
     bool has_items[FW_JSON_MAX_DEPTH];
     bool after_key;
+    bool compact;  /* one line a document (JSON lines) */
 } fw_json;
 
 void fw_json_init(fw_json *j, FILE *out);
+/* One document a line, for streams read line by line (JSON Lines). */
+void fw_json_init_compact(fw_json *j, FILE *out);
 void fw_json_object_begin(fw_json *j);
 void fw_json_object_end(fw_json *j);
 void fw_json_array_begin(fw_json *j);

@@ -49,9 +49,11 @@ done
 echo
 echo "== benchmarks (printed figures, not tests)"
 build/native/bench_catalog catalog || true
+build/native/bench_drops catalog || true
 bash bench/bench_reconcile.sh build/windows || true
 bash bench/bench_service.sh build/windows || true
 bash bench/bench_why.sh build/windows || true
+bash bench/bench_watch.sh build/windows || true
 
 echo
 echo "test-all: $total_passed passed, $total_failed failed"

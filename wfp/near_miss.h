@@ -50,6 +50,8 @@ typedef struct {
     unsigned unmatched; /* fw_nm_reason bits */
     char *fix;          /* the command that would make the rule carry the flow, or NULL */
     char *text;         /* "P/R opens tcp 2500 from 10.0.0.0/24; this flow comes from 192.0.2.9" */
+    char *reason;       /* what it lacks, short: "outside scope", "waits for veeam_servers",
+                           "other program", "not applied", ... "; "-joined; "matches" when nothing */
     int distance;       /* how far it is from carrying the flow: the order of the list */
 } fw_near_miss;
 
@@ -66,6 +68,7 @@ typedef struct {
     const fw_flow *flow;
     const char *program;
     const char *remote_text;
+    bool observed; /* a flow WFP reported (watch), not one asked about (why) */
 } fw_nm_query;
 
 /* The rules that would carry the flow, closest first (fewest things
@@ -74,6 +77,12 @@ typedef struct {
  * defaults, and it differs in at most one of protocol and direction. */
 void fw_near_misses_find(const fw_nm_query *q, const fw_rule_view *rules, size_t count, size_t max,
                          fw_near_misses *out);
+/* The same, among the rules keep accepts (given the rule and what it
+ * lacks, fw_nm_reason bits). Only the rules returned are put in words: a
+ * caller that wants one of a kind asks for max 1. */
+typedef bool (*fw_nm_keep)(void *context, const fw_rule_view *rule, unsigned unmatched);
+void fw_near_misses_find_where(const fw_nm_query *q, const fw_rule_view *rules, size_t count, size_t max,
+                               fw_nm_keep keep, void *context, fw_near_misses *out);
 void fw_near_misses_free(fw_near_misses *m);
 
 #endif

@@ -148,6 +148,36 @@ DWORD WINAPI FwpmGetAppIdFromFileName0(const wchar_t *fileName, FWP_BYTE_BLOB **
     return fn ? fn(fileName, appId) : load_error;
 }
 
+DWORD WINAPI FwpmNetEventCreateEnumHandle0(HANDLE engineHandle, const FWPM_NET_EVENT_ENUM_TEMPLATE0 *enumTemplate, HANDLE *enumHandle)
+{
+    __typeof__(&FwpmNetEventCreateEnumHandle0) fn = (__typeof__(&FwpmNetEventCreateEnumHandle0))proc("FwpmNetEventCreateEnumHandle0");
+    return fn ? fn(engineHandle, enumTemplate, enumHandle) : load_error;
+}
+
+DWORD WINAPI FwpmNetEventDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandle)
+{
+    __typeof__(&FwpmNetEventDestroyEnumHandle0) fn = (__typeof__(&FwpmNetEventDestroyEnumHandle0))proc("FwpmNetEventDestroyEnumHandle0");
+    return fn ? fn(engineHandle, enumHandle) : load_error;
+}
+
+DWORD WINAPI FwpmNetEventEnum1(HANDLE engineHandle, HANDLE enumHandle, UINT32 numEntriesRequested, FWPM_NET_EVENT1 ***entries, UINT32 *numEntriesReturned)
+{
+    __typeof__(&FwpmNetEventEnum1) fn = (__typeof__(&FwpmNetEventEnum1))proc("FwpmNetEventEnum1");
+    return fn ? fn(engineHandle, enumHandle, numEntriesRequested, entries, numEntriesReturned) : load_error;
+}
+
+DWORD WINAPI FwpmNetEventSubscribe0(HANDLE engineHandle, const FWPM_NET_EVENT_SUBSCRIPTION0 *subscription, FWPM_NET_EVENT_CALLBACK0 callback, void *context, HANDLE *eventsHandle)
+{
+    __typeof__(&FwpmNetEventSubscribe0) fn = (__typeof__(&FwpmNetEventSubscribe0))proc("FwpmNetEventSubscribe0");
+    return fn ? fn(engineHandle, subscription, callback, context, eventsHandle) : load_error;
+}
+
+DWORD WINAPI FwpmNetEventUnsubscribe0(HANDLE engineHandle, HANDLE eventsHandle)
+{
+    __typeof__(&FwpmNetEventUnsubscribe0) fn = (__typeof__(&FwpmNetEventUnsubscribe0))proc("FwpmNetEventUnsubscribe0");
+    return fn ? fn(engineHandle, eventsHandle) : load_error;
+}
+
 DWORD WINAPI FwpmProviderAdd0(HANDLE engineHandle, const FWPM_PROVIDER0 *provider, PSECURITY_DESCRIPTOR sd)
 {
     __typeof__(&FwpmProviderAdd0) fn = (__typeof__(&FwpmProviderAdd0))proc("FwpmProviderAdd0");

@@ -33,6 +33,7 @@ static const struct {
     {0x80320010, "FWP_E_SESSION_ABORTED", NULL},
     {0x80320011, "FWP_E_INCOMPATIBLE_TXN", NULL},
     {0x80320012, "FWP_E_TIMEOUT", "another program holds the WFP transaction lock; try again when it has finished"},
+    {0x80320013, "FWP_E_NET_EVENTS_DISABLED", "WFP does not collect net events on this host: turn collection on with 'netsh wfp set options netevents=on' (docs/watch.md)"},
     {0x80320016, "FWP_E_LIFETIME_MISMATCH", NULL},
     {0x80320017, "FWP_E_BUILTIN_OBJECT", NULL},
     {0x8032001C, "FWP_E_NULL_POINTER", NULL},

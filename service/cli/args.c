@@ -32,6 +32,7 @@ static const struct {
     {FW_OPT_FLOW, "--local-addr"}, {FW_OPT_FLOW, "--program"}, {FW_OPT_FLOW, "--flows"},
     {FW_OPT_DEFAULTS, "--defaults"}, {FW_OPT_VERBOSE, "--verbose"},
     {FW_OPT_DETECT, "--detect"}, {FW_OPT_DETECT, "--auto-detect"},
+    {FW_OPT_WATCH, "--since"}, {FW_OPT_WATCH, "--follow"}, {FW_OPT_WATCH, "--limit"},
 };
 
 /* An unknown option, with the closest one this command takes. */
@@ -187,6 +188,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_INSTALLER_LISTS;
         } else if (flow_option(a)) {
             need = FW_OPT_FLOW;
+        } else if (is_option(a, "--since") || is_option(a, "--limit") || strcmp(a, "--follow") == 0) {
+            need = FW_OPT_WATCH;
         } else if (a[0] == '-' && a[1] != '\0') {
             return unknown_option(cmd, a);
         } else {
@@ -219,6 +222,21 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
                 return usage_error(cmd, "%s is given twice", "--auto-detect");
             args->auto_detect_given = true;
             args->auto_detect = strcmp(value, "on") == 0;
+            continue;
+        }
+        if (need == FW_OPT_WATCH && strcmp(a, "--follow") == 0) {
+            args->follow = true;
+            continue;
+        }
+        if (need == FW_OPT_WATCH) {
+            const char *name = is_option(a, "--since") ? "--since" : "--limit";
+            const char *value = option_value(argc, argv, &i, name);
+            const char **slot = name[2] == 's' ? &args->since : &args->limit;
+            if (!value || !*value)
+                return usage_error(cmd, "option '%s' needs a value", name);
+            if (*slot)
+                return usage_error(cmd, "%s is given twice", name);
+            *slot = value;
             continue;
         }
         if (need == FW_OPT_FLOW) {

@@ -36,6 +36,7 @@ enum {
     FW_OPT_DEFAULTS = 1 << 15, /* show, plan: the catalog alone, not the host's settings */
     FW_OPT_VERBOSE = 1 << 16,  /* why: keys, ids and weights too */
     FW_OPT_DETECT = 1 << 17,   /* apply: --detect, --auto-detect on|off */
+    FW_OPT_WATCH = 1 << 18,    /* watch: --since DURATION, --follow, --limit N */
 };
 
 typedef struct {
@@ -63,6 +64,8 @@ typedef struct {
     char **list_items;        /* owned: what --profiles / --settings split into */
     size_t list_item_count, list_item_cap;
     const char *dir, *proto, *port, *remote_addr, *local_addr, *program, *flows; /* why */
+    const char *since, *limit; /* watch --since, --limit (checked by the command) */
+    bool follow;               /* watch --follow */
 } fw_cli_args;
 
 typedef struct {
@@ -141,6 +144,7 @@ int fw_cmd_service(const fw_cli_args *args);
 int fw_cmd_configure(const fw_cli_args *args);
 int fw_cmd_why(const fw_cli_args *args);
 int fw_cmd_detect(const fw_cli_args *args);
+int fw_cmd_watch(const fw_cli_args *args);
 
 /* Warns, once each, of the addresses variables whose value counts as any
  * address (guard.h). */

@@ -671,6 +671,7 @@ int fw_cmd_config(const fw_cli_args *args)
         config_json_value(&j, "interval_seconds", NULL, c.interval_seconds, true, c.interval_source);
         config_json_value(&j, "sublayer_weight", NULL, c.sublayer_weight, true, c.sublayer_weight_source);
         config_json_value(&j, "auto_detect", NULL, c.auto_detect, true, c.auto_detect_source);
+        config_json_value(&j, "watch_drops", NULL, c.watch_drops, true, c.watch_drops_source);
         fw_json_key(&j, "profiles");
         fw_json_object_begin(&j);
         fw_json_member_string(&j, "source", fw_source_name(c.profiles_source));
@@ -707,6 +708,8 @@ int fw_cmd_config(const fw_cli_args *args)
         config_row(&t, "sublayer weight", number, c.sublayer_weight_source);
         config_row(&t, "auto-detect", c.auto_detect ? "on (the service follows the detected products)" : "off",
                    c.auto_detect_source);
+        config_row(&t, "watch drops", c.watch_drops ? "on (the service reports drops on backup flows)" : "off",
+                   c.watch_drops_source);
         if (!c.profiles.count)
             config_row(&t, "profiles", "(none applied)", c.profiles_source);
         for (size_t p = 0; p < c.profiles.count; p++) {

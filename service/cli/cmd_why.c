@@ -552,7 +552,7 @@ int fw_cmd_why(const fw_cli_args *args)
         blocked += !v.permit;
         fw_near_misses m = {0};
         if (!v.permit) {
-            fw_nm_query q = {&w->flow, w->program, w->flow.has_remote_addr ? w->remote_text : NULL};
+            fw_nm_query q = {&w->flow, w->program, w->flow.has_remote_addr ? w->remote_text : NULL, false};
             fw_near_misses_find(&q, rules.views, rules.view_count, NEAR_MISSES_SHOWN, &m);
         }
         if (args->json) {

@@ -308,6 +308,13 @@ static void print_record(const fw_service_status *r)
     else
         printf("last write: none since the start\n");
     printf("drift repairs: %zu; rules waiting: %zu\n", r->drift_repairs, r->pending);
+    const fw_status_drops *d = &r->drops;
+    printf("dropped backup traffic: watch %s; %zu drop(s) on backup flows, %zu reported%s\n", d->watch, d->seen,
+           d->reported, d->lost ? " (some came faster than they could be read)" : "");
+    for (size_t i = 0; i < d->rule_count && i < 10; i++)
+        printf("  %-60s %6zu  last %s\n", d->rules[i].rule, d->rules[i].count, d->rules[i].last);
+    if (d->rule_count > 10)
+        printf("  (%zu more rules: --json lists them)\n", d->rule_count - 10);
 }
 
 int fw_service_status_print(const fw_service_options *o)

@@ -2,6 +2,7 @@
 #include "service_loop.h"
 
 #include "admin_only.h"
+#include "drop_watch.h"
 #include "filter_changes.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
@@ -61,6 +62,7 @@ struct fw_loop {
     bool changes_overflowed;
     fw_known_filters known;
     fw_service_status status;
+    fw_drop_watch *drops;   /* WatchDrops: its own thread and session (drop_watch.h) */
 };
 
 static const GUID *const layers[4] = {&FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, &FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V6,
@@ -365,7 +367,7 @@ static void reconcile_locked(fw_loop *l, const char *why)
         fw_log_event(repair ? FWSVC_EVENT_DRIFT_REPAIRED : FWSVC_EVENT_RECONCILED,
                      "%zu WFP write(s) (%s): %s", res->writes, why, what.data ? what.data : "fwsvc's provider and sublayer");
         if (repair)
-            l->status.drift_repairs++;
+            fw_service_status_drift_repaired(&l->status);
         fw_buf_free(&what);
     }
     if (run.desired.pending_count) {
@@ -395,6 +397,7 @@ static void reconcile_locked(fw_loop *l, const char *why)
     log_if_changed(FWSVC_EVENT_WIDENED, &l->status.last_widened_text, &widened);
     watch_programs(l, &run.desired);
     fw_service_status_reconciled(&l->status, why, res->writes, run.desired.pending_count);
+    fw_drop_watch_update(l->drops, c.watch_drops); /* the rules it explains drops with may have changed */
     fw_host_run_free(&run);
     fw_host_config_free(&c);
 }
@@ -528,6 +531,7 @@ static const char *gathered_text(const gathered_triggers *g, char text[GATHERED_
 DWORD fw_loop_run(fw_loop *l)
 {
     fw_service_status_init(&l->status);
+    l->drops = fw_drop_watch_create(&l->status);
     watch_key(l->config_key, l->config_key_changed);
     watch_key(l->policy_key, l->policy_key_changed);
     watch_services(l);
@@ -610,6 +614,8 @@ DWORD fw_loop_run(fw_loop *l)
         burst_start = GetTickCount64();
         quiet_at = burst_start + DEBOUNCE_MS;
     }
+    fw_drop_watch_free(l->drops);
+    l->drops = NULL;
     unsubscribe(l);
     unwatch_programs(l);
     fw_service_status_free(&l->status);

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The loop and the drop watch update the record from two threads. */
+static SRWLOCK record_lock = SRWLOCK_INIT;
+
 static void now(char out[32])
 {
     SYSTEMTIME t;
@@ -59,11 +62,33 @@ static void write_record(fw_json *j, const fw_service_status *s)
     for (size_t i = 0; i < s->diagnostic_count; i++)
         fw_json_string(j, s->diagnostics[i]);
     fw_json_array_end(j);
+    const fw_status_drops *d = &s->drops;
+    fw_json_key(j, "drops");
+    fw_json_object_begin(j);
+    fw_json_member_string(j, "watch", d->watch);
+    fw_json_key(j, "seen");
+    fw_json_uint(j, d->seen);
+    fw_json_key(j, "reported");
+    fw_json_uint(j, d->reported);
+    fw_json_key(j, "lost");
+    fw_json_uint(j, d->lost);
+    fw_json_key(j, "by_rule");
+    fw_json_array_begin(j);
+    for (size_t i = 0; i < d->rule_count; i++) {
+        fw_json_object_begin(j);
+        fw_json_member_string(j, "rule", d->rules[i].rule);
+        fw_json_key(j, "count");
+        fw_json_uint(j, d->rules[i].count);
+        fw_json_member_string(j, "last", d->rules[i].last);
+        fw_json_object_end(j);
+    }
+    fw_json_array_end(j);
+    fw_json_object_end(j);
     fw_json_object_end(j);
 }
 
 /* Written new and moved over the old record, only into a folder that
- * passes the data folder's check. */
+ * passes the data folder's check. The caller holds record_lock. */
 static void save(const fw_service_status *s)
 {
     char *problem = fw_data_folder_check(true);
@@ -99,7 +124,10 @@ void fw_service_status_init(fw_service_status *s)
     memset(s, 0, sizeof *s);
     now(s->started);
     snprintf(s->last_result, sizeof s->last_result, "none");
+    snprintf(s->drops.watch, sizeof s->drops.watch, "off");
+    AcquireSRWLockExclusive(&record_lock);
     save(s);
+    ReleaseSRWLockExclusive(&record_lock);
 }
 
 static void clear_error(fw_service_status *s)
@@ -115,6 +143,7 @@ static void clear_error(fw_service_status *s)
 
 void fw_service_status_reconciled(fw_service_status *s, const char *trigger, size_t writes, size_t pending)
 {
+    AcquireSRWLockExclusive(&record_lock);
     now(s->last_time);
     snprintf(s->last_trigger, sizeof s->last_trigger, "%s", trigger);
     snprintf(s->last_result, sizeof s->last_result, "ok");
@@ -128,11 +157,13 @@ void fw_service_status_reconciled(fw_service_status *s, const char *trigger, siz
     s->pending = pending;
     clear_error(s);
     save(s);
+    ReleaseSRWLockExclusive(&record_lock);
 }
 
 void fw_service_status_error(fw_service_status *s, const char *trigger, const char *error,
                              const char *const *diagnostics, size_t diagnostic_count)
 {
+    AcquireSRWLockExclusive(&record_lock);
     now(s->last_time);
     snprintf(s->last_trigger, sizeof s->last_trigger, "%s", trigger);
     snprintf(s->last_result, sizeof s->last_result, "error");
@@ -146,6 +177,59 @@ void fw_service_status_error(fw_service_status *s, const char *trigger, const ch
         s->diagnostics[i] = fw_xstrdup(diagnostics[i]);
     s->diagnostic_count = diagnostic_count;
     save(s);
+    ReleaseSRWLockExclusive(&record_lock);
+}
+
+void fw_service_status_drift_repaired(fw_service_status *s)
+{
+    AcquireSRWLockExclusive(&record_lock);
+    s->drift_repairs++;
+    ReleaseSRWLockExclusive(&record_lock); /* saved with the reconcile that repaired */
+}
+
+void fw_service_status_drops(fw_service_status *s, const char *watch)
+{
+    AcquireSRWLockExclusive(&record_lock);
+    if (strcmp(s->drops.watch, watch) != 0) {
+        snprintf(s->drops.watch, sizeof s->drops.watch, "%s", watch);
+        save(s);
+    }
+    ReleaseSRWLockExclusive(&record_lock);
+}
+
+/* The rule's count, the newest first: beyond FW_STATUS_MAX_DROP_RULES the
+ * rule seen longest ago goes. */
+void fw_service_status_drop_seen(fw_service_status *s, const char *rule, bool reported, size_t lost)
+{
+    AcquireSRWLockExclusive(&record_lock);
+    fw_status_drops *d = &s->drops;
+    d->seen++;
+    d->reported += reported;
+    d->lost = lost;
+    fw_status_drop_rule r = {.count = 0};
+    size_t i = 0;
+    while (i < d->rule_count && strcmp(d->rules[i].rule, rule) != 0)
+        i++;
+    if (i < d->rule_count) {
+        r = d->rules[i];
+    } else {
+        snprintf(r.rule, sizeof r.rule, "%s", rule);
+        if (d->rule_count < FW_STATUS_MAX_DROP_RULES)
+            d->rule_count++;
+        i = d->rule_count - 1; /* a new slot, or the oldest rule's */
+    }
+    memmove(&d->rules[1], &d->rules[0], i * sizeof d->rules[0]);
+    r.count++;
+    now(r.last);
+    d->rules[0] = r;
+    ReleaseSRWLockExclusive(&record_lock);
+}
+
+void fw_service_status_save(fw_service_status *s)
+{
+    AcquireSRWLockExclusive(&record_lock);
+    save(s);
+    ReleaseSRWLockExclusive(&record_lock);
 }
 
 void fw_service_status_free(fw_service_status *s)
@@ -205,11 +289,37 @@ static bool diagnostics_member(const fw_jv *v, fw_service_status *s)
     return true;
 }
 
+static bool drops_member(const fw_jv *o, fw_status_drops *d)
+{
+    static const char *const members[] = {"watch", "seen", "reported", "lost", "by_rule"};
+    static const char *const rule_members[] = {"rule", "count", "last"};
+    if (!has_exactly(o, members, sizeof members / sizeof members[0]) ||
+        !text_member(o, "watch", d->watch, sizeof d->watch, false) || !count_member(o, "seen", &d->seen) ||
+        !count_member(o, "reported", &d->reported) || !count_member(o, "lost", &d->lost))
+        return false;
+    if (strcmp(d->watch, "on") && strcmp(d->watch, "off") && strcmp(d->watch, "not collected") &&
+        strcmp(d->watch, "unavailable"))
+        return false;
+    const fw_jv *a = fw_jv_get(o, "by_rule");
+    if (a->type != FW_JV_ARRAY || a->count > FW_STATUS_MAX_DROP_RULES)
+        return false;
+    for (size_t i = 0; i < a->count; i++) {
+        fw_status_drop_rule *r = &d->rules[i];
+        if (!has_exactly(&a->items[i], rule_members, 3) ||
+            !text_member(&a->items[i], "rule", r->rule, sizeof r->rule, false) ||
+            !count_member(&a->items[i], "count", &r->count) ||
+            !text_member(&a->items[i], "last", r->last, sizeof r->last, false))
+            return false;
+    }
+    d->rule_count = a->count;
+    return true;
+}
+
 /* The shape write_record gives it, and nothing else. */
 static bool from_json(const fw_jv *v, fw_service_status *s)
 {
     static const char *const members[] = {"started", "last_reconcile", "last_write", "writes_since_start",
-                                          "drift_repairs", "pending", "last_error", "diagnostics"};
+                                          "drift_repairs", "pending", "last_error", "diagnostics", "drops"};
     static const char *const last_members[] = {"time", "trigger", "result", "writes"};
     static const char *const write_members[] = {"time", "trigger", "writes"};
     if (!has_exactly(v, members, sizeof members / sizeof members[0]))
@@ -237,7 +347,7 @@ static bool from_json(const fw_jv *v, fw_service_status *s)
         return false;
     if (strcmp(s->last_result, "ok") && strcmp(s->last_result, "error") && strcmp(s->last_result, "none"))
         return false;
-    if (!diagnostics_member(v, s))
+    if (!diagnostics_member(v, s) || !drops_member(fw_jv_get(v, "drops"), &s->drops))
         return false;
     s->last_error = e->type == FW_JV_STRING ? fw_xstrdup(error) : NULL;
     return true;

@@ -3,11 +3,13 @@
  * one) after each reconcile, in a folder only SYSTEM and Administrators can
  * write (data_folder.h). Read back, it is validated against the shape the
  * service writes before anything of it is shown: a file planted there is
- * refused, not echoed. Not in the registry: the loop watches
+ * refused, not echoed. The service's loop and its drop watch both update
+ * it: every change and every save holds one lock. Not in the registry: the loop watches
  * HKLM\SOFTWARE\fwsvc for configuration changes. Windows only. */
 #ifndef FW_SERVICE_STATUS_H
 #define FW_SERVICE_STATUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "fw_json.h"
@@ -16,6 +18,23 @@
 /* Catalog diagnostics kept with a failed reconcile (file:line:column each);
  * the Event Log and the text log carry as many. */
 #define FW_STATUS_MAX_DIAGNOSTICS 20
+
+/* Drops on backup flows the service saw (drop_watch.h), per rule. */
+#define FW_STATUS_MAX_DROP_RULES 64
+typedef struct {
+    char rule[160];  /* "profile/rule", or "profile" for an unexpected flow on its port */
+    size_t count;
+    char last[32];
+} fw_status_drop_rule;
+
+typedef struct {
+    char watch[16];  /* "on", "off" (WatchDrops 0), "not collected" (net events off), "unavailable" (BFE) */
+    size_t seen;     /* drops on backup flows since the start */
+    size_t reported; /* of which written to the log (one per flow per 10 minutes) */
+    size_t lost;     /* came faster than they could be explained */
+    fw_status_drop_rule rules[FW_STATUS_MAX_DROP_RULES]; /* the most recent rules kept */
+    size_t rule_count;
+} fw_status_drops;
 
 typedef struct {
     char started[32];
@@ -39,6 +58,7 @@ typedef struct {
     char *last_pending_text; /* what was last logged as pending (to log changes only) */
     char *last_refused_text; /* ... as refused */
     char *last_widened_text; /* ... as widened to any address */
+    fw_status_drops drops;
 } fw_service_status;
 
 void fw_service_status_init(fw_service_status *s);
@@ -46,6 +66,12 @@ void fw_service_status_reconciled(fw_service_status *s, const char *trigger, siz
 /* diagnostics: formatted lines (copied), at most FW_STATUS_MAX_DIAGNOSTICS kept. */
 void fw_service_status_error(fw_service_status *s, const char *trigger, const char *error,
                              const char *const *diagnostics, size_t diagnostic_count);
+void fw_service_status_drift_repaired(fw_service_status *s);
+/* From the drop watch's thread: its state, and drops counted against rules
+ * (saved with the record). */
+void fw_service_status_drops(fw_service_status *s, const char *watch);
+void fw_service_status_drop_seen(fw_service_status *s, const char *rule, bool reported, size_t lost);
+void fw_service_status_save(fw_service_status *s);
 void fw_service_status_free(fw_service_status *s);
 
 typedef enum {

@@ -217,6 +217,8 @@ static unsigned long read_layer(const wchar_t *root, const char *root_text, fw_s
         c->sublayer_weight = (unsigned short)number, c->sublayer_weight_source = source;
     if (!rc && !(rc = read_number(key, root_text, L"AutoDetect", 0, 1, &number, &present, error)) && present)
         c->auto_detect = number == 1, c->auto_detect_source = source;
+    if (!rc && !(rc = read_number(key, root_text, L"WatchDrops", 0, 1, &number, &present, error)) && present)
+        c->watch_drops = number == 1, c->watch_drops_source = source;
     RegCloseKey(key);
     if (rc)
         return rc;
@@ -259,6 +261,7 @@ unsigned long fw_host_config_load(fw_host_config *c, char **error)
 {
     *c = (fw_host_config){.interval_seconds = FW_DEFAULT_INTERVAL_SECONDS,
                           .sublayer_weight = FW_DEFAULT_SUBLAYER_WEIGHT,
+                          .watch_drops = true,
                           .profiles_source = FW_SOURCE_LOCAL};
     /* Local first, then policy over it. */
     unsigned long rc = read_layer(LOCAL_KEY, FW_CONFIG_KEY_TEXT, FW_SOURCE_LOCAL, c, error);

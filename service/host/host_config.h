@@ -9,6 +9,7 @@
  *   IntervalSeconds            REG_DWORD     the service's timer, 10..86400 (default 300)
  *   SublayerWeight             REG_DWORD     fwsvc's sublayer weight, 1..0xFFFF (default 0xFFF0)
  *   AutoDetect                 REG_DWORD     1: the service follows the detected products (default 0)
+ *   WatchDrops                 REG_DWORD     1: the service reports drops on backup flows (default 1)
  *   DetectedProfiles           REG_MULTI_SZ  the applied profiles detection added (local only)
  * HKLM\SOFTWARE\Policies\fwsvc (Group Policy) holds the same names; a value
  * there overrides the local one, and fwsvc refuses to change it. Both keys
@@ -41,6 +42,8 @@ typedef struct {
     fw_source sublayer_weight_source;
     bool auto_detect; /* the service adds and removes profiles as products come and go */
     fw_source auto_detect_source;
+    bool watch_drops; /* the service reports drops on backup flows (docs/watch.md) */
+    fw_source watch_drops_source;
 } fw_host_config;
 
 #define FW_DEFAULT_INTERVAL_SECONDS 300ul

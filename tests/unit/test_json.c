@@ -6,12 +6,15 @@
 #include <stdlib.h>
 
 /* Writes through the JSON writer into a temporary file and reads it back. */
-static char *render(void (*write)(fw_json *))
+static char *render_as(void (*write)(fw_json *), bool compact)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
     fw_json j;
-    fw_json_init(&j, f);
+    if (compact)
+        fw_json_init_compact(&j, f);
+    else
+        fw_json_init(&j, f);
     write(&j);
     long size = ftell(f);
     rewind(f);
@@ -19,6 +22,11 @@ static char *render(void (*write)(fw_json *))
     assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
     fclose(f);
     return text;
+}
+
+static char *render(void (*write)(fw_json *))
+{
+    return render_as(write, false);
 }
 
 static void write_escapes(fw_json *j)
@@ -69,11 +77,24 @@ static void separates_items_with_commas(void **state)
     free(text);
 }
 
+/* JSON Lines (watch --json): each document whole on one line. */
+static void compact_documents_are_one_line_each(void **state)
+{
+    (void)state;
+    char *text = render_as(write_array_of_objects, true);
+    assert_string_equal(text, "[{\"b\": false},{\"b\": true}]\n");
+    free(text);
+    text = render_as(write_escapes, true);
+    assert_string_equal(text, "{\"path\": \"C:\\\\Program Files\\\\a \\\"b\\\"\\n\\u0001\",\"empty\": [],\"n\": 65535,\"none\": null}\n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escapes_strings_and_nests),
         cmocka_unit_test(separates_items_with_commas),
+        cmocka_unit_test(compact_documents_are_one_line_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

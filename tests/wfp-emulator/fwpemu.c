@@ -10,6 +10,9 @@
  *   fwpemu tamper delete-key GUID       the filter with that key
  *   fwpemu tamper add-foreign N         N filters of another provider and sublayer
  *   fwpemu tamper add-random N SEED     N varied filters of other products (fwpemu_random.c)
+ *   fwpemu tamper add-block in|out PORT WEIGHT   one block of another product (an EDR's) on
+ *                                       that local (in) or remote (out) TCP port, in its own
+ *                                       sublayer of that weight
  *   fwpemu classify --dir in|out --proto tcp|udp|N [--local-port N] [--remote-port N]
  *                   [--remote ADDR] [--v6] [--program PATH]
  *   fwpemu classify-batch               one flow a line on stdin, tab-separated:
@@ -457,6 +460,52 @@ static int cmd_add_foreign(unsigned long n)
     return e ? 1 : 0;
 }
 
+/* Another security product's block: its provider, its own sublayer of the
+ * weight given (above fwsvc's, it overrides fwsvc's hard permits), one
+ * filter on a TCP port at the v4 receive/accept or connect layer. */
+static const GUID edr_provider = {0x5e4d3c2b, 0x1a09, 0x4f8e, {0x9d, 0xac, 0xbb, 0xca, 0xd9, 0xe8, 0xf7, 0x06}};
+static const GUID edr_sublayer = {0x5e4d3c2b, 0x1a09, 0x4f8e, {0x9d, 0xac, 0xbb, 0xca, 0xd9, 0xe8, 0xf7, 0x07}};
+
+static int cmd_add_block(bool inbound, UINT16 port, UINT16 weight)
+{
+    HANDLE engine;
+    DWORD e = fwpemu_open_engine(&engine);
+    if (e)
+        return fprintf(stderr, "fwpemu: open: 0x%08lx\n", (unsigned long)e), 1;
+    e = FwpmTransactionBegin0(engine, 0);
+    FWPM_PROVIDER0 p = {.providerKey = edr_provider, .displayData = {L"fwpemu EDR", NULL}};
+    FWPM_SUBLAYER0 sl = {.subLayerKey = edr_sublayer, .displayData = {L"fwpemu EDR sublayer", NULL},
+                         .providerKey = (GUID *)&edr_provider, .weight = weight};
+    if (!e) {
+        DWORD pe = FwpmProviderAdd0(engine, &p, NULL);
+        e = pe == (DWORD)FWP_E_ALREADY_EXISTS ? 0 : pe;
+    }
+    if (!e) {
+        DWORD se = FwpmSubLayerAdd0(engine, &sl, NULL);
+        e = se == (DWORD)FWP_E_ALREADY_EXISTS ? 0 : se;
+    }
+    FWPM_FILTER_CONDITION0 c[2] = {
+        {.fieldKey = FWPM_CONDITION_IP_PROTOCOL, .matchType = FWP_MATCH_EQUAL,
+         .conditionValue = {.type = FWP_UINT8, .uint8 = 6}},
+        {.fieldKey = inbound ? FWPM_CONDITION_IP_LOCAL_PORT : FWPM_CONDITION_IP_REMOTE_PORT,
+         .matchType = FWP_MATCH_EQUAL, .conditionValue = {.type = FWP_UINT16, .uint16 = port}}};
+    FWPM_FILTER0 f = {.displayData = {L"fwpemu EDR isolation block", NULL},
+                      .providerKey = (GUID *)&edr_provider,
+                      .layerKey = inbound ? FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 : FWPM_LAYER_ALE_AUTH_CONNECT_V4,
+                      .subLayerKey = edr_sublayer, .numFilterConditions = 2, .filterCondition = c,
+                      .action = {.type = FWP_ACTION_BLOCK}};
+    UINT64 id = 0;
+    if (!e)
+        e = FwpmFilterAdd0(engine, &f, NULL, &id);
+    e = e ? (FwpmTransactionAbort0(engine), e) : FwpmTransactionCommit0(engine);
+    FwpmEngineClose0(engine);
+    if (e)
+        fprintf(stderr, "fwpemu: add-block: 0x%08lx\n", (unsigned long)e);
+    else
+        printf("added block filter %llu\n", (unsigned long long)id);
+    return e ? 1 : 0;
+}
+
 /* A flow the engine dropped becomes a classify-drop net event: the layer
  * the emulator classifies at (ALE receive/accept or connect), whose
  * run-time id is FWPS_BUILTIN_LAYERS' (fwpsk.h; fwsvc reads the
@@ -651,8 +700,10 @@ static int classify_flows(FILE *in, bool quiet)
                          !quiet))
             rc = 2;
         flows++;
-        if (drops.count >= 1000)
-            batch_flush(&drops); /* a long replay reaches subscribers as it goes */
+        /* A long replay reaches subscribers as it goes, in batches the log
+         * holds whole: a subscriber that keeps up loses nothing. */
+        if (drops.count >= EMU_NET_EVENTS_MAX / 2)
+            batch_flush(&drops);
         if (!quiet)
             fflush(stdout);
     }
@@ -744,7 +795,7 @@ int main(int argc, char **argv)
         fputs("usage: fwpemu dump | reset [--mpssvc-weight N] | reboot | bfe stop|start|status | "
               "tamper delete-one|rewrite-one --provider GUID | tamper delete-burst N --provider GUID | "
               "tamper delete-key GUID | "
-              "tamper add-foreign N | classify ...\n",
+              "tamper add-foreign N | tamper add-block in|out PORT WEIGHT | classify ...\n",
               stderr);
         return 2;
     }
@@ -812,6 +863,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[2], "add-foreign") == 0 && argc == 4)
             return cmd_add_foreign(strtoul(argv[3], NULL, 10));
+        if (strcmp(argv[2], "add-block") == 0 && argc == 6 &&
+            (strcmp(argv[3], "in") == 0 || strcmp(argv[3], "out") == 0))
+            return cmd_add_block(strcmp(argv[3], "in") == 0, (UINT16)strtoul(argv[4], NULL, 10),
+                                 (UINT16)strtoul(argv[5], NULL, 0));
         if (strcmp(argv[2], "add-random") == 0 && argc == 5)
             return fwpemu_add_random(strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
     }
