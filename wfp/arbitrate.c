@@ -10,7 +10,7 @@
 typedef struct {
     const fw_eval_sublayer *sublayers;
     const fw_eval_filter *filters;
-    size_t *order;   /* sublayer indices with a filter at this layer, by weight */
+    size_t *order;   /* sublayer indices holding a filter at this layer that could match the flow, by weight */
     size_t count;
     long *decider;   /* per position in order: the deciding filter, or -1 */
 } layer_eval;
@@ -97,10 +97,16 @@ static void layer_init(layer_eval *L, fw_ale_layer layer, const fw_flow *flow, c
                        size_t sublayer_count, const fw_eval_filter *filters, size_t filter_count)
 {
     *L = (layer_eval){.sublayers = sublayers, .filters = filters};
+    /* A sublayer whose filters all cannot match the flow says nothing of
+     * it: the trace is the same whether WFP returned every filter or only
+     * those that can match (why_read.h). */
     bool *present = fw_xcalloc(sublayer_count + 1, sizeof *present);
-    for (size_t f = 0; f < filter_count; f++)
-        if (filters[f].layer == layer && filters[f].sublayer < sublayer_count)
+    for (size_t f = 0; f < filter_count; f++) {
+        const char *unknown;
+        if (filters[f].layer == layer && filters[f].sublayer < sublayer_count && !present[filters[f].sublayer] &&
+            fw_filter_matches(&filters[f], flow, &unknown) != FW_TRI_NO)
             present[filters[f].sublayer] = true;
+    }
     L->order = fw_xcalloc(sublayer_count + 1, sizeof *L->order);
     for (size_t s = 0; s < sublayer_count; s++)
         if (present[s])
@@ -170,6 +176,48 @@ static bool verdict_depends_on(layer_eval *layers, layer_result *results, size_t
     return p != permit;
 }
 
+/* The unevaluated filters in the order arbitration meets them: layer,
+ * sublayer (heaviest first), filter (outranking first); not the order the
+ * engine happened to return them in. */
+typedef struct {
+    size_t layer_rank, position;
+    fw_unevaluated u;
+} ranked;
+
+static const fw_eval_filter *ranking_filters; /* the caller's, for the comparison */
+
+static int by_arbitration_order(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->layer_rank != y->layer_rank)
+        return x->layer_rank < y->layer_rank ? -1 : 1;
+    if (x->position != y->position)
+        return x->position < y->position ? -1 : 1;
+    if (x->u.filter == y->u.filter)
+        return 0;
+    return outranks(ranking_filters, (size_t)x->u.filter, y->u.filter) ? -1 : 1;
+}
+
+static void sort_unevaluated(const layer_eval *layers, const fw_ale_layer *ids, size_t n, fw_verdict *out)
+{
+    if (out->unevaluated_count < 2)
+        return;
+    ranked *r = fw_xcalloc(out->unevaluated_count, sizeof *r);
+    for (size_t i = 0; i < out->unevaluated_count; i++) {
+        const fw_unevaluated *u = &out->unevaluated[i];
+        size_t li = 0;
+        while (li + 1 < n && ids[li] != u->layer)
+            li++;
+        r[i] = (ranked){li, position_of(&layers[li], layers[li].filters[u->filter].sublayer), *u};
+    }
+    ranking_filters = layers[0].filters;
+    qsort(r, out->unevaluated_count, sizeof *r, by_arbitration_order);
+    ranking_filters = NULL;
+    for (size_t i = 0; i < out->unevaluated_count; i++)
+        out->unevaluated[i] = r[i].u;
+    free(r);
+}
+
 void fw_arbitrate(const fw_flow *flow, const fw_eval_sublayer *sublayers, size_t sublayer_count,
                   const fw_eval_filter *filters, size_t filter_count, fw_verdict *out)
 {
@@ -213,6 +261,7 @@ void fw_arbitrate(const fw_flow *flow, const fw_eval_sublayer *sublayers, size_t
                                 verdict_depends_on(layers, results, n, i, f, out->permit)};
             FW_PUSH(out->unevaluated, out->unevaluated_count, uneval_cap, u);
         }
+    sort_unevaluated(layers, layer_ids, n, out);
     for (size_t i = 0; i < n; i++)
         layer_free(&layers[i]);
 }

@@ -161,7 +161,7 @@ typedef struct {
 typedef struct {
     bool permit;
     long decided_by;      /* index of the deciding filter, or -1 (no filter matched: permit) */
-    fw_eval_step *steps;  /* per layer evaluated, per sublayer that has filters at it */
+    fw_eval_step *steps;  /* per layer evaluated, per sublayer holding a filter that could match the flow */
     size_t step_count;
     fw_unevaluated *unevaluated;
     size_t unevaluated_count;

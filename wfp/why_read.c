@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* In fw_ale_layer's order: indexed by it. */
 static const struct {
     const GUID *key;
     fw_ale_layer layer;
@@ -283,33 +284,109 @@ static void convert_filter(convert_ctx *x, const FWPM_FILTER0 *in, fw_ale_layer 
     FW_PUSH(s->filters, s->filter_count, x->cap, f);
 }
 
-static DWORD read_filters(HANDLE engine, convert_ctx *x, char *message, size_t size)
+/* One enumeration into the snapshot; skip_ours: fwsvc's filters come
+ * from their own read. */
+static DWORD read_layer(HANDLE engine, convert_ctx *x, const FWPM_FILTER_ENUM_TEMPLATE0 *t, fw_ale_layer layer,
+                        bool skip_ours, char *message, size_t size)
 {
-    for (size_t l = 0; l < sizeof layers / sizeof layers[0]; l++) {
-        FWPM_FILTER_ENUM_TEMPLATE0 t = {.layerKey = *layers[l].key,
-                                        .flags = FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED,
-                                        .actionMask = 0xFFFFFFFFu};
-        HANDLE en;
-        DWORD e = FwpmFilterCreateEnumHandle0(engine, &t, &en);
-        if (e)
-            return fw_wfp_failure(message, size, "FwpmFilterCreateEnumHandle0", fw_ale_layer_name(layers[l].layer), e);
-        FWPM_FILTER0 **items;
-        UINT32 n;
-        do {
-            e = FwpmFilterEnum0(engine, en, 1024, &items, &n);
-            for (UINT32 i = 0; !e && i < n; i++)
-                convert_filter(x, items[i], layers[l].layer);
-            if (!e)
-                FwpmFreeMemory0((void **)&items);
-        } while (!e && n > 0);
-        FwpmFilterDestroyEnumHandle0(engine, en);
-        if (e)
-            return fw_wfp_failure(message, size, "FwpmFilterEnum0", fw_ale_layer_name(layers[l].layer), e);
-    }
+    HANDLE en;
+    DWORD e = FwpmFilterCreateEnumHandle0(engine, t, &en);
+    if (e)
+        return fw_wfp_failure(message, size, "FwpmFilterCreateEnumHandle0", fw_ale_layer_name(layer), e);
+    FWPM_FILTER0 **items;
+    UINT32 n;
+    do {
+        e = FwpmFilterEnum0(engine, en, 1024, &items, &n);
+        x->s->filters_read += e ? 0 : n;
+        for (UINT32 i = 0; !e && i < n; i++)
+            if (!(skip_ours && items[i]->providerKey && IsEqualGUID(items[i]->providerKey, &FW_PROVIDER_KEY)))
+                convert_filter(x, items[i], layer);
+        if (!e)
+            FwpmFreeMemory0((void **)&items);
+    } while (!e && n > 0);
+    FwpmFilterDestroyEnumHandle0(engine, en);
+    if (e)
+        return fw_wfp_failure(message, size, "FwpmFilterEnum0", fw_ale_layer_name(layer), e);
     return ERROR_SUCCESS;
 }
 
+/* The flow's values as an FWP_FILTER_ENUM_OVERLAPPING template at a layer:
+ * what it gives of protocol, ports, remote address and app id, where the
+ * layer has the field (the listen layer knows no protocol or remote end). */
+typedef struct {
+    FWPM_FILTER_CONDITION0 c[5];
+    FWP_BYTE_ARRAY16 v6;
+    FWP_BYTE_BLOB app;
+} flow_template;
+
+static UINT32 flow_conditions(const fw_flow *f, bool listen, flow_template *t)
+{
+    UINT32 n = 0;
+    if (!listen)
+        t->c[n++] = (FWPM_FILTER_CONDITION0){FWPM_CONDITION_IP_PROTOCOL, FWP_MATCH_EQUAL,
+                                             {.type = FWP_UINT8, .uint8 = f->protocol}};
+    if (f->has_local_port)
+        t->c[n++] = (FWPM_FILTER_CONDITION0){FWPM_CONDITION_IP_LOCAL_PORT, FWP_MATCH_EQUAL,
+                                             {.type = FWP_UINT16, .uint16 = f->local_port}};
+    if (f->has_remote_port && !listen)
+        t->c[n++] = (FWPM_FILTER_CONDITION0){FWPM_CONDITION_IP_REMOTE_PORT, FWP_MATCH_EQUAL,
+                                             {.type = FWP_UINT16, .uint16 = f->remote_port}};
+    if (f->has_remote_addr && !listen && f->v6) {
+        memcpy(t->v6.byteArray16, f->remote_addr, 16);
+        t->c[n++] = (FWPM_FILTER_CONDITION0){FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL,
+                                             {.type = FWP_BYTE_ARRAY16_TYPE, .byteArray16 = &t->v6}};
+    } else if (f->has_remote_addr && !listen) { /* host order, as WFP holds IPv4 addresses */
+        UINT32 a = (UINT32)f->remote_addr[0] << 24 | (UINT32)f->remote_addr[1] << 16 |
+                   (UINT32)f->remote_addr[2] << 8 | f->remote_addr[3];
+        t->c[n++] = (FWPM_FILTER_CONDITION0){FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL,
+                                             {.type = FWP_UINT32, .uint32 = a}};
+    }
+    if (f->app_id) {
+        t->app = (FWP_BYTE_BLOB){(UINT32)f->app_id_size, (UINT8 *)f->app_id};
+        t->c[n++] = (FWPM_FILTER_CONDITION0){FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_EQUAL,
+                                             {.type = FWP_BYTE_BLOB_TYPE, .byteBlob = &t->app}};
+    }
+    return n;
+}
+
+/* Without a flow: every filter at the six layers. With one: at the layers
+ * it crosses, the filters whose conditions overlap its values (WFP does
+ * the narrowing: FWP_FILTER_ENUM_OVERLAPPING), and fwsvc's own filters
+ * everywhere (the near misses and drift judge them all). A filter that
+ * does not overlap the flow cannot match it: the verdict is the same. */
+static DWORD read_filters(HANDLE engine, convert_ctx *x, const fw_flow *flow, char *message, size_t size)
+{
+    DWORD e = ERROR_SUCCESS;
+    for (size_t l = 0; !e && l < sizeof layers / sizeof layers[0]; l++) {
+        FWPM_FILTER_ENUM_TEMPLATE0 t = {.layerKey = *layers[l].key,
+                                        .flags = FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED,
+                                        .actionMask = 0xFFFFFFFFu};
+        if (flow)
+            t.providerKey = (GUID *)&FW_PROVIDER_KEY;
+        e = read_layer(engine, x, &t, layers[l].layer, false, message, size);
+    }
+    fw_ale_layer crossed[2];
+    size_t n = flow ? fw_flow_layers(flow, crossed) : 0;
+    for (size_t i = 0; !e && i < n; i++) {
+        flow_template ft;
+        bool listen = crossed[i] == FW_ALE_LISTEN_V4 || crossed[i] == FW_ALE_LISTEN_V6;
+        FWPM_FILTER_ENUM_TEMPLATE0 t = {.layerKey = *layers[crossed[i]].key,
+                                        .enumType = FWP_FILTER_ENUM_OVERLAPPING,
+                                        .flags = FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED,
+                                        .actionMask = 0xFFFFFFFFu};
+        t.numFilterConditions = flow_conditions(flow, listen, &ft);
+        t.filterCondition = t.numFilterConditions ? ft.c : NULL;
+        e = read_layer(engine, x, &t, crossed[i], true, message, size);
+    }
+    return e;
+}
+
 DWORD fw_why_read(fw_why_snapshot *s, char *message, size_t size)
+{
+    return fw_why_read_flow(s, NULL, message, size);
+}
+
+DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, size_t size)
 {
     memset(s, 0, sizeof *s);
     HANDLE engine = NULL;
@@ -327,7 +404,7 @@ DWORD fw_why_read(fw_why_snapshot *s, char *message, size_t size)
         e = read_providers(engine, s, &providers, &provider_count, message, size);
     if (!e) {
         convert_ctx x = {s, sublayer_keys, providers, provider_count, 0};
-        e = read_filters(engine, &x, message, size);
+        e = read_filters(engine, &x, flow, message, size);
     }
     if (in_txn)
         FwpmTransactionAbort0(engine); /* read only: nothing to commit */

@@ -208,8 +208,11 @@ static void json_result(fw_json *j, const fw_why_snapshot *s, const why_flow *w,
     char text[512];
     describe_flow(w, text, sizeof text);
     fw_json_object_begin(j);
-    if (top)
+    if (top) {
         fw_json_member_string(j, "command", "why");
+        fw_json_key(j, "filters_read");
+        fw_json_uint(j, s->filters_read);
+    }
     fw_json_key(j, "flow");
     fw_json_object_begin(j);
     fw_json_member_string(j, "dir", w->flow.inbound ? "in" : "out");
@@ -365,10 +368,11 @@ static void print_result(const fw_why_snapshot *s, const why_flow *w, const fw_v
 
 /* ---- the three forms ---- */
 
-static int read_engine(fw_why_snapshot *s)
+/* One flow: only what can match it (why_read.h); many: everything, once. */
+static int read_engine(fw_why_snapshot *s, const fw_flow *one)
 {
     char message[1024] = "";
-    if (fw_why_read(s, message, sizeof message) == ERROR_SUCCESS)
+    if (fw_why_read_flow(s, one, message, sizeof message) == ERROR_SUCCESS)
         return FW_EXIT_OK;
     fw_error("%s; nothing was read, nothing was changed\n", message);
     fw_why_snapshot_free(s);
@@ -518,7 +522,7 @@ int fw_cmd_why(const fw_cli_args *args)
     }
     fw_why_snapshot s = {0};
     if (rc == FW_EXIT_OK)
-        rc = read_engine(&s);
+        rc = read_engine(&s, one ? &flows.items[0].flow : NULL);
     if (rc != FW_EXIT_OK) {
         flows_free(&flows);
         return rc;
@@ -571,6 +575,9 @@ int fw_cmd_why(const fw_cli_args *args)
         fw_near_misses_free(&m);
         fw_verdict_free(&v);
     }
+    if (one && args->verbose && !args->json)
+        printf("\nRead %zu filter(s) from WFP: at the layers this flow crosses, those whose conditions can match it; "
+               "fwsvc's own at every layer.\n", s.filters_read);
     if (args->json) {
         if (!one) {
             fw_json_array_end(&j);

@@ -6,6 +6,12 @@ classify (tests/e2e/why.sh).
       for `fwsvc why --flows` (DIR PROTO PORT ADDR PROGRAM)
   why_agree.py compare EMU_OUT WHY_JSON       prints each disagreement, the
       mix of verdicts seen, and "agree: N of M"; exits 1 on any disagreement
+  why_agree.py same WHY_JSON ONE_JSON...      the results of single-flow runs
+      (`fwsvc why --dir ...`, which reads only the filters that can match)
+      against the same flows' results from `--flows` (which reads them all):
+      verdict, deciding filter, trace, unevaluated conditions and near misses
+      identical; prints "same: N of M" and the filters each read; exits 1 on
+      any difference
 """
 import json
 import random
@@ -74,7 +80,35 @@ def compare(emu_out, why_json):
     return 0 if agree == len(why) and rich else 1
 
 
+def same(full_json, singles):
+    full = json.load(open(full_json))["results"]
+    alike, read = 0, []
+    compared = ("verdict", "decided_by", "trace", "unevaluated", "near_misses", "near_misses_omitted")
+    for i, path in enumerate(singles):
+        one = json.load(open(path))
+        read.append(one["filters_read"])
+        diff = [k for k in compared if one[k] != full[i][k]]
+        if diff:
+            print(f"DIFFER flow {i} {one['flow']['text']}: {', '.join(diff)}")
+            for k in diff:
+                a, b = full[i][k], one[k]
+                if isinstance(a, list):
+                    for x in a:
+                        if x not in b:
+                            print(f"  {k}, full read only: {json.dumps(x)[:300]}")
+                    for x in b:
+                        if x not in a:
+                            print(f"  {k}, single read only: {json.dumps(x)[:300]}")
+        else:
+            alike += 1
+    print(f"filters read per single flow: min {min(read)}, max {max(read)}, mean {sum(read) / len(read):.1f}")
+    print(f"same: {alike} of {len(singles)}")
+    return 0 if alike == len(singles) else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "same":
+        sys.exit(same(sys.argv[2], sys.argv[3:]))
     if sys.argv[1] == "flows":
         flows(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5])
     else:

@@ -281,6 +281,10 @@ typedef struct {
     wchar_t filter_name[128];
 } emu_verdict;
 void emu_classify(emu_state *s, const emu_flow *flow, emu_verdict *v);
+/* FWP_FILTER_ENUM_OVERLAPPING: whether the filter's conditions overlap a
+ * template of single values (EQUAL conditions, validated by
+ * emu_validate_enum_template), with classify's own condition code. */
+bool emu_filter_overlaps(const FWPM_FILTER0 *f, const FWPM_FILTER_CONDITION0 *t, UINT32 n, bool v6);
 
 /* emu_api.c: whether ntdll is Wine's (it exports wine_get_version): the
  * emulator runs nowhere else. */

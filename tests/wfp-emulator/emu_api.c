@@ -31,6 +31,10 @@ static bool log_opened;
  * time the work inside a process without its (noisy) start under Wine. */
 static LARGE_INTEGER loaded_at, qpc_frequency;
 
+/* When this thread's API call began (its INJECT), for the call's duration
+ * in the log: what the emulator itself spent, apart from its caller. */
+static _Thread_local LONGLONG call_began;
+
 static void call_log(const char *function, DWORD result)
 {
     EnterCriticalSection(&log_lock);
@@ -47,11 +51,16 @@ static void call_log(const char *function, DWORD result)
         QueryPerformanceCounter(&now);
         unsigned long long us =
             (unsigned long long)((now.QuadPart - loaded_at.QuadPart) * 1000000 / qpc_frequency.QuadPart);
-        int len = snprintf(line, sizeof line, "%lu %s 0x%08lX +%lluus\n", GetCurrentProcessId(), function,
+        int len = snprintf(line, sizeof line, "%lu %s 0x%08lX +%lluus", GetCurrentProcessId(), function,
                            (unsigned long)result, us);
+        if (call_began)
+            len += snprintf(line + len, sizeof line - (size_t)len, " =%lluus",
+                            (unsigned long long)((now.QuadPart - call_began) * 1000000 / qpc_frequency.QuadPart));
+        len += snprintf(line + len, sizeof line - (size_t)len, "\n");
         DWORD done;
         WriteFile(log_file, line, (DWORD)len, &done, NULL);
     }
+    call_began = 0;
     LeaveCriticalSection(&log_lock);
 }
 
@@ -130,6 +139,9 @@ static void parse_faults(void)
 /* Counts this call of function; returns the injected error or 0. */
 static DWORD fault(const char *function)
 {
+    LARGE_INTEGER now;
+    QueryPerformanceCounter(&now);
+    call_began = now.QuadPart;
     DWORD code = 0;
     EnterCriticalSection(&fault_lock);
     size_t i = 0;
@@ -1237,7 +1249,7 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
             RETURN((DWORD)hr);
         /* Notifications are matched on layer and provider; any other
          * template field would narrow them, so it is refused, not ignored. */
-        if (t->flags || t->calloutKey || t->actionMask != 0xFFFFFFFFu)
+        if (t->flags || t->calloutKey || t->actionMask != 0xFFFFFFFFu || t->numFilterConditions)
             RETURN(ERROR_NOT_SUPPORTED);
     }
     subscription *sub = calloc(1, sizeof *sub);

@@ -129,16 +129,32 @@ static bool condition_matches(const FWPM_FILTER_CONDITION0 *c, const emu_flow *f
     return false;
 }
 
-static bool filter_matches(const FWPM_FILTER0 *f, const emu_flow *flow)
+/* The fields a flow (or an enumeration template) can give values for. */
+enum { GIVES_PROTOCOL = 1, GIVES_LOCAL_PORT = 2, GIVES_REMOTE_PORT = 4, GIVES_REMOTE_ADDRESS = 8, GIVES_APP_ID = 16 };
+
+static unsigned field_bit(const GUID *k)
+{
+    return IsEqualGUID(k, &FWPM_CONDITION_IP_PROTOCOL)         ? GIVES_PROTOCOL
+           : IsEqualGUID(k, &FWPM_CONDITION_IP_LOCAL_PORT)     ? GIVES_LOCAL_PORT
+           : IsEqualGUID(k, &FWPM_CONDITION_IP_REMOTE_PORT)    ? GIVES_REMOTE_PORT
+           : IsEqualGUID(k, &FWPM_CONDITION_IP_REMOTE_ADDRESS) ? GIVES_REMOTE_ADDRESS
+           : IsEqualGUID(k, &FWPM_CONDITION_ALE_APP_ID)        ? GIVES_APP_ID
+                                                               : 0;
+}
+
+/* Different fields AND, a run of consecutive conditions on one field OR.
+ * Classify (overlap false): every group must match the flow. Overlap: a
+ * group on a field the template does not give (given) could match some
+ * flow, so it overlaps; the others must match the template's value. */
+static bool groups_match(const FWPM_FILTER0 *f, const emu_flow *flow, bool overlap, unsigned given)
 {
     UINT32 i = 0;
     while (i < f->numFilterConditions) {
-        /* A run of consecutive conditions on one field is one OR group. */
         UINT32 end = i + 1;
         while (end < f->numFilterConditions &&
                IsEqualGUID(&f->filterCondition[end].fieldKey, &f->filterCondition[i].fieldKey))
             end++;
-        bool any = false;
+        bool any = overlap && !(given & field_bit(&f->filterCondition[i].fieldKey));
         for (UINT32 k = i; k < end && !any; k++)
             any = condition_matches(&f->filterCondition[k], flow);
         if (!any)
@@ -146,6 +162,36 @@ static bool filter_matches(const FWPM_FILTER0 *f, const emu_flow *flow)
         i = end;
     }
     return true;
+}
+
+static bool filter_matches(const FWPM_FILTER0 *f, const emu_flow *flow)
+{
+    return groups_match(f, flow, false, 0);
+}
+
+bool emu_filter_overlaps(const FWPM_FILTER0 *f, const FWPM_FILTER_CONDITION0 *t, UINT32 n, bool v6)
+{
+    emu_flow point = {.v6 = v6};
+    unsigned given = 0;
+    for (UINT32 i = 0; i < n; i++) {
+        const FWP_CONDITION_VALUE0 *v = &t[i].conditionValue;
+        unsigned bit = field_bit(&t[i].fieldKey);
+        given |= bit;
+        if (bit == GIVES_PROTOCOL)
+            point.protocol = v->uint8;
+        else if (bit == GIVES_LOCAL_PORT)
+            point.local_port = v->uint16, point.has_local_port = true;
+        else if (bit == GIVES_REMOTE_PORT)
+            point.remote_port = v->uint16, point.has_remote_port = true;
+        else if (bit == GIVES_REMOTE_ADDRESS && v6)
+            memcpy(point.remote_addr, v->byteArray16->byteArray16, 16);
+        else if (bit == GIVES_REMOTE_ADDRESS) /* host order, as WFP holds IPv4 addresses */
+            point.remote_addr[0] = (BYTE)(v->uint32 >> 24), point.remote_addr[1] = (BYTE)(v->uint32 >> 16),
+            point.remote_addr[2] = (BYTE)(v->uint32 >> 8), point.remote_addr[3] = (BYTE)v->uint32;
+        else if (bit == GIVES_APP_ID)
+            point.app_id = v->byteBlob->data, point.app_id_len = v->byteBlob->size;
+    }
+    return groups_match(f, &point, true, given);
 }
 
 typedef struct {

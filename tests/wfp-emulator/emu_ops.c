@@ -259,10 +259,13 @@ bool emu_filter_matches_template(const emu_object *f, const FWPM_FILTER_ENUM_TEM
         return false;
     if (t->calloutKey)
         return false; /* "only filters with the specified callout": no filter has one here */
-    if (t->actionMask != 0xFFFFFFFFu) {
-        /* Only filters whose action type has a bit of actionMask. */
+    if (t->actionMask != 0xFFFFFFFFu || t->numFilterConditions) {
+        /* Only filters whose action type has a bit of actionMask, and
+         * (OVERLAPPING) whose conditions overlap the template's. */
         FWPM_FILTER0 *decoded = emu_decode(EMU_FILTER, f);
-        bool match = decoded && (decoded->action.type & t->actionMask);
+        bool match = decoded && (t->actionMask == 0xFFFFFFFFu || (decoded->action.type & t->actionMask)) &&
+                     emu_filter_overlaps(decoded, t->filterCondition, t->numFilterConditions,
+                                         emu_layer_is_v6(&t->layerKey));
         free(decoded);
         if (!match)
             return false;

@@ -323,8 +323,39 @@ HRESULT emu_validate_enum_template(const FWPM_FILTER_ENUM_TEMPLATE0 *t)
         return FWP_E_INVALID_ENUMERATOR;
     if (t->flags & ~0x1Fu)
         return FWP_E_INVALID_FLAGS;
-    if (t->numFilterConditions || t->providerContextTemplate)
+    if (t->providerContextTemplate)
         return ERROR_NOT_SUPPORTED; /* not modelled: see docs/wfp-emulator.md */
+    if (!t->numFilterConditions)
+        return S_OK;
+    if (!t->filterCondition)
+        return FWP_E_NULL_POINTER;
+    /* FULLY_CONTAINED: the two Microsoft pages say opposite things (filters
+     * that fully contain the conditions; filters fully contained within
+     * them), so it is refused rather than guessed. */
+    if (t->enumType != FWP_FILTER_ENUM_OVERLAPPING)
+        return ERROR_NOT_SUPPORTED;
+    const layer_def *l = find_layer(&t->layerKey);
+    unsigned seen = 0;
+    for (UINT32 i = 0; i < t->numFilterConditions; i++) {
+        const FWPM_FILTER_CONDITION0 *c = &t->filterCondition[i];
+        int f = find_field(&c->fieldKey);
+        if (f >= 0 && (seen & BIT(f)))
+            return FWP_E_DUPLICATE_CONDITION; /* "duplicated filter conditions will generate an error" */
+        /* Modelled: one value (EQUAL) of the fields a flow gives, legal at the layer. */
+        FWP_DATA_TYPE want = f == F_IP_PROTOCOL                           ? FWP_UINT8
+                             : f == F_IP_LOCAL_PORT || f == F_IP_REMOTE_PORT ? FWP_UINT16
+                             : f == F_IP_REMOTE_ADDRESS                    ? (l->v6 ? FWP_BYTE_ARRAY16_TYPE : FWP_UINT32)
+                             : f == F_ALE_APP_ID                           ? FWP_BYTE_BLOB_TYPE
+                                                                           : FWP_EMPTY;
+        if (want == FWP_EMPTY || !(l->fields & BIT(f)) || c->matchType != FWP_MATCH_EQUAL)
+            return ERROR_NOT_SUPPORTED;
+        if (c->conditionValue.type != want)
+            return FWP_E_TYPE_MISMATCH;
+        if ((want == FWP_BYTE_ARRAY16_TYPE && !c->conditionValue.byteArray16) ||
+            (want == FWP_BYTE_BLOB_TYPE && (!c->conditionValue.byteBlob || !c->conditionValue.byteBlob->data)))
+            return FWP_E_NULL_POINTER;
+        seen |= BIT(f);
+    }
     return S_OK;
 }
 

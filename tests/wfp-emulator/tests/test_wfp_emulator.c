@@ -1087,7 +1087,8 @@ static void enumeration_sorts_by_priority_and_finds_the_best_match(void **state)
     FwpmFreeMemory0((void **)&got);
     FwpmFilterDestroyEnumHandle0(engine, en);
 
-    /* A callout key: no filter here has a callout. Conditions: not modelled. */
+    /* A callout key: no filter here has a callout. FULLY_CONTAINED
+     * conditions: the pages disagree, so refused. */
     t.flags = 0;
     t.calloutKey = (GUID *)&provider_key;
     assert_int_equal(count_filters_with(engine, &t), 0);
@@ -1097,6 +1098,88 @@ static void enumeration_sorts_by_priority_and_finds_the_best_match(void **state)
     t.numFilterConditions = 1;
     t.filterCondition = &c;
     assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_NOT_SUPPORTED);
+    close_engine(engine);
+}
+
+/* FWP_FILTER_ENUM_OVERLAPPING with single-value conditions: the filters
+ * whose conditions can match a flow with those values (a condition on a
+ * field the template does not give overlaps); the others are left out. */
+static void overlapping_templates_return_what_can_match(void **state)
+{
+    (void)state;
+    HANDLE engine = open_engine(0, 0);
+    add_owner_objects(engine, false, 10);
+    static const wchar_t app[] = L"\\device\\harddiskvolume1\\x.exe";
+    FWP_BYTE_BLOB app_blob = {sizeof app, (UINT8 *)app};
+    FWP_V4_ADDR_AND_MASK ten = {0x0A000000, 0xFF000000};
+    FWP_RANGE0 low = {{.type = FWP_UINT16, .uint16 = 50}, {.type = FWP_UINT16, .uint16 = 150}};
+    FWPM_FILTER_CONDITION0 port100 = {FWPM_CONDITION_IP_LOCAL_PORT, FWP_MATCH_EQUAL, {.type = FWP_UINT16, .uint16 = 100}};
+    FWPM_FILTER_CONDITION0 port200 = {FWPM_CONDITION_IP_LOCAL_PORT, FWP_MATCH_EQUAL, {.type = FWP_UINT16, .uint16 = 200}};
+    FWPM_FILTER_CONDITION0 range = {FWPM_CONDITION_IP_LOCAL_PORT, FWP_MATCH_RANGE, {.type = FWP_RANGE_TYPE, .rangeValue = &low}};
+    FWPM_FILTER_CONDITION0 net10 = {FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, {.type = FWP_V4_ADDR_MASK, .v4AddrMask = &ten}};
+    FWPM_FILTER_CONDITION0 not100 = {FWPM_CONDITION_IP_LOCAL_PORT, FWP_MATCH_NOT_EQUAL, {.type = FWP_UINT16, .uint16 = 100}};
+    FWPM_FILTER_CONDITION0 by_app[2] = {port100, {FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_EQUAL, {.type = FWP_BYTE_BLOB_TYPE, .byteBlob = &app_blob}}};
+    /* name: the conditions; in: whether {port 100} and {port 100, from 192.168.1.1} overlap it */
+    struct {
+        const wchar_t *name;
+        FWPM_FILTER_CONDITION0 *c;
+        UINT32 n;
+        bool port_only, with_peer;
+    } specs[] = {
+        {L"port 100", &port100, 1, true, true},    {L"port 200", &port200, 1, false, false},
+        {L"ports 50-150", &range, 1, true, true},  {L"from 10/8", &net10, 1, true, false},
+        {L"no condition", NULL, 0, true, true},    {L"port 100 for x.exe", by_app, 2, true, true},
+        {L"not port 100", &not100, 1, false, false},
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        FWPM_FILTER0 f = port_filter(NULL, 1, 0);
+        f.displayData.name = (wchar_t *)specs[i].name;
+        f.numFilterConditions = specs[i].n;
+        f.filterCondition = specs[i].c;
+        assert_int_equal(FwpmFilterAdd0(engine, &f, NULL, NULL), ERROR_SUCCESS);
+    }
+    FWPM_FILTER_CONDITION0 t_conditions[2] = {
+        port100, {FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, {.type = FWP_UINT32, .uint32 = 0xC0A80101}}};
+    FWPM_FILTER_ENUM_TEMPLATE0 t = {.providerKey = (GUID *)&provider_key, .layerKey = FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4,
+                                    .enumType = FWP_FILTER_ENUM_OVERLAPPING, .actionMask = 0xFFFFFFFFu,
+                                    .numFilterConditions = 1, .filterCondition = t_conditions};
+    for (int with_peer = 0; with_peer < 2; with_peer++) {
+        t.numFilterConditions = 1 + with_peer;
+        HANDLE en;
+        FWPM_FILTER0 **got;
+        UINT32 n;
+        assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_SUCCESS);
+        assert_int_equal(FwpmFilterEnum0(engine, en, 20, &got, &n), ERROR_SUCCESS);
+        for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+            bool found = false;
+            for (UINT32 k = 0; k < n; k++)
+                found |= wcscmp(got[k]->displayData.name, specs[i].name) == 0;
+            if (found != (with_peer ? specs[i].with_peer : specs[i].port_only))
+                fail_msg("%ls: returned %d with %s", specs[i].name, found, with_peer ? "port and peer" : "port");
+        }
+        FwpmFreeMemory0((void **)&got);
+        FwpmFilterDestroyEnumHandle0(engine, en);
+    }
+    /* What is not modelled, or wrong, is refused. */
+    HANDLE en;
+    FWPM_FILTER_CONDITION0 twice[2] = {port100, port200};
+    t.filterCondition = twice;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), (DWORD)FWP_E_DUPLICATE_CONDITION);
+    FWPM_FILTER_CONDITION0 odd = {FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, {.type = FWP_UINT16, .uint16 = 1}};
+    t.numFilterConditions = 1;
+    t.filterCondition = &odd;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), (DWORD)FWP_E_TYPE_MISMATCH);
+    t.filterCondition = &range;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_NOT_SUPPORTED);
+    t.filterCondition = &t_conditions[1];
+    t.layerKey = FWPM_LAYER_ALE_AUTH_LISTEN_V4; /* no remote address at listen */
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_NOT_SUPPORTED);
+    t.layerKey = FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4;
+    t.enumType = FWP_FILTER_ENUM_FULLY_CONTAINED;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), ERROR_NOT_SUPPORTED);
+    t.filterCondition = NULL;
+    t.enumType = FWP_FILTER_ENUM_OVERLAPPING;
+    assert_int_equal(FwpmFilterCreateEnumHandle0(engine, &t, &en), (DWORD)FWP_E_NULL_POINTER);
     close_engine(engine);
 }
 
@@ -1588,6 +1671,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(flags_match_types_apply_to_unsigned_integers, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(only_bfe_sets_a_provider_disabled, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(enumeration_sorts_by_priority_and_finds_the_best_match, reset_engine, close_leftovers),
+        cmocka_unit_test_setup_teardown(overlapping_templates_return_what_can_match, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(bfe_stops_and_starts_under_its_clients, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(lost_and_dropped_notifications_are_faults_not_silence, reset_engine, close_leftovers),
         cmocka_unit_test_setup_teardown(unsubscribing_waits_for_a_callback_and_works_from_inside_one, reset_engine, close_leftovers),
