@@ -349,19 +349,29 @@ static UINT32 flow_conditions(const fw_flow *f, bool listen, flow_template *t)
     return n;
 }
 
+/* fwsvc's filters live at recv-accept and connect (plan.c), not listen. */
+static bool fwsvc_layer(fw_ale_layer l)
+{
+    return l != FW_ALE_LISTEN_V4 && l != FW_ALE_LISTEN_V6;
+}
+
 /* Without a flow: every filter at the six layers. With one: at the layers
  * it crosses, the filters whose conditions overlap its values (WFP does
- * the narrowing: FWP_FILTER_ENUM_OVERLAPPING), and fwsvc's own filters
- * everywhere (the near misses and drift judge them all). A filter that
- * does not overlap the flow cannot match it: the verdict is the same. */
-static DWORD read_filters(HANDLE engine, convert_ctx *x, const fw_flow *flow, char *message, size_t size)
+ * the narrowing: FWP_FILTER_ENUM_OVERLAPPING), and fwsvc's own filters at
+ * the four layers it uses (the near misses and drift judge them all). A
+ * filter that does not overlap the flow cannot match it: the verdict is
+ * the same. */
+static DWORD read_filters(HANDLE engine, convert_ctx *x, bool ours_only, const fw_flow *flow, char *message,
+                          size_t size)
 {
     DWORD e = ERROR_SUCCESS;
     for (size_t l = 0; !e && l < sizeof layers / sizeof layers[0]; l++) {
         FWPM_FILTER_ENUM_TEMPLATE0 t = {.layerKey = *layers[l].key,
                                         .flags = FWP_FILTER_ENUM_FLAG_INCLUDE_DISABLED,
                                         .actionMask = 0xFFFFFFFFu};
-        if (flow)
+        if (ours_only && !fwsvc_layer(layers[l].layer))
+            continue;
+        if (ours_only)
             t.providerKey = (GUID *)&FW_PROVIDER_KEY;
         e = read_layer(engine, x, &t, layers[l].layer, false, message, size);
     }
@@ -376,17 +386,12 @@ static DWORD read_filters(HANDLE engine, convert_ctx *x, const fw_flow *flow, ch
                                         .actionMask = 0xFFFFFFFFu};
         t.numFilterConditions = flow_conditions(flow, listen, &ft);
         t.filterCondition = t.numFilterConditions ? ft.c : NULL;
-        e = read_layer(engine, x, &t, crossed[i], true, message, size);
+        e = read_layer(engine, x, &t, crossed[i], fwsvc_layer(crossed[i]), message, size);
     }
     return e;
 }
 
-DWORD fw_why_read(fw_why_snapshot *s, char *message, size_t size)
-{
-    return fw_why_read_flow(s, NULL, message, size);
-}
-
-DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, size_t size)
+static DWORD read_snapshot(fw_why_snapshot *s, bool ours_only, const fw_flow *flow, char *message, size_t size)
 {
     memset(s, 0, sizeof *s);
     HANDLE engine = NULL;
@@ -404,7 +409,7 @@ DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, s
         e = read_providers(engine, s, &providers, &provider_count, message, size);
     if (!e) {
         convert_ctx x = {s, sublayer_keys, providers, provider_count, 0};
-        e = read_filters(engine, &x, flow, message, size);
+        e = read_filters(engine, &x, ours_only, flow, message, size);
     }
     if (in_txn)
         FwpmTransactionAbort0(engine); /* read only: nothing to commit */
@@ -413,6 +418,21 @@ DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, s
     free(sublayer_keys);
     free(providers);
     return e;
+}
+
+DWORD fw_why_read(fw_why_snapshot *s, char *message, size_t size)
+{
+    return read_snapshot(s, false, NULL, message, size);
+}
+
+DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, size_t size)
+{
+    return read_snapshot(s, flow != NULL, flow, message, size);
+}
+
+DWORD fw_why_read_ours(fw_why_snapshot *s, char *message, size_t size)
+{
+    return read_snapshot(s, true, NULL, message, size);
 }
 
 void fw_why_snapshot_free(fw_why_snapshot *s)

@@ -31,6 +31,10 @@ DWORD fw_why_read(fw_why_snapshot *s, char *message, size_t size);
  * filters at every layer. The same verdict, deciding filter, trace and
  * near misses as the full read, for far fewer filters on a busy host. */
 DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, size_t size);
+/* fwsvc's own filters only (with every sublayer and provider): what the
+ * near misses and drift need when the other filters are looked up by id
+ * (a drop names the filter that dropped it: service/host/drop_context.h). */
+DWORD fw_why_read_ours(fw_why_snapshot *s, char *message, size_t size);
 void fw_why_snapshot_free(fw_why_snapshot *s);
 
 #endif

@@ -129,7 +129,7 @@ static void print_text(const fw_drop *d, const fw_drop_report *r)
 }
 
 /* One drop: shown or not; true when the limit is reached. */
-static bool handle(printer *p, const fw_drop_context *c, const fw_drop *d)
+static bool handle(printer *p, fw_drop_context *c, const fw_drop *d)
 {
     fw_drop_report r;
     fw_drop_explain(c, d, p->profile, &r);
@@ -159,7 +159,7 @@ static BOOL WINAPI on_console(DWORD type)
     return TRUE;
 }
 
-static int follow(printer *p, HANDLE engine, const fw_drop_context *c)
+static int follow(printer *p, HANDLE engine, fw_drop_context *c)
 {
     fw_drop_queue q;
     fw_drop_queue_init(&q, FOLLOW_QUEUE_MAX);

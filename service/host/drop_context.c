@@ -1,6 +1,9 @@
 #include "drop_context.h"
 
 #include "app_id.h"
+#include "filter_key.h"
+#include "reconcile.h"
+#include "wfp_objects.h"
 #include "fw_alloc.h"
 #include "fw_strings.h"
 #include "fw_win32_text.h"
@@ -40,7 +43,9 @@ static void map_programs(fw_drop_context *c)
 DWORD fw_drop_context_load(fw_drop_context *c, char *message, size_t size)
 {
     memset(c, 0, sizeof *c);
-    DWORD e = fw_why_read(&c->snapshot, message, size);
+    DWORD e = fw_why_read_ours(&c->snapshot, message, size);
+    if (!e && (e = fw_wfp_open(&c->engine, message, size)) != 0)
+        fw_why_snapshot_free(&c->snapshot);
     if (e)
         return e;
     fw_why_rules_build(&c->rules, &c->snapshot);
@@ -54,8 +59,21 @@ DWORD fw_drop_context_load(fw_drop_context *c, char *message, size_t size)
     return ERROR_SUCCESS;
 }
 
+static void dropper_free(fw_dropper *d)
+{
+    free(d->name);
+    free(d->provider_name);
+    free(d->sublayer_name);
+    free(d);
+}
+
 void fw_drop_context_free(fw_drop_context *c)
 {
+    for (size_t i = 0; i < c->dropper_count; i++)
+        dropper_free(c->droppers[i]);
+    free(c->droppers);
+    if (c->engine)
+        FwpmEngineClose0(c->engine);
     for (size_t i = 0; i < c->program_count; i++) {
         free(c->programs[i].nt);
         free(c->programs[i].path);
@@ -107,6 +125,56 @@ static char *drive_path(const wchar_t *nt)
 
 /* The program a drop names: the rule's path for its app id, else its drive
  * path, else the app id as WFP gave it. */
+#define DROPPERS_MAX 1024 /* distinct filters remembered; beyond, looked up again */
+
+/* Another provider's filter by the id a drop names: FwpmFilterGetById0,
+ * with its provider's and sublayer's names; once per filter. NULL when WFP
+ * has no such filter (gone since the drop). */
+static const fw_dropper *dropper_by_id(fw_drop_context *c, uint64_t id)
+{
+    for (size_t i = 0; i < c->dropper_count; i++)
+        if (c->droppers[i]->filter.id == id)
+            return c->droppers[i];
+    FWPM_FILTER0 *f = NULL;
+    if (!c->engine || FwpmFilterGetById0(c->engine, id, &f) != ERROR_SUCCESS)
+        return NULL;
+    fw_dropper *d = fw_xcalloc(1, sizeof *d);
+    d->filter.id = id;
+    d->filter.key[0] = 0;
+    fw_key k = fw_wfp_key(&f->filterKey);
+    fw_key_format(&k, d->filter.key);
+    d->name = fw_wide_to_utf8(f->displayData.name ? f->displayData.name : L"");
+    d->filter.name = d->name;
+    d->filter.provider_name = "";
+    if (f->providerKey) {
+        fw_key pk = fw_wfp_key(f->providerKey);
+        fw_key_format(&pk, d->filter.provider);
+        FWPM_PROVIDER0 *p = NULL;
+        if (FwpmProviderGetByKey0(c->engine, f->providerKey, &p) == ERROR_SUCCESS) {
+            d->provider_name = fw_wide_to_utf8(p->displayData.name ? p->displayData.name : L"");
+            d->filter.provider_name = d->provider_name;
+            FwpmFreeMemory0((void **)&p);
+        }
+    }
+    FWPM_SUBLAYER0 *sl = NULL;
+    if (FwpmSubLayerGetByKey0(c->engine, &f->subLayerKey, &sl) == ERROR_SUCCESS) {
+        d->sublayer_name = fw_wide_to_utf8(sl->displayData.name ? sl->displayData.name : L"");
+        FwpmFreeMemory0((void **)&sl);
+    }
+    d->filter.action = f->action.type == FWP_ACTION_PERMIT ? FW_EA_PERMIT
+                       : f->action.type == FWP_ACTION_BLOCK ? FW_EA_BLOCK
+                                                            : FW_EA_CALLOUT;
+    d->filter.ours = f->providerKey && IsEqualGUID(f->providerKey, &FW_PROVIDER_KEY);
+    FwpmFreeMemory0((void **)&f);
+    if (c->dropper_count == DROPPERS_MAX) {
+        for (size_t i = 0; i < c->dropper_count; i++)
+            dropper_free(c->droppers[i]);
+        c->dropper_count = 0;
+    }
+    FW_PUSH(c->droppers, c->dropper_count, c->dropper_cap, d);
+    return d;
+}
+
 static char *program_of(const fw_drop_context *c, const fw_drop *d)
 {
     if (!d->app_id)
@@ -125,15 +193,19 @@ static char *program_of(const fw_drop_context *c, const fw_drop *d)
     return nt;
 }
 
-void fw_drop_explain(const fw_drop_context *c, const fw_drop *d, const char *only_profile, fw_drop_report *out)
+void fw_drop_explain(fw_drop_context *c, const fw_drop *d, const char *only_profile, fw_drop_report *out)
 {
     memset(out, 0, sizeof *out);
     out->program = program_of(c, d);
     out->filter_id = d->filter_id;
-    out->dropper = filter_by_id(c, d->filter_id);
+    out->dropper = filter_by_id(c, d->filter_id); /* fwsvc's own, read at the start */
     if (out->dropper && out->dropper->sublayer < c->snapshot.sublayer_count) {
         const fw_eval_sublayer *sl = &c->snapshot.sublayers[out->dropper->sublayer];
         out->sublayer_name = sl->name && sl->name[0] ? sl->name : sl->key;
+    } else if (!out->dropper) {
+        const fw_dropper *other = dropper_by_id(c, d->filter_id);
+        out->dropper = other ? &other->filter : NULL;
+        out->sublayer_name = other ? other->sublayer_name : NULL;
     }
     fw_nm_query q = {&d->flow, out->program, d->flow.has_remote_addr ? d->remote_text : NULL, true};
     fw_drop_match_find(&q, c->rules.views, c->rules.view_count, only_profile, out->dropper, &out->match);

@@ -266,6 +266,39 @@ static void an_unknown_condition_is_named_with_whether_it_matters(void **state)
     fw_verdict_free(&v);
 }
 
+/* What `why` reads for one flow is only what can match it (why_read.h):
+ * the trace and the unevaluated list must not depend on the rest. A
+ * sublayer whose filters all cannot match the flow is not in the trace;
+ * unevaluated filters come in arbitration order, whatever order the
+ * filters were given in. */
+static void the_trace_and_the_unknowns_do_not_depend_on_filters_that_cannot_match(void **state)
+{
+    (void)state;
+    /* Given lightest first: the order must come from arbitration. */
+    size_t low_user = add("low: block for a user", SL_LOW, 9, FW_EA_BLOCK, false, 6160);
+    add_condition(low_user, (fw_eval_condition){.field = FW_EF_OTHER, .match = FW_EM_EQUAL, .kind = FW_EV_OTHER,
+                                                .field_name = "FWPM_CONDITION_ALE_USER_ID"});
+    add("mid: permit 7000 only", SL_MID, 1, FW_EA_PERMIT, false, 7000); /* cannot match 6160 */
+    size_t high_light = add("high: light block for a user", SL_HIGH, 1, FW_EA_BLOCK, false, 6160);
+    add_condition(high_light, (fw_eval_condition){.field = FW_EF_OTHER, .match = FW_EM_EQUAL, .kind = FW_EV_OTHER,
+                                                  .field_name = "FWPM_CONDITION_ALE_USER_ID"});
+    size_t high_heavy = add("high: heavy block for a user", SL_HIGH, 5, FW_EA_BLOCK, false, 6160);
+    add_condition(high_heavy, (fw_eval_condition){.field = FW_EF_OTHER, .match = FW_EM_EQUAL, .kind = FW_EV_OTHER,
+                                                  .field_name = "FWPM_CONDITION_ALE_USER_ID"});
+    fw_flow flow = inbound_udp(6160);
+    fw_verdict v;
+    evaluate(&flow, &v);
+    assert_true(v.permit);
+    assert_int_equal(v.step_count, 2); /* high and low; mid holds nothing that can match */
+    assert_int_equal(v.steps[0].sublayer, SL_HIGH);
+    assert_int_equal(v.steps[1].sublayer, SL_LOW);
+    assert_int_equal(v.unevaluated_count, 3);
+    assert_int_equal(v.unevaluated[0].filter, high_heavy);
+    assert_int_equal(v.unevaluated[1].filter, high_light);
+    assert_int_equal(v.unevaluated[2].filter, low_user);
+    fw_verdict_free(&v);
+}
+
 /* A callout's decision is code: reported, and it matters when it is
  * reached before its sublayer is decided. */
 static void a_reached_callout_is_reported(void **state)
@@ -337,6 +370,7 @@ int main(void)
         cmocka_unit_test_setup(app_ids_compare_as_wfp_does, setup),
         cmocka_unit_test_setup(an_unknown_condition_is_named_with_whether_it_matters, setup),
         cmocka_unit_test_setup(a_reached_callout_is_reported, setup),
+        cmocka_unit_test_setup(the_trace_and_the_unknowns_do_not_depend_on_filters_that_cannot_match, setup),
         cmocka_unit_test_setup(inbound_tcp_must_pass_the_listen_layer, setup),
         cmocka_unit_test_setup(equal_sublayer_weights_order_by_key, setup),
     };
