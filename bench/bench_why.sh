@@ -7,7 +7,8 @@
 #     beside `fwsvc --version` (Wine's process start, the floor under every
 #     figure);
 #   - of that, the emulator's own time (the sum of its calls' durations in
-#     its call log) and fwsvc's share (the rest, beyond the process start);
+#     its call log, in the same run) and fwsvc's share (the rest, beyond the
+#     process start);
 #   - the filters WFP returned for it;
 #   - the same flow read the old way, every filter at every layer (`why
 #     --flows` with that one flow), for the ratio;
@@ -47,11 +48,20 @@ median_ms() {
 FLOW=(--dir in --proto tcp --port 10000 --remote-addr 10.0.0.5)
 printf 'in\ttcp\t10000\t10.0.0.5\n' >"$work/one.flow"
 calls="$work/calls.log"
-# The emulator's time in one why: the durations of its calls, in ms.
-emulator_ms() {
-  : >"$calls"
-  FWPEMU_CALLLOG=$(winpath "$calls") wine fwsvc.exe why "${FLOW[@]}" >/dev/null 2>&1
-  awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^=[0-9]+us$/) { v = $i; gsub(/[=us]/, "", v); s += v } } END { printf "%d\n", s / 1000 }' "$calls"
+# RUNS runs of one why, each timed and with the emulator's call log: "WALL
+# EMULATOR" (ms) of the median run, the emulator's part being the sum of its
+# calls' durations in that same run.
+why_runs() {
+  local runs=()
+  for _ in $(seq 1 "$RUNS"); do
+    : >"$calls"
+    local t0 t1
+    t0=$(ms)
+    FWPEMU_CALLLOG=$(winpath "$calls") wine fwsvc.exe why "${FLOW[@]}" >/dev/null 2>&1
+    t1=$(ms)
+    runs+=("$(( (t1 - t0) / 1000000 )) $(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^=[0-9]+us$/) { v = $i; gsub(/[=us]/, "", v); s += v } } END { printf "%d\n", s / 1000 }' "$calls")")
+  done
+  printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
 filters_read() { wine fwsvc.exe why "${FLOW[@]}" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["filters_read"])'; }
 
@@ -60,14 +70,13 @@ wine fwsvc.exe apply --profile be-remote-agent --profile dpm-agent --set dpm_ser
 start=$(median_ms wine fwsvc.exe --version)
 echo "why: Wine's process start (fwsvc --version): ${start} ms"
 report() { # LABEL TOTAL_FILTERS
-  local one emu read full classify verdict
-  one=$(median_ms wine fwsvc.exe why "${FLOW[@]}")
-  emu=$(emulator_ms)
-  read=$(filters_read)
+  local one emu returned full classify verdict
+  read -r one emu <<<"$(why_runs)"
+  returned=$(filters_read)
   full=$(RUNS=1 median_ms wine fwsvc.exe why --flows "$(winpath "$work/one.flow")")
   classify=$(RUNS=1 median_ms wine fwpemu.exe classify --dir in --proto tcp --local-port 10000 --remote 10.0.0.5)
   verdict=$(wine fwsvc.exe why "${FLOW[@]}" | head -1 | cut -d' ' -f1 | tr -d '\r')
-  echo "why: $1 ($2 filters in WFP): one flow ${one} ms ($verdict), $read filters read; beyond the process start $(( one - start )) ms, of which the emulator $emu ms and fwsvc $(( one - start - emu )) ms; reading every filter instead: ${full} ms; the emulator's own classify: ${classify} ms"
+  echo "why: $1 ($2 filters in WFP): one flow ${one} ms ($verdict), $returned filters read; beyond the process start $(( one - start )) ms, of which the emulator $emu ms and fwsvc $(( one - start - emu )) ms; reading every filter instead: ${full} ms; the emulator's own classify: ${classify} ms"
 }
 total=$(wine fwpemu.exe dump | grep -c '"id":')
 report "fwsvc's filters alone" "$total"

@@ -24,5 +24,7 @@ char *fw_path_join(const char *dir, const char *name);
 
 /* The folder holding the running executable, or NULL. */
 char *fw_exe_dir(void);
+/* The running executable itself, or NULL. */
+char *fw_exe_path(void);
 
 #endif

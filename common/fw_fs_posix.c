@@ -97,6 +97,15 @@ bool fw_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+char *fw_exe_path(void)
+{
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    return fw_xstrndup(buf, (size_t)n);
+}
+
 char *fw_exe_dir(void)
 {
     char buf[4096];

@@ -103,6 +103,13 @@ bool fw_is_dir(const char *path)
     return attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+char *fw_exe_path(void)
+{
+    wchar_t buf[MAX_PATH * 4];
+    DWORD n = GetModuleFileNameW(NULL, buf, (DWORD)(sizeof buf / sizeof buf[0]));
+    return n && n < sizeof buf / sizeof buf[0] ? fw_wide_to_utf8(buf) : NULL;
+}
+
 char *fw_exe_dir(void)
 {
     wchar_t buf[MAX_PATH * 4];

@@ -4,6 +4,12 @@
 # BIN_DIR holds fwsvc.exe and fwsvc_ca.dll. The Windows build calls it
 # (CMake target 'msi'); tests/e2e/msi.sh calls it again with a higher
 # VERSION to build an upgrade.
+# Authenticode (docs/release.md): with FWSVC_SIGN_CERT and FWSVC_SIGN_KEY
+# (PEM files) set, its own copies of fwsvc.exe and fwsvc_ca.dll are signed
+# with osslsigncode and SHA-256 before they are packed, then the MSI, last
+# (anything written into it afterwards would break its signature);
+# FWSVC_SIGN_TIMESTAMP, when set, is the RFC 3161 timestamp server. BIN_DIR
+# is never changed. Without them the package is unsigned, and says so.
 set -euo pipefail
 [ $# -eq 4 ] || { echo "usage: build-msi.sh VERSION BIN_DIR CATALOG_DIR OUT_DIR" >&2; exit 2; }
 version=$1 bin=$2 catalog=$3 out=$4
@@ -31,9 +37,29 @@ trap 'rm -rf "$work"' EXIT
   echo '</ComponentGroup></Fragment></Wix>'
 } >"$work/catalog.wxs"
 
+sign() { # IN OUT [OPTION...]
+  local in=$1 out=$2 ts=()
+  shift 2
+  [ -n "${FWSVC_SIGN_TIMESTAMP:-}" ] && ts=(-ts "$FWSVC_SIGN_TIMESTAMP")
+  osslsigncode sign -certs "$FWSVC_SIGN_CERT" -key "$FWSVC_SIGN_KEY" -h sha256 -n "fwsvc" \
+    -i "https://fwsvc.invalid/" "${ts[@]}" "$@" -in "$in" -out "$out" >/dev/null ||
+    { echo "build-msi: osslsigncode could not sign $(basename "$in")" >&2; exit 1; }
+}
+signing=false
+if [ -n "${FWSVC_SIGN_CERT:-}" ] || [ -n "${FWSVC_SIGN_KEY:-}" ]; then
+  [ -r "${FWSVC_SIGN_CERT:-}" ] && [ -r "${FWSVC_SIGN_KEY:-}" ] ||
+    { echo "build-msi: FWSVC_SIGN_CERT and FWSVC_SIGN_KEY must both name readable PEM files" >&2; exit 2; }
+  command -v osslsigncode >/dev/null || { echo "build-msi: osslsigncode is not installed" >&2; exit 2; }
+  signing=true
+fi
+
 # wixl resolves Source paths relative to its working folder and refuses
-# absolute ones: the inputs are linked into the work folder.
-ln -s "$(cd "$bin" && pwd)" "$work/bin"
+# absolute ones: the inputs are copied (the binaries, to be signed: BIN_DIR
+# stays as it is) or linked (the catalog) into the work folder.
+mkdir "$work/bin"
+for f in fwsvc.exe fwsvc_ca.dll; do
+  if $signing; then sign "$bin/$f" "$work/bin/$f"; else cp "$bin/$f" "$work/bin/$f"; fi
+done
 ln -s "$(cd "$catalog" && pwd)" "$work/catalog"
 cp "$here/fwsvc.wxs" "$work/fwsvc.wxs"
 mkdir -p "$out"
@@ -69,4 +95,11 @@ printf 'MsiLockPermissionsEx\tLockObject\tTable\tSDDL\tCondition\ns72\ts72\ts32\
 (cd "$work" && msibuild "$msi" -i MsiLockPermissionsEx.idt)
 # - MajorUpgrade/@Schedule is ignored: RemoveExistingProducts stays at
 #   1401, after InstallValidate, where the sequence's custom actions expect it.
-echo "build-msi: $msi"
+if $signing; then
+  # -add-msi-dse: MsiDigitalSignatureEx too, which covers the streams' metadata.
+  sign "$msi" "$work/signed.msi" -add-msi-dse
+  mv "$work/signed.msi" "$msi"
+  echo "build-msi: $msi (fwsvc.exe, fwsvc_ca.dll and the package signed with $(basename "$FWSVC_SIGN_CERT"), SHA-256${FWSVC_SIGN_TIMESTAMP:+, timestamped})"
+else
+  echo "build-msi: $msi (unsigned: set FWSVC_SIGN_CERT and FWSVC_SIGN_KEY to sign, docs/release.md)"
+fi

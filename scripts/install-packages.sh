@@ -15,6 +15,7 @@ packages=(
   wine wine64                             # runs the Windows build and its tests
   wixl msitools                           # builds the MSI (wixl) and reads its tables (msiinfo, msibuild)
   libxml2-utils                           # xmllint: the Group Policy templates against the ADMX schema
+  osslsigncode openssl                    # Authenticode: sign and verify the exe, the DLL and the MSI
 )
 
 missing=()

@@ -105,6 +105,7 @@ typedef struct {
     size_t source_count;
     int version_variable; /* the variable of type version, or -1 */
     bool site;            /* from the site catalog folder, not the vendor catalog */
+    char sha256[65];      /* of the bytes loaded (fw_catalog_add_file), lowercase hex; "" otherwise */
 } fw_catalog_file;
 
 typedef struct {

@@ -1,4 +1,6 @@
 #include "catalog_load.h"
+
+#include "fw_sha256.h"
 #include "guard.h"
 #include "var_values.h"
 
@@ -967,10 +969,14 @@ void fw_catalog_check_names(const fw_catalog *catalog, fw_diags *diags)
 
 void fw_catalog_add_file(fw_catalog *catalog, const char *path, const char *text, size_t size, fw_diags *diags)
 {
+    size_t before = catalog->file_count;
     if (memchr(text, '\0', size))
         fw_diag_add(diags, FW_SEV_ERROR, path, 0, 0, "not a text file (contains NUL bytes)");
     else
         fw_catalog_load_text(catalog, path, text, size, diags);
+    /* What a fleet compares across hosts: the bytes this host loaded. */
+    if (catalog->file_count > before)
+        fw_sha256_hex(text, size, catalog->files[catalog->file_count - 1]->sha256);
 }
 
 bool fw_catalog_file_count_ok(const char *dir, size_t count, fw_diags *diags)

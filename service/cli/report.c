@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "integrity.h"
+
 #include "cli.h"
 #include "host_error.h"
 #include "fw_alloc.h"
@@ -387,6 +389,7 @@ void fw_report_json(const fw_desired *d, const fw_applied *applied, const fw_rec
     fw_json_key(&j, "firewall_outranks_fwsvc");
     fw_json_bool(&j, res->outranked);
     json_configuration(&j, d, applied, svc);
+    fw_integrity_json(&j, &d->catalog);
     fw_json_key(&j, "profiles");
     fw_json_array_begin(&j);
     for (size_t p = 0; p < applied->count; p++) {

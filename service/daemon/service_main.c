@@ -1,11 +1,15 @@
 #include <winsock2.h> /* before windows.h */
 #include "service_main.h"
 
+#include "fw_alloc.h"
+#include "host_config.h"
 #include "host_exit.h"
+#include "integrity.h"
 #include "service_log.h"
 #include "service_loop.h"
 
 #include <windows.h>
+#include <stdlib.h>
 
 static SERVICE_STATUS_HANDLE status_handle;
 static SERVICE_STATUS status = {.dwServiceType = SERVICE_WIN32_OWN_PROCESS};
@@ -45,6 +49,24 @@ static DWORD WINAPI handler(DWORD control, DWORD type, void *data, void *context
     }
 }
 
+/* The started event names what this service runs: fwsvc.exe's SHA-256 and
+ * each catalog file's, as they are at its start (docs/release.md). */
+static char *started_integrity(void)
+{
+    fw_host_config c;
+    char *error = NULL;
+    if (fw_host_config_load(&c, &error)) {
+        char *text = fw_xasprintf("integrity not read: %s", error);
+        free(error);
+        return text;
+    }
+    char *dir = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
+    char *text = fw_integrity_text(dir, c.site_catalog_dir);
+    free(dir);
+    fw_host_config_free(&c);
+    return text;
+}
+
 static void WINAPI service_main(DWORD argc, wchar_t **argv)
 {
     (void)argc;
@@ -57,11 +79,13 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
     report(SERVICE_RUNNING, NO_ERROR, 0);
     char refused[512];
     fw_service_configure_self(refused, sizeof refused);
+    char *integrity = started_integrity();
     if (refused[0])
-        fw_log_event(FWSVC_EVENT_STARTED, "process %lu; the Service Control Manager refused: %s",
-                     GetCurrentProcessId(), refused);
+        fw_log_event(FWSVC_EVENT_STARTED, "process %lu; the Service Control Manager refused: %s; %s",
+                     GetCurrentProcessId(), refused, integrity);
     else
-        fw_log_event(FWSVC_EVENT_STARTED, "process %lu; recovery actions set", GetCurrentProcessId());
+        fw_log_event(FWSVC_EVENT_STARTED, "process %lu; recovery actions set; %s", GetCurrentProcessId(), integrity);
+    free(integrity);
     DWORD e = fw_loop_run(loop);
     fw_log_event(FWSVC_EVENT_STOPPED, "process %lu", GetCurrentProcessId());
     fw_loop_free(loop);

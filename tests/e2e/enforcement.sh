@@ -84,6 +84,19 @@ deleted=$(wine fwpemu.exe tamper delete-one --provider "$OURS" | sed -n 's/^dele
 fwsvc status --json
 check "status exits 3 on drift" '[ "$(rc)" = 3 ]'
 check "status names exactly the deleted filter" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); p=d[\"profiles\"][0]; sys.exit(not (len(p[\"missing\"])==1 and not p[\"extra\"] and not p[\"changed\"]))" "$work/out"'
+# integrity: the SHA-256 a fleet compares, of the running fwsvc.exe and of each catalog file loaded.
+python3 - "$work/out" >"$work/integrity" <<'PY'
+import json, sys
+i = json.load(open(sys.argv[1]))["integrity"]
+print(i["fwsvc_exe"]["sha256"])
+for f in sorted(i["catalog_files"], key=lambda f: f["path"].lower()):
+    print(f["path"].replace("\\", "/").rsplit("/", 1)[1], f["sha256"], f["site"])
+PY
+expected_integrity() {
+  sha256sum "$fwsvc_install_dir/fwsvc.exe" | cut -d' ' -f1
+  (cd "$fwsvc_install_dir/catalog" && for f in *.yaml; do echo "$f $(sha256sum "$f" | cut -d' ' -f1) False"; done) | sort -f
+}
+check "status --json integrity: fwsvc.exe's and each catalog file's SHA-256, as sha256sum has them" 'diff <(expected_integrity) "$work/integrity" >/dev/null'
 : >"$work/calls.log"
 fwsvc apply --profile dpm
 check "apply repairs it with exactly one add" '[ "$(rc)" = 0 ] && [ "$(calls FwpmFilterAdd0)" = 1 ] && [ "$(writes)" = 1 ]'

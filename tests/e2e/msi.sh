@@ -155,7 +155,12 @@ check "registered as 'fwsvc service install' registers it: own process, automati
 check "its image path is quoted (no C:\\Program.exe), as the service corrects it at start" 'grep -qF "\"C:\\Program Files\\fwsvc\\fwsvc.exe\" service run" "$work/qc"'
 
 echo "== upgrade to $next keeps the configuration and the filters"
-bash "$root/installer/build-msi.sh" "$next" "$bin" "$root/catalog" "$work/next" >/dev/null 2>&1
+# The upgrade is built signed, with a throwaway code-signing certificate:
+# what it installs must carry the signature (docs/release.md).
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/sign.key" -out "$work/sign.pem" -days 2 \
+  -subj "/CN=fwsvc msi test" -addext "extendedKeyUsage=codeSigning" >/dev/null 2>&1
+FWSVC_SIGN_CERT="$work/sign.pem" FWSVC_SIGN_KEY="$work/sign.key" \
+  bash "$root/installer/build-msi.sh" "$next" "$bin" "$root/catalog" "$work/next" >/dev/null 2>&1
 fwsvc filters --json && cp "$work/out" "$work/filters.before"
 fwsvc config --json && cp "$work/out" "$work/config.before"
 filters_before=$(ours)
@@ -168,6 +173,7 @@ wait $sampler
 fewest=$(sort -n "$work/samples" | head -1)
 echo "fwsvc filters sampled $(wc -l <"$work/samples") times during the upgrade: fewest $fewest, before $filters_before"
 check "exit 0; only $next is installed now" '[ "$(rc)" = 0 ] && [ "$(installed_versions)" = "$next " ]'
+check "the build was signed: the installed fwsvc.exe carries a valid signature (osslsigncode verify -CAfile)" 'osslsigncode verify -CAfile "$work/sign.pem" -in "$pf/fwsvc.exe" 2>&1 | grep -q "^Signature verification: ok"'
 check "the newer package noted the upgrade before RemoveExistingProducts (the older uninstall then keeps the configuration)" 'msilog upgrade | grep -q "upgrading {"'
 check "while the upgrade ran, fwsvc's filters were never all gone (fewest $fewest of $filters_before)" '[ "$(wc -l <"$work/samples")" -ge 2 ] && [ "$fewest" = "$filters_before" ]'
 fwsvc filters --json && cp "$work/out" "$work/filters.after"

@@ -39,6 +39,9 @@ check "'service run' by hand: exit 2, told how to start it" '[ "$(rc)" = 2 ] && 
 wine net start fwsvc >/dev/null 2>&1
 sleep 1
 check "running, started logged in the text log" '[ "$(logged "event 1: process")" -ge 1 ] && wine sc query fwsvc | grep -q RUNNING'
+exe_sha=$(sha256sum "$fwsvc_install_dir/fwsvc.exe" | cut -d' ' -f1)
+dpm_sha=$(sha256sum "$fwsvc_install_dir/catalog/dpm.yaml" | cut -d' ' -f1)
+check "the started event names fwsvc.exe's SHA-256 and each catalog file's (docs/release.md)" 'grep " event 1: process" "$log_file" | tail -1 | grep -q "fwsvc.exe sha256 $exe_sha; catalog .*dpm.yaml sha256 $dpm_sha"'
 check "in sync after its start reconcile" 'in_sync'
 fwsvc service status --json
 check "service status --json: running, automatic, its last reconcile ok" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d[\"state\"]==\"running\" and d[\"start\"]==\"automatic\" and d[\"last\"][\"last_reconcile\"][\"result\"]==\"ok\"))" "$work/out"'
