@@ -54,8 +54,10 @@ void fw_drop_match_free(fw_drop_match *m);
 /* At most one report per flow per period: a flow is its rule (or
  * profile), direction, protocol, the product's port (local inbound, remote
  * outbound) and the peer's address; the peer's own port changes with every
- * attempt. Bounded: beyond FW_DROP_THROTTLE_MAX flows the oldest is
- * forgotten (and may be reported again). */
+ * attempt. Bounded: when FW_DROP_THROTTLE_MAX flows are remembered, those
+ * reported longer than a period ago are forgotten; if every one is recent
+ * (a storm of distinct flows), half of them, in no particular order, are
+ * kept and the rest forgotten (and may be reported again). */
 #define FW_DROP_THROTTLE_MAX 4096
 typedef struct fw_drop_throttle fw_drop_throttle;
 fw_drop_throttle *fw_drop_throttle_new(uint64_t period_100ns);
