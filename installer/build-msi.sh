@@ -60,6 +60,8 @@ mkdir "$work/bin"
 for f in fwsvc.exe fwsvc_ca.dll; do
   if $signing; then sign "$bin/$f" "$work/bin/$f"; else cp "$bin/$f" "$work/bin/$f"; fi
 done
+# The DSC resource manifest carries the package's version.
+sed "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$here/fwsvc.dsc.resource.json" >"$work/bin/fwsvc.dsc.resource.json"
 ln -s "$(cd "$catalog" && pwd)" "$work/catalog"
 cp "$here/fwsvc.wxs" "$work/fwsvc.wxs"
 mkdir -p "$out"
@@ -93,6 +95,15 @@ printf 'MsiLockPermissionsEx\tLockObject\tTable\tSDDL\tCondition\ns72\ts72\ts32\
   'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)' 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)' \
   >"$work/MsiLockPermissionsEx.idt"
 (cd "$work" && msibuild "$msi" -i MsiLockPermissionsEx.idt)
+# - Environment is not supported: INSTALLDIR is appended to the system PATH
+#   (and that part removed at uninstall: '=-*' and '[~];'), so that DSC,
+#   which looks for resource manifests in PATH's folders, finds
+#   fwsvc.dsc.resource.json and runs fwsvc (docs/dsc.md).
+printf 'Environment\tName\tValue\tComponent_\ns72\tl255\tL255\ts72\nEnvironment\tEnvironment\nFwsvcPath\t=-*PATH\t[~];[INSTALLDIR]\tFwsvcDscManifest\n' \
+  >"$work/Environment.idt"
+(cd "$work" && msibuild "$msi" -i Environment.idt)
+msibuild "$msi" -q "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('RemoveEnvironmentStrings', 3300)" \
+  -q "INSERT INTO InstallExecuteSequence (Action, Sequence) VALUES ('WriteEnvironmentStrings', 5200)"
 # - MajorUpgrade/@Schedule is ignored: RemoveExistingProducts stays at
 #   1401, after InstallValidate, where the sequence's custom actions expect it.
 if $signing; then

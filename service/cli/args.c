@@ -33,6 +33,7 @@ static const struct {
     {FW_OPT_DEFAULTS, "--defaults"}, {FW_OPT_VERBOSE, "--verbose"},
     {FW_OPT_DETECT, "--detect"}, {FW_OPT_DETECT, "--auto-detect"},
     {FW_OPT_WATCH, "--since"}, {FW_OPT_WATCH, "--follow"}, {FW_OPT_WATCH, "--limit"},
+    {FW_OPT_DSC, "--input"}, {FW_OPT_DSC, "--what-if"},
 };
 
 /* An unknown option, with the closest one this command takes. */
@@ -190,6 +191,8 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
             need = FW_OPT_FLOW;
         } else if (is_option(a, "--since") || is_option(a, "--limit") || strcmp(a, "--follow") == 0) {
             need = FW_OPT_WATCH;
+        } else if (is_option(a, "--input") || strcmp(a, "--what-if") == 0) {
+            need = FW_OPT_DSC;
         } else if (a[0] == '-' && a[1] != '\0') {
             return unknown_option(cmd, a);
         } else {
@@ -222,6 +225,19 @@ int fw_cli_parse(const fw_command *cmd, int argc, char **argv, fw_cli_args *args
                 return usage_error(cmd, "%s is given twice", "--auto-detect");
             args->auto_detect_given = true;
             args->auto_detect = strcmp(value, "on") == 0;
+            continue;
+        }
+        if (need == FW_OPT_DSC && strcmp(a, "--what-if") == 0) {
+            args->what_if = true;
+            continue;
+        }
+        if (need == FW_OPT_DSC) {
+            const char *value = option_value(argc, argv, &i, "--input");
+            if (!value)
+                return usage_error(cmd, "option '%s' needs a value (the instance's JSON)", "--input");
+            if (args->input)
+                return usage_error(cmd, "%s is given twice", "--input");
+            args->input = value;
             continue;
         }
         if (need == FW_OPT_WATCH && strcmp(a, "--follow") == 0) {

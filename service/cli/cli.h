@@ -37,6 +37,7 @@ enum {
     FW_OPT_VERBOSE = 1 << 16,  /* why: keys, ids and weights too */
     FW_OPT_DETECT = 1 << 17,   /* apply: --detect, --auto-detect on|off */
     FW_OPT_WATCH = 1 << 18,    /* watch: --since DURATION, --follow, --limit N */
+    FW_OPT_DSC = 1 << 19,      /* dsc: --input JSON, --what-if */
 };
 
 typedef struct {
@@ -66,6 +67,8 @@ typedef struct {
     const char *dir, *proto, *port, *remote_addr, *local_addr, *program, *flows; /* why */
     const char *since, *limit; /* watch --since, --limit (checked by the command) */
     bool follow;               /* watch --follow */
+    const char *input;         /* dsc --input JSON */
+    bool what_if;              /* dsc set --what-if */
 } fw_cli_args;
 
 typedef struct {
@@ -145,6 +148,7 @@ int fw_cmd_configure(const fw_cli_args *args);
 int fw_cmd_why(const fw_cli_args *args);
 int fw_cmd_detect(const fw_cli_args *args);
 int fw_cmd_watch(const fw_cli_args *args);
+int fw_cmd_dsc(const fw_cli_args *args);
 
 /* Warns, once each, of the addresses variables whose value counts as any
  * address (guard.h). */

@@ -1,6 +1,7 @@
 /* apply, remove, status and filters: the commands that read or change WFP.
  * Windows only (cmd_enforce_stub.c natively). */
 #include "cli.h"
+#include "cli_host.h"
 #include "host_error.h"
 
 #include "apply_detect.h"
@@ -26,9 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Loads the host configuration; a value of the wrong type or shape stops
- * the command before WFP is touched (fails closed). */
-static bool load_config(fw_host_config *c)
+bool fw_cli_load_config(fw_host_config *c)
 {
     char *error = NULL;
     if (fw_host_config_load(c, &error) == ERROR_SUCCESS)
@@ -186,7 +185,7 @@ static int take_auto_detect(bool on, fw_host_config *c)
 static int record_settings_only(const fw_cli_args *args)
 {
     fw_host_config c;
-    if (!load_config(&c))
+    if (!fw_cli_load_config(&c))
         return FW_EXIT_FAILURE;
     int rc = take_auto_detect(args->auto_detect, &c);
     char *error = NULL;
@@ -236,7 +235,7 @@ static void report_merge(const char *profile, const fw_merge *m, bool json, bool
 static int apply_locked(const fw_cli_args *args)
 {
     fw_host_config c;
-    if (!load_config(&c))
+    if (!fw_cli_load_config(&c))
         return FW_EXIT_FAILURE;
     int rc = take_paths(args, &c, true);
     bool detect = args->detect || (args->auto_detect_given && args->auto_detect);
@@ -336,17 +335,23 @@ static int apply_locked(const fw_cli_args *args)
     return rc;
 }
 
-/* Runs a command that changes the host under the host lock (host_lock.h). */
-static int locked(int (*command)(const fw_cli_args *), const fw_cli_args *args)
+HANDLE fw_cli_host_lock(void)
 {
     const char *why;
     HANDLE lock = fw_host_lock(NULL, 60000, &why);
-    if (!lock) {
+    if (!lock)
         fw_error("another fwsvc (the service, or another command) has been changing this host for a minute (%s); "
                  "nothing was changed, try again\n",
                  why);
+    return lock;
+}
+
+/* Runs a command that changes the host under the host lock (host_lock.h). */
+static int locked(int (*command)(const fw_cli_args *), const fw_cli_args *args)
+{
+    HANDLE lock = fw_cli_host_lock();
+    if (!lock)
         return FW_EXIT_FAILURE;
-    }
     int rc = command(args);
     fw_host_unlock(lock);
     return rc;
@@ -393,7 +398,7 @@ static int remove_locked(const fw_cli_args *args)
         return FW_EXIT_INVALID;
     }
     fw_host_config c;
-    if (!load_config(&c))
+    if (!fw_cli_load_config(&c))
         return FW_EXIT_FAILURE;
     int rc = take_paths(args, &c, false); /* this once; the host keeps its own */
     if (rc == FW_EXIT_OK && c.profiles_source == FW_SOURCE_POLICY && !args->all) {
@@ -444,7 +449,7 @@ int fw_cmd_remove(const fw_cli_args *args)
 int fw_cmd_status(const fw_cli_args *args)
 {
     fw_host_config c;
-    if (!load_config(&c))
+    if (!fw_cli_load_config(&c))
         return FW_EXIT_FAILURE;
     int rc = take_paths(args, &c, false);
     fw_host_run run;
@@ -648,7 +653,7 @@ static void config_json_value(fw_json *j, const char *name, const char *text, un
 int fw_cmd_config(const fw_cli_args *args)
 {
     fw_host_config c;
-    if (!load_config(&c))
+    if (!fw_cli_load_config(&c))
         return FW_EXIT_FAILURE;
     char *catalog = c.catalog_dir ? fw_xstrdup(c.catalog_dir) : fw_host_default_catalog_dir();
     char *services = c.services_file ? fw_xstrdup(c.services_file) : fw_svc_default_path();
@@ -763,7 +768,7 @@ int fw_cmd_configure(const fw_cli_args *args)
     }
     free(named);
     fw_host_config c;
-    if (!load_config(&c))
+    if (!fw_cli_load_config(&c))
         return FW_EXIT_FAILURE;
     int rc = take_interval(args->interval, &c);
     char *error = NULL;

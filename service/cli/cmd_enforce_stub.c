@@ -23,3 +23,4 @@ int fw_cmd_configure(const fw_cli_args *args) { return windows_only(args); }
 int fw_cmd_why(const fw_cli_args *args) { return windows_only(args); }
 int fw_cmd_detect(const fw_cli_args *args) { return windows_only(args); }
 int fw_cmd_watch(const fw_cli_args *args) { return windows_only(args); }
+int fw_cmd_dsc(const fw_cli_args *args) { return windows_only(args); }

@@ -12,6 +12,7 @@ enum {
     FW_EXIT_REFUSED = 5, /* program rules refused: non-administrators can change their program */
     FW_EXIT_NOT_RUNNING = 6, /* service status: the service is not running (stopped, not installed) */
     FW_EXIT_SERVICE_FAILED = 7, /* service status: running, but its last reconcile failed */
+    FW_EXIT_NOT_ELEVATED = 8,   /* dsc: not run elevated, as an administrator */
 };
 
 /* The folder the catalog is read from when neither --catalog nor the host

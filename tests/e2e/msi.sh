@@ -55,8 +55,8 @@ check "ProductVersion is the project's ($version); the UpgradeCode is the fixed 
 # Not secure: a non-administrator's managed install or repair cannot pass them to a LocalSystem action.
 check "PROFILES, SETTINGS and INTERVAL are not secure properties (only the upgrade's are)" '[ "$(row Property SecureCustomProperties | cut -f2 | tr ";" "\n" | sort | tr "\n" " ")" = "WIX_DOWNGRADE_DETECTED WIX_UPGRADE_DETECTED " ]'
 table "$msi" File | cut -f3 | sort >"$work/files"
-(cd "$root/catalog" && ls *.yaml; echo fwsvc.exe) | sort >"$work/files.want"
-check "it installs fwsvc.exe and every catalog file, and never the WFP emulator" 'cmp -s "$work/files" "$work/files.want" && ! grep -qi fwpuclnt "$work/files"'
+(cd "$root/catalog" && ls *.yaml; echo fwsvc.exe; echo fwsvc.dsc.resource.json) | sort >"$work/files.want"
+check "it installs fwsvc.exe, the DSC resource manifest and every catalog file, and never the WFP emulator" 'cmp -s "$work/files" "$work/files.want" && ! grep -qi fwpuclnt "$work/files"'
 table "$msi" Directory >"$work/dirs"
 check "under Program Files (64-bit)\\fwsvc\\catalog" 'grep -qP "^INSTALLDIR\tProgramFiles64Folder\tfwsvc$" "$work/dirs" && grep -qP "^CATALOGDIR\tINSTALLDIR\tcatalog$" "$work/dirs"'
 row ServiceInstall FwsvcService >"$work/svc"
@@ -132,6 +132,9 @@ msiexec install /i "$msi" "PROFILES=dpm;be-remote-agent" "SETTINGS=dcom_ports=50
 check "exit 0; the product is installed ($version)" '[ "$(rc)" = 0 ] && [ "$(installed_versions)" = "$version " ]'
 check "fwsvc.exe and the catalog under Program Files\\fwsvc" '[ -f "$pf/fwsvc.exe" ] && [ "$(ls "$pf/catalog" | wc -l)" = "$(ls "$root"/catalog/*.yaml | wc -l)" ]'
 check "the service is running" 'wine sc query fwsvc | grep -q RUNNING'
+check "the DSC resource manifest beside fwsvc.exe, with the package's version" 'python3 -c "import json,sys; m=json.load(open(sys.argv[1])); sys.exit(not (m[\"type\"] == \"Fwsvc/BackupFirewall\" and m[\"version\"] == sys.argv[2]))" "$pf/fwsvc.dsc.resource.json" "$version"'
+syspath() { wine reg query 'HKLM\System\CurrentControlSet\Control\Session Manager\Environment' /v PATH 2>/dev/null | tr -d '\r' | grep -i 'PATH'; }
+check "the system PATH ends with C:\\Program Files\\fwsvc\\ (where DSC looks for manifests)" 'syspath | grep -qiE ";C:.Program Files.fwsvc.?$"'
 wine reg query 'HKLM\System\CurrentControlSet\Services\EventLog\Application\fwsvc' >"$work/evt" 2>&1
 check "the Event Log source points at the installed fwsvc.exe (REG_EXPAND_SZ)" 'grep -qE "EventMessageFile +REG_EXPAND_SZ +C:.Program Files.fwsvc.fwsvc.exe" "$work/evt"'
 fwsvc config --json
@@ -224,6 +227,7 @@ check "no fwsvc provider, sublayer or filter in WFP" '! grep -qi "6482c740-e714-
 check "the services file is byte-identical to before the install" 'cmp -s "$work/services.before" "$services"'
 check "no HKLM\\SOFTWARE\\fwsvc, no Event Log source, no %ProgramData%\\fwsvc" '! wine reg query "HKLM\\SOFTWARE\\fwsvc" >/dev/null 2>&1 && ! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\EventLog\\Application\\fwsvc" >/dev/null 2>&1 && [ ! -e "$WINEPREFIX/drive_c/ProgramData/fwsvc" ]'
 check "nothing left in Program Files\\fwsvc" '[ ! -e "$pf" ] || [ -z "$(ls -A "$pf")" ]'
+check "the system PATH no longer names Program Files\\fwsvc" 'syspath | grep -q . && ! syspath | grep -qi "Program Files.fwsvc"'
 check "the policy key stays: it belongs to policy" 'wine reg query "HKLM\\SOFTWARE\\Policies\\fwsvc" /v SublayerWeight >/dev/null 2>&1'
 
 echo "msi: $passed passed, $failed failed"
