@@ -54,6 +54,7 @@ bash bench/bench_reconcile.sh build/windows || true
 bash bench/bench_service.sh build/windows || true
 bash bench/bench_why.sh build/windows || true
 bash bench/bench_watch.sh build/windows || true
+bash bench/bench_dsc.sh build/windows || true
 
 echo
 echo "test-all: $total_passed passed, $total_failed failed"

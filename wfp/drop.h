@@ -45,8 +45,9 @@ typedef struct {
 } fw_drop_match;
 
 /* The filter that dropped the flow, as far as WFP told: dropper is NULL
- * when the id is no filter fwsvc could read (gone since, or at a layer it
- * does not read). only_profile: consider that profile's rules only. */
+ * when the id is no filter fwsvc could read (gone since); its layer is
+ * FW_ALE_LAYER_COUNT when it is not an ALE authorization layer (a packet or
+ * stream layer). only_profile: consider that profile's rules only. */
 void fw_drop_match_find(const fw_nm_query *q, const fw_rule_view *views, size_t count, const char *only_profile,
                         const fw_eval_filter *dropper, fw_drop_match *out);
 void fw_drop_match_free(fw_drop_match *m);

@@ -61,17 +61,28 @@ static void take_rule(fw_drop_match *out, const fw_near_miss *n, bool with_rule)
     out->text = fw_xstrdup(n->text);
 }
 
-/* fwsvc's permit matches and is hard: only a block in a heavier sublayer,
- * or a callout's veto, drops the flow ("Filter Arbitration"). */
+/* fwsvc's permit matches and is hard: at its own layer only a block in a
+ * heavier sublayer, or a callout's veto, drops the flow ("Filter
+ * Arbitration"). A block at another layer drops it before or after fwsvc's
+ * layer is reached, whatever the weights: at the listen layer (the program
+ * may not listen, "ALE Layers"), or at a packet or stream layer. */
 static char *overridden(const fw_eval_filter *dropper)
 {
+    const char *provider = dropper && dropper->provider[0] ? dropper->provider_name : "no provider";
     if (!dropper)
-        return fw_xstrdup("fwsvc's permit matches; dropped by a filter fwsvc cannot read (a callout, or another "
-                          "layer)");
+        return fw_xstrdup("fwsvc's permit matches; dropped by a filter fwsvc cannot read (gone since, or a "
+                          "callout)");
     if (dropper->ours)
         return fw_xstrdup("fwsvc's permit matches; dropped by another of fwsvc's filters");
+    if (dropper->layer == FW_ALE_LISTEN_V4 || dropper->layer == FW_ALE_LISTEN_V6)
+        return fw_xasprintf("fwsvc's permit matches; the program may not listen: a block at the listen layer "
+                            "(\"%s\" of %s) drops the connection before fwsvc's layer is reached",
+                            dropper->name, provider);
+    if (dropper->layer == FW_ALE_LAYER_COUNT)
+        return fw_xasprintf("fwsvc's permit matches; dropped at another layer, not by weight (\"%s\" of %s)",
+                            dropper->name, provider);
     return fw_xasprintf("fwsvc's permit matches; overridden by a block in a heavier sublayer (\"%s\" of %s)",
-                        dropper->name, dropper->provider[0] ? dropper->provider_name : "no provider");
+                        dropper->name, provider);
 }
 
 void fw_drop_match_find(const fw_nm_query *q, const fw_rule_view *views, size_t count, const char *only_profile,

@@ -32,6 +32,14 @@ static const struct {
     {&FWPM_LAYER_ALE_AUTH_CONNECT_V6, FW_ALE_CONNECT_V6},
 };
 
+fw_ale_layer fw_why_layer_of(const GUID *layer_key)
+{
+    for (size_t l = 0; l < sizeof layers / sizeof layers[0]; l++)
+        if (IsEqualGUID(layer_key, layers[l].key))
+            return layers[l].layer;
+    return FW_ALE_LAYER_COUNT;
+}
+
 static const struct {
     const GUID *key;
     fw_eval_field field;

@@ -36,5 +36,8 @@ DWORD fw_why_read_flow(fw_why_snapshot *s, const fw_flow *flow, char *message, s
  * (a drop names the filter that dropped it: service/host/drop_context.h). */
 DWORD fw_why_read_ours(fw_why_snapshot *s, char *message, size_t size);
 void fw_why_snapshot_free(fw_why_snapshot *s);
+/* The ALE authorization layer a layer key names, or FW_ALE_LAYER_COUNT for
+ * any other layer (a transport or IP packet layer, a stream layer). */
+fw_ale_layer fw_why_layer_of(const GUID *layer_key);
 
 #endif

@@ -322,7 +322,12 @@ static bool from_json(const fw_jv *v, fw_service_status *s)
                                           "drift_repairs", "pending", "last_error", "diagnostics", "drops"};
     static const char *const last_members[] = {"time", "trigger", "result", "writes"};
     static const char *const write_members[] = {"time", "trigger", "writes"};
-    if (!has_exactly(v, members, sizeof members / sizeof members[0]))
+    /* A record of a service from before the drop watch has no drops: it
+     * is read (and says so) rather than refused, until the new service
+     * writes its own. */
+    size_t member_count = sizeof members / sizeof members[0];
+    bool has_drops = fw_jv_get(v, "drops") != NULL;
+    if (!has_exactly(v, members, has_drops ? member_count : member_count - 1))
         return false;
     const fw_jv *last = fw_jv_get(v, "last_reconcile");
     if (!has_exactly(last, last_members, sizeof last_members / sizeof last_members[0]))
@@ -347,8 +352,10 @@ static bool from_json(const fw_jv *v, fw_service_status *s)
         return false;
     if (strcmp(s->last_result, "ok") && strcmp(s->last_result, "error") && strcmp(s->last_result, "none"))
         return false;
-    if (!diagnostics_member(v, s) || !drops_member(fw_jv_get(v, "drops"), &s->drops))
+    if (!diagnostics_member(v, s) || (has_drops && !drops_member(fw_jv_get(v, "drops"), &s->drops)))
         return false;
+    if (!has_drops)
+        snprintf(s->drops.watch, sizeof s->drops.watch, "not recorded");
     s->last_error = e->type == FW_JV_STRING ? fw_xstrdup(error) : NULL;
     return true;
 }

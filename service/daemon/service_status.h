@@ -28,7 +28,8 @@ typedef struct {
 } fw_status_drop_rule;
 
 typedef struct {
-    char watch[16];  /* "on", "off" (WatchDrops 0), "not collected" (net events off), "unavailable" (BFE) */
+    char watch[16];  /* "on", "off" (WatchDrops 0), "not collected" (net events off), "unavailable" (BFE),
+                        "not recorded" (a record from before the drop watch) */
     size_t seen;     /* drops on backup flows since the start */
     size_t reported; /* of which written to the log (one per flow per 10 minutes) */
     size_t lost;     /* came faster than they could be explained */

@@ -165,6 +165,7 @@ static const fw_dropper *dropper_by_id(fw_drop_context *c, uint64_t id)
                        : f->action.type == FWP_ACTION_BLOCK ? FW_EA_BLOCK
                                                             : FW_EA_CALLOUT;
     d->filter.ours = f->providerKey && IsEqualGUID(f->providerKey, &FW_PROVIDER_KEY);
+    d->filter.layer = fw_why_layer_of(&f->layerKey); /* where it dropped: drop_match words it */
     FwpmFreeMemory0((void **)&f);
     if (c->dropper_count == DROPPERS_MAX) {
         for (size_t i = 0; i < c->dropper_count; i++)

@@ -4,6 +4,8 @@
  * port that no rule's direction or protocol has; the rest. */
 #include "test_support.h"
 
+#include "rule_views_fixture.h"
+
 #include "drop.h"
 
 #include <stdlib.h>
@@ -44,39 +46,9 @@ static int unload(void **state)
 }
 
 /* The server profile applied with the settings given; the agent not. */
-typedef struct {
-    fw_binding host[2], defaults[2];
-    fw_rule_view views[4];
-    char *programs[4];
-    size_t count;
-} host_fixture;
-
 static void host_init(host_fixture *h, fw_setting *settings, size_t n)
 {
-    memset(h, 0, sizeof *h);
-    for (size_t p = 0; p < 2; p++) {
-        fw_binding_init(&h->host[p], &catalog, &catalog.profiles[p], p == 0 ? settings : NULL, p == 0 ? n : 0);
-        fw_binding_init(&h->defaults[p], &catalog, &catalog.profiles[p], NULL, 0);
-        for (size_t r = 0; r < catalog.profiles[p].rule_count; r++, h->count++) {
-            h->programs[h->count] = fw_binding_program(&h->host[p], &catalog.profiles[p].rules[r]);
-            h->views[h->count] = (fw_rule_view){.profile = &catalog.profiles[p],
-                                                .rule = &catalog.profiles[p].rules[r],
-                                                .binding = &h->host[p],
-                                                .defaults = &h->defaults[p],
-                                                .applied = p == 0,
-                                                .program = h->programs[h->count]};
-        }
-    }
-}
-
-static void host_free(host_fixture *h)
-{
-    for (size_t i = 0; i < h->count; i++)
-        free(h->programs[i]);
-    for (size_t p = 0; p < 2; p++) {
-        fw_binding_free(&h->host[p]);
-        fw_binding_free(&h->defaults[p]);
-    }
+    host_init_catalog(h, &catalog, settings, n);
 }
 
 static fw_drop drop_of(bool inbound, uint8_t protocol, uint16_t port, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
@@ -204,7 +176,7 @@ static void a_matching_permit_overridden_names_the_filter_above_it(void **state)
     host_init(&h, s, 1);
     fw_drop d = drop_of(true, 6, 2500, 10, 0, 0, 5);
     fw_eval_filter edr = {.name = "EDR isolation", .provider = "{0f0e1d2c-3b4a-5968-7786-95a4b3c2d1e0}",
-                          .provider_name = "Contoso EDR", .action = FW_EA_BLOCK};
+                          .provider_name = "Contoso EDR", .action = FW_EA_BLOCK, .layer = FW_ALE_RECV_ACCEPT_V4};
     fw_drop_match m;
     match(&h, &d, NULL, &edr, &m);
     assert_int_equal(m.kind, FW_DROP_RULE);
@@ -212,6 +184,17 @@ static void a_matching_permit_overridden_names_the_filter_above_it(void **state)
     assert_non_null(strstr(m.reason, "overridden by a block in a heavier sublayer"));
     assert_non_null(strstr(m.reason, "\"EDR isolation\" of Contoso EDR"));
     assert_null(m.fix);
+    fw_drop_match_free(&m);
+    /* The same block at the listen layer: weights do not enter into it. */
+    edr.layer = FW_ALE_LISTEN_V4;
+    match(&h, &d, NULL, &edr, &m);
+    assert_null(strstr(m.reason, "heavier sublayer"));
+    assert_non_null(strstr(m.reason, "the program may not listen: a block at the listen layer (\"EDR isolation\" of "
+                                     "Contoso EDR)"));
+    fw_drop_match_free(&m);
+    edr.layer = FW_ALE_LAYER_COUNT; /* a packet or stream layer */
+    match(&h, &d, NULL, &edr, &m);
+    assert_non_null(strstr(m.reason, "dropped at another layer, not by weight"));
     fw_drop_match_free(&m);
     match(&h, &d, NULL, NULL, &m);
     assert_non_null(strstr(m.reason, "cannot read"));

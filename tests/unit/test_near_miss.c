@@ -3,6 +3,8 @@
  * that would change that. */
 #include "test_support.h"
 
+#include "rule_views_fixture.h"
+
 #include "near_miss.h"
 
 #include <stdlib.h>
@@ -44,42 +46,10 @@ static int unload(void **state)
     return 0;
 }
 
-/* Every rule of the catalog as a view: the server profile applied with
- * settings, the agent profile not. */
-typedef struct {
-    fw_binding host[2], defaults[2];
-    fw_rule_view views[8];
-    char *programs[8]; /* as the host module expands them (here there is nothing to expand) */
-    size_t count;
-} host_fixture;
-
+/* The server profile applied with the settings given; the agent not. */
 static void host_init(host_fixture *h, fw_setting *settings, size_t n)
 {
-    memset(h, 0, sizeof *h);
-    for (size_t p = 0; p < 2; p++) {
-        fw_binding_init(&h->host[p], &catalog, &catalog.profiles[p], p == 0 ? settings : NULL, p == 0 ? n : 0);
-        fw_binding_init(&h->defaults[p], &catalog, &catalog.profiles[p], NULL, 0);
-        for (size_t r = 0; r < catalog.profiles[p].rule_count; r++) {
-            h->programs[h->count] = fw_binding_program(&h->host[p], &catalog.profiles[p].rules[r]);
-            h->views[h->count] = (fw_rule_view){.profile = &catalog.profiles[p],
-                                                .rule = &catalog.profiles[p].rules[r],
-                                                .binding = &h->host[p],
-                                                .defaults = &h->defaults[p],
-                                                .applied = p == 0,
-                                                .program = h->programs[h->count]};
-            h->count++;
-        }
-    }
-}
-
-static void host_free(host_fixture *h)
-{
-    for (size_t i = 0; i < h->count; i++)
-        free(h->programs[i]);
-    for (size_t p = 0; p < 2; p++) {
-        fw_binding_free(&h->host[p]);
-        fw_binding_free(&h->defaults[p]);
-    }
+    host_init_catalog(h, &catalog, settings, n);
 }
 
 static fw_flow inbound_tcp(uint16_t port, const uint8_t addr[4])

@@ -202,9 +202,8 @@ void emu_call_log(const char *function, DWORD result)
 
 #define SESSION_MAGIC 0x53455353u /* "SESS" */
 #define ENUM_MAGIC 0x454E554Du    /* "ENUM" */
-#define SUB_MAGIC 0x53554253u     /* "SUBS" */
 
-typedef struct subscription subscription;
+typedef struct notifier notifier;
 
 typedef struct {
     UINT32 magic;
@@ -216,8 +215,7 @@ typedef struct {
     emu_state txn_state;
     HANDLE txn_lock;
     CRITICAL_SECTION lock;
-    subscription *subscriptions;
-    struct net_subscription *net_subscriptions;
+    notifier *notifiers; /* its filter-change and net-event subscriptions */
 } session;
 
 static session *session_of(HANDLE h)
@@ -1108,17 +1106,146 @@ DWORD WINAPI FwpmGetAppIdFromFileName0(PCWSTR fileName, FWP_BYTE_BLOB **appId)
     RETURN(emu_app_id_from_path(fileName, appId));
 }
 
-/* ---- change notifications ----
- * A thread per subscription waits on its own named event, which every
- * commit sets (emu_clients_signal: BFE pushes notifications, nothing
- * polls), and delivers the journal's new filter changes, except the
- * subscribing session's own. It stops delivering once its BFE is gone. */
+/* ---- notifiers: what filter-change and net-event subscriptions share ----
+ * Each has its entry in clients.bin (every process sees it) and a named
+ * event that BFE's side sets (emu_clients_signal: BFE pushes, nothing
+ * polls); a thread per notifier waits for it, or for stop, and delivers
+ * what is new. It stops delivering once its BFE is gone. It ends from
+ * another thread, which waits for a callback in flight, or from inside its
+ * own callback, which cannot wait for itself: then its thread frees it once
+ * the callback returns. */
 
-struct subscription {
-    UINT32 magic;
+typedef enum { NOTIFIER_FILTER_CHANGES, NOTIFIER_NET_EVENTS } notifier_kind;
+
+struct notifier {
+    notifier_kind kind;
     session *owner;
-    GUID id;                 /* its entry in clients.bin */
+    GUID id; /* its entry in clients.bin */
     UINT64 epoch;
+    void (*deliver)(notifier *n); /* on each signal while its BFE lives */
+    volatile LONG self_free;      /* unsubscribed from its own callback: the thread frees it */
+    HANDLE signal, stop, thread;
+    notifier *next;
+};
+
+static bool stop_requested(const notifier *n)
+{
+    return WaitForSingleObject(n->stop, 0) == WAIT_OBJECT_0;
+}
+
+/* n is the first member of its subscription: freeing n frees that. */
+static void notifier_free(notifier *n)
+{
+    CloseHandle(n->thread);
+    CloseHandle(n->stop);
+    CloseHandle(n->signal);
+    free(n);
+}
+
+static DWORD WINAPI notifier_thread(void *arg)
+{
+    notifier *n = arg;
+    bool dead = false;
+    HANDLE waits[2] = {n->stop, n->signal};
+    while (!dead && WaitForMultipleObjects(2, waits, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
+        /* BFE's stop and start each signal: checked here. */
+        if (bfe_check(n->epoch))
+            dead = true; /* dead with its BFE: nothing more is delivered */
+        else
+            n->deliver(n);
+    }
+    if (dead)
+        WaitForSingleObject(n->stop, INFINITE); /* until the client unsubscribes or closes */
+    if (InterlockedCompareExchange(&n->self_free, 0, 0))
+        notifier_free(n);
+    return 0;
+}
+
+/* Starts n (id, kind and deliver set), listed in clients.bin as c says and
+ * in its session. The event exists before the notifier is listed: no
+ * signal after the listing can miss it. On failure n is not started and
+ * the caller frees it. */
+static DWORD notifier_start(session *s, notifier *n, const wchar_t *event_name, emu_client *c)
+{
+    n->owner = s;
+    n->epoch = s->epoch;
+    n->signal = CreateEventW(NULL, FALSE, FALSE, event_name);
+    if (!n->signal)
+        return GetLastError();
+    c->key = n->id;
+    c->session = s->key;
+    c->pid = GetCurrentProcessId();
+    c->pid_start = self_start;
+    c->epoch = s->epoch;
+    DWORD e = emu_clients_add(c);
+    if (e) {
+        CloseHandle(n->signal);
+        return e;
+    }
+    n->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    EnterCriticalSection(&s->lock);
+    n->next = s->notifiers;
+    s->notifiers = n;
+    LeaveCriticalSection(&s->lock);
+    n->thread = CreateThread(NULL, 0, notifier_thread, n, 0, NULL);
+    return ERROR_SUCCESS;
+}
+
+static void notifier_stop(notifier *n)
+{
+    emu_clients_remove(&n->id);
+    if (GetCurrentThreadId() == GetThreadId(n->thread)) {
+        InterlockedExchange(&n->self_free, 1);
+        SetEvent(n->stop);
+        return;
+    }
+    SetEvent(n->stop);
+    WaitForSingleObject(n->thread, INFINITE);
+    notifier_free(n);
+}
+
+/* FwpmFilterUnsubscribeChanges0 and FwpmNetEventUnsubscribe0: a handle of
+ * the other kind is no handle of theirs. */
+static DWORD notifier_unsubscribe(HANDLE engineHandle, HANDLE handle, notifier_kind kind)
+{
+    session *s = session_of(engineHandle);
+    if (!s)
+        return ERROR_INVALID_HANDLE;
+    EnterCriticalSection(&s->lock);
+    notifier **p = &s->notifiers;
+    while (*p && !(*p == handle && (*p)->kind == kind))
+        p = &(*p)->next;
+    notifier *n = *p;
+    if (n)
+        *p = n->next;
+    LeaveCriticalSection(&s->lock);
+    if (!n)
+        return ERROR_INVALID_HANDLE;
+    /* Once BFE is gone the call fails, but the thread is ended all the same. */
+    DWORD gone = bfe_check(s->epoch);
+    notifier_stop(n);
+    return gone;
+}
+
+static void unsubscribe_all(session *s)
+{
+    EnterCriticalSection(&s->lock);
+    notifier *n = s->notifiers;
+    s->notifiers = NULL;
+    LeaveCriticalSection(&s->lock);
+    while (n) {
+        notifier *next = n->next;
+        notifier_stop(n);
+        n = next;
+    }
+}
+
+/* ---- change notifications ----
+ * A notifier that delivers the journal's new filter changes, except the
+ * subscribing session's own. */
+
+typedef struct {
+    notifier base;
     FWPM_FILTER_CHANGE_CALLBACK0 callback;
     void *context;
     UINT32 flags;
@@ -1128,15 +1255,11 @@ struct subscription {
     UINT64 last_seq;
     UINT64 last_generation;
     unsigned long offered;   /* changes it would deliver: FWPEMU_NOTIFY_LOSS counts these */
-    volatile LONG self_free; /* unsubscribed from its own callback: the thread frees it */
-    HANDLE stop, thread;
-    HANDLE changes;          /* set by every commit (emu_clients_signal) */
-    subscription *next;
-};
+} subscription;
 
 static bool change_wanted(const subscription *sub, const emu_change *c)
 {
-    if (IsEqualGUID(&c->session, &sub->owner->key))
+    if (IsEqualGUID(&c->session, &sub->base.owner->key))
         return false; /* a session is not notified of its own changes */
     if (c->type == FWPM_CHANGE_ADD && !(sub->flags & FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD))
         return false;
@@ -1152,11 +1275,6 @@ static bool change_wanted(const subscription *sub, const emu_change *c)
     return true;
 }
 
-static bool stop_requested(const subscription *sub)
-{
-    return WaitForSingleObject(sub->stop, 0) == WAIT_OBJECT_0;
-}
-
 /* Delivers what the journal holds past last_seq. The journal keeps the last
  * EMU_JOURNAL_MAX changes: a subscriber further behind has lost some, which
  * is reported as FWP_E_NOTIFICATION_DROPPED in the call log instead of
@@ -1167,7 +1285,7 @@ static void deliver(subscription *sub, const emu_state *st)
         call_log("FwpmFilterChangeDropped", (DWORD)FWP_E_NOTIFICATION_DROPPED);
         sub->last_seq = st->journal[0].seq - 1;
     }
-    for (size_t i = 0; i < st->journal_count && !stop_requested(sub); i++) {
+    for (size_t i = 0; i < st->journal_count && !stop_requested(&sub->base); i++) {
         const emu_change *c = &st->journal[i];
         if (c->seq <= sub->last_seq)
             continue;
@@ -1184,50 +1302,27 @@ static void deliver(subscription *sub, const emu_state *st)
     }
 }
 
-static void subscription_free(subscription *sub)
+/* A commit's signal: the journal's new changes, if the state moved on. */
+static void deliver_changes(notifier *n)
 {
-    CloseHandle(sub->thread);
-    CloseHandle(sub->stop);
-    CloseHandle(sub->changes);
-    sub->magic = 0;
-    free(sub);
-}
-
-static DWORD WINAPI subscription_thread(void *arg)
-{
-    subscription *sub = arg;
-    bool dead = false;
-    HANDLE waits[2] = {sub->stop, sub->changes};
-    while (!dead && WaitForMultipleObjects(2, waits, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
-        UINT64 g = emu_state_generation();
-        if (g == sub->last_generation)
-            continue;
-        /* BFE's stop and start each commit a generation: checked here. */
-        if (bfe_check(sub->epoch)) {
-            dead = true; /* dead with its BFE: nothing more is delivered */
-            continue;
-        }
-        emu_state st;
-        DWORD e = emu_state_lock();
-        if (!e) {
-            e = emu_state_load(&st); /* the journal is in meta */
-            emu_state_unlock();
-        }
-        if (e) {
-            /* Not lost: looked at again shortly, as if signalled anew. */
-            Sleep(10);
-            SetEvent(sub->changes);
-            continue;
-        }
-        sub->last_generation = st.generation;
-        deliver(sub, &st);
-        emu_state_free(&st);
+    subscription *sub = (subscription *)n;
+    if (emu_state_generation() == sub->last_generation)
+        return;
+    emu_state st;
+    DWORD e = emu_state_lock();
+    if (!e) {
+        e = emu_state_load(&st); /* the journal is in meta */
+        emu_state_unlock();
     }
-    if (dead)
-        WaitForSingleObject(sub->stop, INFINITE); /* until the client unsubscribes or closes */
-    if (InterlockedCompareExchange(&sub->self_free, 0, 0))
-        subscription_free(sub);
-    return 0;
+    if (e) {
+        /* Not lost: looked at again shortly, as if signalled anew. */
+        Sleep(10);
+        SetEvent(n->signal);
+        return;
+    }
+    sub->last_generation = st.generation;
+    deliver(sub, &st);
+    emu_state_free(&st);
 }
 
 DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_SUBSCRIPTION0 *subscription0,
@@ -1255,9 +1350,6 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
     subscription *sub = calloc(1, sizeof *sub);
     if (!sub)
         RETURN(ERROR_NOT_ENOUGH_MEMORY);
-    sub->magic = SUB_MAGIC;
-    sub->owner = s;
-    sub->epoch = s->epoch;
     sub->callback = callback;
     sub->context = context;
     /* Flags zero: both adds and deletes, as a subscription without a filter. */
@@ -1284,93 +1376,30 @@ DWORD WINAPI FwpmFilterSubscribeChanges0(HANDLE engineHandle, const FWPM_FILTER_
     sub->last_seq = st.change_seq;
     sub->last_generation = st.generation;
     emu_state_free(&st);
-    UuidCreate(&sub->id);
-    /* The event exists before the subscription is listed: no commit after
-     * the listing can miss it. */
+    sub->base.kind = NOTIFIER_FILTER_CHANGES;
+    sub->base.deliver = deliver_changes;
+    UuidCreate(&sub->base.id);
     wchar_t event_name[64];
-    emu_subscription_event_name(&sub->id, event_name);
-    sub->changes = CreateEventW(NULL, FALSE, FALSE, event_name);
-    if (!sub->changes) {
-        e = GetLastError();
-        free(sub);
-        RETURN(e);
-    }
-    emu_client c = {.kind = EMU_CLIENT_FILTER_SUB, .key = sub->id, .session = s->key,
-                    .pid = GetCurrentProcessId(), .pid_start = self_start, .epoch = s->epoch,
-                    .flags = subscription0->flags, .has_template = sub->has_template};
+    emu_subscription_event_name(&sub->base.id, event_name);
+    emu_client c = {.kind = EMU_CLIENT_FILTER_SUB, .flags = subscription0->flags, .has_template = sub->has_template};
     if (sub->has_template) {
         c.layer = sub->template.layerKey;
         c.has_provider = sub->template.providerKey != NULL;
         c.provider = sub->template_provider;
     }
-    e = emu_clients_add(&c);
+    e = notifier_start(s, &sub->base, event_name, &c);
     if (e) {
-        CloseHandle(sub->changes);
         free(sub);
         RETURN(e);
     }
-    sub->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-    EnterCriticalSection(&s->lock);
-    sub->next = s->subscriptions;
-    s->subscriptions = sub;
-    LeaveCriticalSection(&s->lock);
-    sub->thread = CreateThread(NULL, 0, subscription_thread, sub, 0, NULL);
     *changeHandle = sub;
     RETURN(ERROR_SUCCESS);
-}
-
-/* Ends a subscription. From another thread it waits for a callback in
- * flight to return; from inside its own callback it cannot wait for
- * itself, so its thread frees it once the callback returns. */
-static void subscription_stop(subscription *sub)
-{
-    emu_clients_remove(&sub->id);
-    if (GetCurrentThreadId() == GetThreadId(sub->thread)) {
-        InterlockedExchange(&sub->self_free, 1);
-        SetEvent(sub->stop);
-        return;
-    }
-    SetEvent(sub->stop);
-    WaitForSingleObject(sub->thread, INFINITE);
-    subscription_free(sub);
 }
 
 DWORD WINAPI FwpmFilterUnsubscribeChanges0(HANDLE engineHandle, HANDLE changeHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
-    EnterCriticalSection(&s->lock);
-    subscription **p = &s->subscriptions;
-    while (*p && *p != changeHandle)
-        p = &(*p)->next;
-    subscription *sub = *p;
-    if (sub)
-        *p = sub->next;
-    LeaveCriticalSection(&s->lock);
-    if (!sub)
-        RETURN(ERROR_INVALID_HANDLE);
-    /* Once BFE is gone the call fails, but the thread is ended all the same. */
-    DWORD gone = bfe_check(s->epoch);
-    subscription_stop(sub);
-    RETURN(gone);
-}
-
-static void net_unsubscribe_all(session *s);
-
-static void unsubscribe_all(session *s)
-{
-    EnterCriticalSection(&s->lock);
-    subscription *sub = s->subscriptions;
-    s->subscriptions = NULL;
-    LeaveCriticalSection(&s->lock);
-    while (sub) {
-        subscription *next = sub->next;
-        subscription_stop(sub);
-        sub = next;
-    }
-    net_unsubscribe_all(s);
+    RETURN(notifier_unsubscribe(engineHandle, changeHandle, NOTIFIER_FILTER_CHANGES));
 }
 
 /* FwpmFilterSubscriptionsGet0: "all the current filter change notification
@@ -1526,7 +1555,6 @@ DWORD WINAPI FwpmSessionDestroyEnumHandle0(HANDLE engineHandle, HANDLE enumHandl
  * it. Only classify drops are recorded (the emulator has no IPsec). ---- */
 
 #define NET_ENUM_MAGIC 0x4E454E55u /* "NENU" */
-#define NET_SUB_MAGIC 0x4E535542u  /* "NSUB" */
 
 typedef struct {
     UINT32 magic;
@@ -1781,32 +1809,18 @@ DWORD WINAPI FwpmEngineSetOption0(HANDLE engineHandle, FWPM_ENGINE_OPTION option
  * events past the last it saw. The log keeps EMU_NET_EVENTS_MAX: a
  * subscriber further behind has lost some, said in the call log
  * (FwpmNetEventsLost), as delivery is not guaranteed. */
-typedef struct net_subscription {
-    UINT32 magic;
-    session *owner;
-    GUID id;
-    UINT64 epoch;
+typedef struct {
+    notifier base;
     FWPM_NET_EVENT_CALLBACK0 callback;
     void *context;
     bool has_template;
     FWPM_NET_EVENT_ENUM_TEMPLATE0 template;
     UINT64 last_seq;
-    volatile LONG self_free;
-    HANDLE stop, thread, events;
-    struct net_subscription *next;
 } net_subscription;
 
-static void net_subscription_free(net_subscription *sub)
+static void net_deliver(notifier *n)
 {
-    CloseHandle(sub->thread);
-    CloseHandle(sub->stop);
-    CloseHandle(sub->events);
-    sub->magic = 0;
-    free(sub);
-}
-
-static void net_deliver(net_subscription *sub)
-{
+    net_subscription *sub = (net_subscription *)n;
     emu_net_event *items = NULL;
     size_t count = 0;
     UINT64 last = sub->last_seq;
@@ -1815,7 +1829,7 @@ static void net_deliver(net_subscription *sub)
     if (count && items[0].seq > sub->last_seq + 1)
         call_log("FwpmNetEventsLost", (DWORD)FWP_E_NOTIFICATION_DROPPED);
     BYTE *app = malloc(sizeof items[0].app_id);
-    for (size_t i = 0; app && i < count && WaitForSingleObject(sub->stop, 0) != WAIT_OBJECT_0; i++) {
+    for (size_t i = 0; app && i < count && !stop_requested(n); i++) {
         sub->last_seq = items[i].seq;
         if (sub->has_template && !net_event_in_time(&items[i], &sub->template))
             continue;
@@ -1827,24 +1841,6 @@ static void net_deliver(net_subscription *sub)
         sub->last_seq = last;
     free(app);
     free(items);
-}
-
-static DWORD WINAPI net_subscription_thread(void *arg)
-{
-    net_subscription *sub = arg;
-    bool dead = false;
-    HANDLE waits[2] = {sub->stop, sub->events};
-    while (!dead && WaitForMultipleObjects(2, waits, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
-        if (bfe_check(sub->epoch))
-            dead = true; /* dead with its BFE */
-        else
-            net_deliver(sub);
-    }
-    if (dead)
-        WaitForSingleObject(sub->stop, INFINITE);
-    if (InterlockedCompareExchange(&sub->self_free, 0, 0))
-        net_subscription_free(sub);
-    return 0;
 }
 
 DWORD WINAPI FwpmNetEventSubscribe0(HANDLE engineHandle, const FWPM_NET_EVENT_SUBSCRIPTION0 *subscription0,
@@ -1864,9 +1860,6 @@ DWORD WINAPI FwpmNetEventSubscribe0(HANDLE engineHandle, const FWPM_NET_EVENT_SU
     net_subscription *sub = calloc(1, sizeof *sub);
     if (!sub)
         RETURN(ERROR_NOT_ENOUGH_MEMORY);
-    sub->magic = NET_SUB_MAGIC;
-    sub->owner = s;
-    sub->epoch = s->epoch;
     sub->callback = callback;
     sub->context = context;
     if (subscription0->enumTemplate) {
@@ -1883,78 +1876,25 @@ DWORD WINAPI FwpmNetEventSubscribe0(HANDLE engineHandle, const FWPM_NET_EVENT_SU
         free(sub);
         RETURN(e);
     }
-    UuidCreate(&sub->id);
+    sub->base.kind = NOTIFIER_NET_EVENTS;
+    sub->base.deliver = net_deliver;
+    UuidCreate(&sub->base.id);
     wchar_t name[64];
-    emu_netevents_event_name(&sub->id, name);
-    sub->events = CreateEventW(NULL, FALSE, FALSE, name);
-    if (!sub->events) {
-        e = GetLastError();
-        free(sub);
-        RETURN(e);
-    }
-    emu_client c = {.kind = EMU_CLIENT_NET_EVENT_SUB, .key = sub->id, .session = s->key,
-                    .pid = GetCurrentProcessId(), .pid_start = self_start, .epoch = s->epoch};
-    e = emu_clients_add(&c);
+    emu_netevents_event_name(&sub->base.id, name);
+    emu_client c = {.kind = EMU_CLIENT_NET_EVENT_SUB};
+    e = notifier_start(s, &sub->base, name, &c);
     if (e) {
-        CloseHandle(sub->events);
         free(sub);
         RETURN(e);
     }
-    sub->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-    EnterCriticalSection(&s->lock);
-    sub->next = s->net_subscriptions;
-    s->net_subscriptions = sub;
-    LeaveCriticalSection(&s->lock);
-    sub->thread = CreateThread(NULL, 0, net_subscription_thread, sub, 0, NULL);
     *eventsHandle = sub;
     RETURN(ERROR_SUCCESS);
-}
-
-static void net_subscription_stop(net_subscription *sub)
-{
-    emu_clients_remove(&sub->id);
-    if (GetCurrentThreadId() == GetThreadId(sub->thread)) {
-        InterlockedExchange(&sub->self_free, 1);
-        SetEvent(sub->stop);
-        return;
-    }
-    SetEvent(sub->stop);
-    WaitForSingleObject(sub->thread, INFINITE);
-    net_subscription_free(sub);
 }
 
 DWORD WINAPI FwpmNetEventUnsubscribe0(HANDLE engineHandle, HANDLE eventsHandle)
 {
     INJECT();
-    session *s = session_of(engineHandle);
-    if (!s)
-        RETURN(ERROR_INVALID_HANDLE);
-    EnterCriticalSection(&s->lock);
-    net_subscription **p = &s->net_subscriptions;
-    while (*p && *p != eventsHandle)
-        p = &(*p)->next;
-    net_subscription *sub = *p;
-    if (sub)
-        *p = sub->next;
-    LeaveCriticalSection(&s->lock);
-    if (!sub)
-        RETURN(ERROR_INVALID_HANDLE);
-    DWORD gone = bfe_check(s->epoch);
-    net_subscription_stop(sub);
-    RETURN(gone);
-}
-
-static void net_unsubscribe_all(session *s)
-{
-    EnterCriticalSection(&s->lock);
-    net_subscription *sub = s->net_subscriptions;
-    s->net_subscriptions = NULL;
-    LeaveCriticalSection(&s->lock);
-    while (sub) {
-        net_subscription *next = sub->next;
-        net_subscription_stop(sub);
-        sub = next;
-    }
+    RETURN(notifier_unsubscribe(engineHandle, eventsHandle, NOTIFIER_NET_EVENTS));
 }
 
 /* Every process's net event subscriptions; the array and its entries are

@@ -65,65 +65,76 @@ static UINT64 slot_offset(UINT64 seq)
     return sizeof(netevents_header) + ((seq - 1) % EMU_NET_EVENTS_MAX) * sizeof(emu_net_event);
 }
 
-DWORD emu_netevents_collect_get(UINT32 *collect)
+/* The state lock held and the log open: to write (created if need be), or
+ * to read (a log never written is no error: *h is INVALID_HANDLE_VALUE,
+ * and read_header gives the defaults). On failure nothing is held. */
+static DWORD log_begin(bool write, DWORD disposition, HANDLE *h)
 {
     DWORD e = emu_state_lock();
     if (e)
         return e;
-    HANDLE h = open_log(GENERIC_READ, OPEN_EXISTING);
-    *collect = read_header(h).collect;
+    *h = open_log(write ? GENERIC_READ | GENERIC_WRITE : GENERIC_READ, disposition);
+    if (*h == INVALID_HANDLE_VALUE && disposition == OPEN_ALWAYS) {
+        e = GetLastError();
+        emu_state_unlock();
+    }
+    return e;
+}
+
+static void log_end(HANDLE h)
+{
     if (h != INVALID_HANDLE_VALUE)
         CloseHandle(h);
     emu_state_unlock();
+}
+
+DWORD emu_netevents_collect_get(UINT32 *collect)
+{
+    HANDLE h;
+    DWORD e = log_begin(false, OPEN_EXISTING, &h);
+    if (e)
+        return e;
+    *collect = read_header(h).collect;
+    log_end(h);
     return ERROR_SUCCESS;
 }
 
 DWORD emu_netevents_collect_set(UINT32 collect)
 {
-    DWORD e = emu_state_lock();
+    HANDLE h;
+    DWORD e = log_begin(true, OPEN_ALWAYS, &h);
     if (e)
         return e;
-    HANDLE h = open_log(GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS);
-    if (h == INVALID_HANDLE_VALUE) {
-        e = GetLastError();
-    } else {
-        netevents_header hd = read_header(h);
-        hd.collect = collect ? 1 : 0;
-        e = write_at(h, 0, &hd, sizeof hd) ? ERROR_SUCCESS : GetLastError();
-        CloseHandle(h);
-    }
-    emu_state_unlock();
+    netevents_header hd = read_header(h);
+    hd.collect = collect ? 1 : 0;
+    e = write_at(h, 0, &hd, sizeof hd) ? ERROR_SUCCESS : GetLastError();
+    log_end(h);
     return e;
 }
 
 DWORD emu_netevents_record(const emu_net_event *events, size_t n, size_t *collected)
 {
     *collected = 0;
-    DWORD e = emu_state_lock();
+    HANDLE h;
+    DWORD e = log_begin(true, OPEN_ALWAYS, &h);
     if (e)
         return e;
-    HANDLE h = open_log(GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS);
-    if (h == INVALID_HANDLE_VALUE) {
-        e = GetLastError();
-    } else {
-        netevents_header hd = read_header(h);
-        for (size_t i = 0; hd.collect && !e && i < n; i++) {
-            emu_net_event ev = events[i];
-            ev.seq = hd.next_seq;
-            if (write_at(h, slot_offset(ev.seq), &ev, sizeof ev)) {
-                hd.next_seq++;
-                (*collected)++;
-            } else {
-                e = GetLastError();
-            }
-        }
-        if (*collected && !write_at(h, 0, &hd, sizeof hd) && !e)
+    netevents_header hd = read_header(h);
+    for (size_t i = 0; hd.collect && !e && i < n; i++) {
+        emu_net_event ev = events[i];
+        ev.seq = hd.next_seq;
+        if (write_at(h, slot_offset(ev.seq), &ev, sizeof ev)) {
+            hd.next_seq++;
+            (*collected)++;
+        } else {
             e = GetLastError();
-        CloseHandle(h);
+        }
     }
+    if (*collected && !write_at(h, 0, &hd, sizeof hd) && !e)
+        e = GetLastError();
     if (*collected)
-        emu_clients_signal(EMU_CLIENT_NET_EVENT_SUB);
-    emu_state_unlock();
+        emu_clients_signal(EMU_CLIENT_NET_EVENT_SUB); /* under the lock: subscribers read what is written */
+    log_end(h);
     return e;
 }
 
@@ -132,10 +143,10 @@ DWORD emu_netevents_read(UINT64 after_seq, emu_net_event **out, size_t *count, U
     *out = NULL;
     *count = 0;
     *last_seq = after_seq;
-    DWORD e = emu_state_lock();
+    HANDLE h;
+    DWORD e = log_begin(false, OPEN_EXISTING, &h);
     if (e)
         return e;
-    HANDLE h = open_log(GENERIC_READ, OPEN_EXISTING);
     netevents_header hd = read_header(h);
     UINT64 newest = hd.next_seq - 1;
     /* What the ring still holds: the last EMU_NET_EVENTS_MAX events. */
@@ -153,9 +164,7 @@ DWORD emu_netevents_read(UINT64 after_seq, emu_net_event **out, size_t *count, U
         }
     }
     *last_seq = newest;
-    if (h != INVALID_HANDLE_VALUE)
-        CloseHandle(h);
-    emu_state_unlock();
+    log_end(h);
     if (e) {
         free(*out);
         *out = NULL;
@@ -166,10 +175,10 @@ DWORD emu_netevents_read(UINT64 after_seq, emu_net_event **out, size_t *count, U
 
 DWORD emu_netevents_clear(void)
 {
-    DWORD e = emu_state_lock();
+    HANDLE h;
+    DWORD e = log_begin(true, OPEN_EXISTING, &h); /* no log: nothing to clear */
     if (e)
         return e;
-    HANDLE h = open_log(GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING);
     if (h != INVALID_HANDLE_VALUE) {
         /* The option stays ("persists across reboots"); the events go, and
          * the sequence goes on, so a reader's position stays meaningful. */
@@ -179,9 +188,8 @@ DWORD emu_netevents_clear(void)
             e = GetLastError();
         if (!e && !SetEndOfFile(h))
             e = GetLastError();
-        CloseHandle(h);
     }
-    emu_state_unlock();
+    log_end(h);
     return e;
 }
 
