@@ -29,7 +29,7 @@ wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"
 wine fwsvc.exe apply --profile dpm-sql --set dpm_server=10.0.0.5 >/dev/null 2>&1
 wine fwsvc.exe service install >/dev/null 2>&1
-wine net start fwsvc >/dev/null 2>&1
+wine_service_start
 sleep 2
 
 # The delay of each repair, from the tampering transaction's commit (fwpemu

@@ -61,7 +61,7 @@ echo "watch: 'fwsvc watch --follow --json' during the replay: $last of $DROPS dr
 
 # The service's drop watch.
 wine fwsvc.exe service install >/dev/null 2>&1
-wine net start fwsvc >/dev/null 2>&1
+wine_service_start
 for _ in $(seq 1 100); do grep -q ' event 19: subscribed' "$log_file" 2>/dev/null && break; sleep 0.1; done
 seen() { wine fwsvc.exe service status --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin)["last"]["drops"]; print(d["seen"], d["reported"], d["lost"])' 2>/dev/null || echo "0 0 0"; }
 t0=$(ms); wine fwpemu.exe traffic "$flows" >/dev/null; t1=$(ms)

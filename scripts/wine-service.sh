@@ -14,6 +14,22 @@ wine_service_begin() {
   wine reg add 'HKLM\SOFTWARE\fwpemu' /v StateDir /t REG_SZ /d "$1" /f >/dev/null
 }
 
+# Starts the service and waits until it runs (10 s); once more if it did
+# not, saying so: Wine's service manager has been seen to let a start
+# fail on a busy machine, which is not what the tests test.
+wine_service_start() {
+  local try out
+  for try in 1 2; do
+    out=$(wine net start fwsvc 2>&1 | tr -d '\r')
+    for _ in $(seq 1 20); do
+      wine sc query fwsvc 2>/dev/null | grep -q RUNNING && return 0
+      sleep 0.5
+    done
+    echo "note: the fwsvc service did not start (try $try): $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+  done
+  return 1
+}
+
 # Leaves the prefix as it was: the service (wine_service_end [--remove]),
 # fwsvc's and the emulator's keys, fwsvc's ProgramData folder, the server.
 wine_service_end() {

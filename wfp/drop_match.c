@@ -63,9 +63,9 @@ static void take_rule(fw_drop_match *out, const fw_near_miss *n, bool with_rule)
 
 /* fwsvc's permit matches and is hard: at its own layer only a block in a
  * heavier sublayer, or a callout's veto, drops the flow ("Filter
- * Arbitration"). A block at another layer drops it before or after fwsvc's
- * layer is reached, whatever the weights: at the listen layer (the program
- * may not listen, "ALE Layers"), or at a packet or stream layer. */
+ * Arbitration"). A block at another layer drops it whatever the weights:
+ * at the listen layer, which authorizes a program's TCP listen, not each
+ * connection ("ALE Layers"), or at a packet or stream layer. */
 static char *overridden(const fw_eval_filter *dropper)
 {
     const char *provider = dropper && dropper->provider[0] ? dropper->provider_name : "no provider";
@@ -76,7 +76,8 @@ static char *overridden(const fw_eval_filter *dropper)
         return fw_xstrdup("fwsvc's permit matches; dropped by another of fwsvc's filters");
     if (dropper->layer == FW_ALE_LISTEN_V4 || dropper->layer == FW_ALE_LISTEN_V6)
         return fw_xasprintf("fwsvc's permit matches; the program may not listen: a block at the listen layer "
-                            "(\"%s\" of %s) drops the connection before fwsvc's layer is reached",
+                            "(\"%s\" of %s) refused its listen on the port, so no connection reaches fwsvc's "
+                            "permit",
                             dropper->name, provider);
     if (dropper->layer == FW_ALE_LAYER_COUNT)
         return fw_xasprintf("fwsvc's permit matches; dropped at another layer, not by weight (\"%s\" of %s)",

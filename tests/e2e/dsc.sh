@@ -25,6 +25,10 @@ wine reg delete 'HKLM\SOFTWARE\fwsvc' /f >/dev/null 2>&1
 wine reg delete 'HKLM\SOFTWARE\Policies\fwsvc' /f >/dev/null 2>&1
 
 echo "== the manifest"
+shared="$root/../shared/reference/dsc-v3"
+if [ -d "$shared" ]; then
+  check "tests/reference/dsc-v3 holds Microsoft's schemas unchanged (as ../shared/reference/dsc-v3)" '(for f in "$shared"/*.json; do cmp -s "$f" "$root/tests/reference/dsc-v3/$(basename "$f")" || exit 1; done)'
+fi
 flow manifest
 check "fwsvc.dsc.resource.json validates against Microsoft's manifest schema" '[ "$(rc)" = 0 ]'
 show

@@ -97,7 +97,7 @@ check "--follow --limit 2: the two new drops as they came, then exit" 'lines_val
 echo "== the service: one event per flow, counts per rule"
 rm -rf "$WINEPREFIX/drive_c/ProgramData/fwsvc"
 fwsvc service install --interval 10
-wine net start fwsvc >/dev/null 2>&1
+wine_service_start
 for _ in $(seq 1 100); do [ "$(logged "event 19:")" -ge 1 ] && break; sleep 0.1; done
 check "the service subscribes (event 19, WatchDrops on by default)" '[ "$(logged "event 19:")" = 1 ]'
 for i in $(seq 1 50); do printf 'in\ttcp\t2500\t%d\t192.0.2.9\n' $((40000 + i)); done >"$work/burst"
