@@ -5,14 +5,12 @@
 #include "fw_json.h"
 #include "fw_json_read.h"
 #include "fw_strings.h"
+#include "host_config.h" /* the interval's bounds (portable constants) */
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DSC_MIN_INTERVAL 10ul
-#define DSC_MAX_INTERVAL 86400ul
 
 static bool fail(char **error, const char *fmt, ...) FW_PRINTF(2, 3);
 static bool fail(char **error, const char *fmt, ...)
@@ -54,10 +52,9 @@ static bool parse_settings(const fw_jv *v, const char *where, fw_setting **setti
     *settings = fw_xcalloc(v->count ? v->count : 1, sizeof **settings);
     for (size_t i = 0; i < v->count; i++) {
         char *value = NULL;
-        if (!v->keys[i][0] || !setting_value(&v->items[i], &value)) {
-                return fail(error, "%s.settings.%s: must be a string (a setting's value, as 'fwsvc show' lists), not %s",
+        if (!v->keys[i][0] || !setting_value(&v->items[i], &value))
+            return fail(error, "%s.settings.%s: must be a string (a setting's value, as 'fwsvc show' lists), not %s",
                         where, v->keys[i], fw_jv_type_name(v->items[i].type));
-        }
         (*settings)[*count].name = fw_xstrdup(v->keys[i]);
         (*settings)[(*count)++].value = value;
     }
@@ -102,9 +99,10 @@ static bool parse_members(const fw_jv *root, fw_dsc_instance *out, char **error)
                 if (!parse_profile(&v->items[p], p, &out->profiles, error))
                     return false;
         } else if (strcmp(key, "intervalSeconds") == 0) {
-            if (v->type != FW_JV_NUMBER || !v->integer || v->number < DSC_MIN_INTERVAL ||
-                v->number > DSC_MAX_INTERVAL)
-                return fail(error, "intervalSeconds: must be a whole number of seconds from 10 to 86400");
+            if (v->type != FW_JV_NUMBER || !v->integer || v->number < FW_MIN_INTERVAL_SECONDS ||
+                v->number > FW_MAX_INTERVAL_SECONDS)
+                return fail(error, "intervalSeconds: must be a whole number of seconds from %lu to %lu",
+                            FW_MIN_INTERVAL_SECONDS, FW_MAX_INTERVAL_SECONDS);
             out->has_interval = true;
             out->interval_seconds = (unsigned long)v->u;
         } else if (strcmp(key, "_exist") == 0) {
