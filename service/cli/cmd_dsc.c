@@ -12,7 +12,6 @@
 #include "cli_host.h"
 #include "host_error.h"
 
-#include "catalog_load.h"
 #include "dsc_instance.h"
 #include "fw_alloc.h"
 #include "fw_json.h"
